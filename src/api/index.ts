@@ -1,0 +1,20 @@
+/**
+ * The whole MQTT API as data: every device kind's schemas. Imported by the client library, the docs
+ * generator and tests; loads no driver, transport or native module.
+ */
+import { gpioApi } from '../drivers/gpio/api.js';
+// import { printerApi } from '../drivers/printer/api.js';
+// import { scannerApi } from '../drivers/scanner/api.js';
+// import { cardApi } from '../drivers/card/api.js';
+// import { cashApi } from '../drivers/cash/api.js';
+
+export const DEVICE_APIS = {
+  gpio: gpioApi,
+  // printer: printerApi,
+  // scanner: scannerApi,
+  // card: cardApi,
+  // cash: cashApi,
+} as const;
+
+export type DeviceApis = typeof DEVICE_APIS;
+export * from './envelope.js';

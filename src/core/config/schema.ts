@@ -1,0 +1,69 @@
+/**
+ * The configuration file's schema. Strict everywhere: an unknown key is an error, so a typo never
+ * silently falls back to a default. Device sections come from the device kinds in the registry.
+ */
+import { z } from 'zod';
+import { DEVICE_KINDS } from '../registry.js';
+
+const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+export const mqttSchema = z.strictObject({
+  /** `embedded` runs an in-process MQTT 3.1.1 broker; otherwise a URL such as mqtt://127.0.0.1:1883. */
+  url: z.union([z.literal('embedded'), z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be embedded or an mqtt://, mqtts://, ws:// or wss:// URL')]).default('embedded'),
+  /** Topic root: topics are {root}/{kioskId}/... */
+  root: z.string().regex(/^[^#+/\s]+$/, 'one topic level, without + # / or spaces').default('kiosk'),
+  username: z.string().optional(),
+  /** File holding the password (kept out of the config, e.g. /etc/kioskd/mqtt.secret). */
+  passwordFile: z.string().optional(),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+  clientId: z.string().optional(),
+  keepaliveSec: z.number().int().min(5).max(600).default(30),
+  /** Requests larger than this get PAYLOAD_TOO_LARGE. */
+  maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  embedded: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(1883),
+      /** WebSocket listener for browser UIs; 0 turns it off. */
+      wsPort: z.number().int().min(0).max(65535).default(9001),
+    })
+    .prefault({}),
+});
+
+export const healthSchema = z.strictObject({
+  intervalSec: z.number().int().min(5).max(3600).default(60),
+  /** Path whose filesystem's free space is reported (the state directory's, usually). */
+  diskPath: z.string().optional(),
+  /** Where the board reports CPU temperature and throttling. */
+  thermalZone: z.string().default('/sys/class/thermal/thermal_zone0/temp'),
+});
+
+export const systemdSchema = z.strictObject({
+  /** Seconds between watchdog pings when WATCHDOG_USEC is not set by systemd. */
+  watchdog: z.boolean().default(true),
+});
+
+type DevicesShape = { [K in keyof typeof DEVICE_KINDS]: z.ZodOptional<(typeof DEVICE_KINDS)[K]['configSchema']> };
+
+function devicesSchema() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, kind] of Object.entries(DEVICE_KINDS)) shape[name] = kind.configSchema.optional();
+  return z.strictObject(shape as DevicesShape).prefault({});
+}
+
+export const configSchema = z.strictObject({
+  /** Defaults to the host name. */
+  kioskId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
+  /** Run every device against its simulator (and allow sim/ topics). */
+  simulation: z.boolean().default(false),
+  /** Where kioskd keeps its journal and device state (systemd StateDirectory). */
+  stateDir: z.string().default('/var/lib/kioskd'),
+  mqtt: mqttSchema.prefault({}),
+  logging: z.strictObject({ level: levelSchema.default('info') }).prefault({}),
+  health: healthSchema.prefault({}),
+  systemd: systemdSchema.prefault({}),
+  devices: devicesSchema(),
+});
+
+export type KioskConfig = z.output<typeof configSchema>;
+export type KioskConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,168 @@
+/**
+ * The local MQTT connection: birth and last will, retained state, events, request/response for MQTT
+ * 3.1.1 (response topic by convention) and MQTT 5 (response topic and correlation data from the
+ * request). On every (re)connect it republishes birth, info, every retained state and health.
+ */
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Logger } from '../core/logger.js';
+import type { ResponseEnvelope } from '../api/envelope.js';
+import { parseRequestTopic, type ParsedRequestTopic, type Topics } from './topics.js';
+
+export interface BusOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+  keepaliveSec: number;
+  topics: Topics;
+  /** Subscribe to sim/ requests too. */
+  simulation: boolean;
+  log: Logger;
+}
+
+export interface BusHandlers {
+  /** Answer one request; never throws. */
+  request(target: ParsedRequestTopic, payload: Buffer, retain: boolean, requester: string | undefined): Promise<ResponseEnvelope>;
+  /** Everything to publish retained at each (re)connect, after bridge/state online. */
+  birth(): Array<{ topic: string; payload: string }>;
+  /** The link went up or down. */
+  link?(connected: boolean): void;
+}
+
+const QOS1 = { qos: 1 as const };
+const RETAINED = { qos: 1 as const, retain: true };
+
+export class MqttBus {
+  private client: MqttClient | undefined;
+  private connectedOnce: Promise<void> | undefined;
+  private reconnects = 0;
+  /** Last payload published per retained topic, so unchanged states are not republished. */
+  private readonly retained = new Map<string, string>();
+
+  constructor(
+    private readonly o: BusOptions,
+    private readonly handlers: BusHandlers,
+    private readonly onlinePayload: () => string,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+  get reconnectCount(): number {
+    return this.reconnects;
+  }
+
+  /** Connect; resolves on the first successful connection (keeps retrying until then). */
+  start(): Promise<void> {
+    if (this.connectedOnce) return this.connectedOnce;
+    const t = this.o.topics;
+    const options: IClientOptions = {
+      clientId: this.o.clientId,
+      protocolVersion: this.o.protocolVersion,
+      keepalive: this.o.keepaliveSec,
+      clean: true,
+      reconnectPeriod: 250,
+      connectTimeout: 5000,
+      // The birth republish covers retained state; stale queued states must not be replayed.
+      queueQoSZero: false,
+      resubscribe: false,
+      will: { topic: t.bridgeState, payload: Buffer.from(JSON.stringify({ state: 'offline', reason: 'connection-lost' })), qos: 1, retain: true },
+      ...(this.o.username !== undefined ? { username: this.o.username } : {}),
+      ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+    };
+    const client = mqtt.connect(this.o.url, options);
+    this.client = client;
+    this.connectedOnce = new Promise((resolve) => {
+      client.on('connect', () => {
+        this.onConnect();
+        resolve();
+      });
+    });
+    client.on('reconnect', () => {
+      this.reconnects++;
+    });
+    client.on('close', () => this.handlers.link?.(false));
+    client.on('error', (err) => this.o.log.warn({ err: err.message }, 'mqtt error'));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
+    return this.connectedOnce;
+  }
+
+  private onConnect(): void {
+    const client = this.client;
+    if (!client) return;
+    // mqtt.js never disables Nagle; without this each request/response pair stalls ~40 ms.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+    const t = this.o.topics;
+    const v5 = this.o.protocolVersion === 5;
+    const filters = [`${t.base}/bridge/request/+`, `${t.base}/device/+/request/+`];
+    if (this.o.simulation) filters.push(`${t.base}/sim/+/request/+`);
+    // rap (retain as published) lets us tell a retained request from a live one under MQTT 5.
+    const subOpts = v5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
+    client.subscribe(filters, subOpts, (err) => {
+      if (err) this.o.log.error({ err: err.message }, 'subscribe failed');
+    });
+    this.retained.clear();
+    this.publishRetained(t.bridgeState, this.onlinePayload());
+    for (const m of this.handlers.birth()) this.publishRetained(m.topic, m.payload);
+    this.o.log.info({ url: this.o.url, reconnects: this.reconnects }, 'mqtt connected; birth published');
+    this.handlers.link?.(true);
+  }
+
+  private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const target = parseRequestTopic(this.o.topics.base, topic);
+    if (!target) return;
+    const props = packet.properties;
+    // MQTT does not say who published; MQTT 5 clients may name themselves in a user property.
+    const named = props?.userProperties?.['requester'];
+    const requester = typeof named === 'string' ? named.slice(0, 64) : undefined;
+    void this.handlers.request(target, payload, packet.retain, requester).then((response) => {
+      const body = JSON.stringify(response);
+      if (props?.responseTopic) {
+        const properties = props.correlationData ? { correlationData: props.correlationData } : {};
+        this.client?.publish(props.responseTopic, body, { qos: 1, properties });
+        return;
+      }
+      const t = this.o.topics;
+      const out =
+        target.scope === 'bridge'
+          ? t.bridgeResponse(target.command)
+          : target.scope === 'device'
+            ? t.deviceResponse(target.target, target.command)
+            : t.simResponse(target.target, target.command);
+      this.client?.publish(out, body, QOS1);
+    });
+  }
+
+  /** Publish a retained message unless it is identical to the last one on that topic. */
+  publishRetained(topic: string, payload: string): void {
+    if (this.retained.get(topic) === payload) return;
+    this.retained.set(topic, payload);
+    if (!this.client?.connected) return; // republished by the next birth
+    this.client.publish(topic, payload, RETAINED);
+  }
+
+  /** Publish an event (QoS 1, not retained). Queued in memory while disconnected. */
+  publishEvent(topic: string, payload: string): void {
+    this.client?.publish(topic, payload, QOS1);
+  }
+
+  /** Publish `offline` ourselves, then disconnect cleanly (no last will). */
+  async stop(offlinePayload: string): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      await new Promise<void>((resolve) => {
+        client.publish(this.o.topics.bridgeState, offlinePayload, RETAINED, () => resolve());
+        setTimeout(resolve, 1000).unref();
+      });
+    }
+    await new Promise<void>((resolve) => {
+      client.end(false, {}, () => resolve());
+      setTimeout(() => {
+        client.end(true);
+        resolve();
+      }, 1500).unref();
+    });
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The composition root: wires config, logger, clock, bus, simulators, drivers and health. It receives
+ * everything from the outside (`DaemonDeps`) and reads no env, file or signal itself (that is cli.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bridgeOps } from '../api/bridge.js';
+import type { BridgeInfo, DeviceStateMessage, Health } from '../api/envelope.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker.js';
+import { MqttBus } from '../bus/mqtt-bus.js';
+import { RequestRouter, type ResolvedCommand } from '../bus/request-router.js';
+import { makeTopics, type ParsedRequestTopic, type Topics } from '../bus/topics.js';
+import { readSystemStats } from '../health/system-stats.js';
+import type { Notifier } from '../health/sd-notify.js';
+import type { Clock } from './clock.js';
+import type { KioskConfig } from './config/schema.js';
+import { DeviceRuntime, type BackoffPolicy, type DeviceSink } from './device-runtime.js';
+import type { CommandSpec, DeviceApi, DeviceKind, SimulatorHandle } from './driver.js';
+import { KioskError } from './errors.js';
+import { Journal } from './journal.js';
+import type { Logger, LogLevel } from './logger.js';
+import { DEVICE_KINDS } from './registry.js';
+
+export interface DaemonDeps {
+  config: KioskConfig;
+  log: Logger;
+  clock: Clock;
+  version: string;
+  hostname: string;
+  notifier?: Notifier;
+  /** Password for the local broker, read by the caller from mqtt.passwordFile. */
+  mqttPassword?: string;
+  /** Scratch directory for simulators (PTY links); defaults to {stateDir}/sim. */
+  simDir?: string;
+  backoff?: BackoffPolicy;
+}
+
+/** Observers of everything the daemon publishes (the fleet link is one). */
+export interface DaemonTap {
+  state?(device: string, state: DeviceStateMessage): void;
+  event?(device: string, event: string, payload: unknown, personal: boolean): void;
+  health?(health: Health): void;
+  link?(connected: boolean): void;
+}
+
+export class Daemon {
+  readonly bootId = randomUUID();
+  readonly topics: Topics;
+  readonly kioskId: string;
+  readonly runtimes: DeviceRuntime[] = [];
+  readonly taps = new Set<DaemonTap>();
+  private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
+  private broker: EmbeddedBroker | undefined;
+  private bus: MqttBus | undefined;
+  private router: RequestRouter;
+  private journal: Promise<Journal> | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private healthSoon: NodeJS.Timeout | undefined;
+  private watchdogTimer: NodeJS.Timeout | undefined;
+  private startedAt: string;
+  private stopped = false;
+  /** URL of the broker in use (the embedded one's when embedded). */
+  brokerUrl = '';
+  brokerWsUrl: string | undefined;
+
+  constructor(private readonly d: DaemonDeps) {
+    this.kioskId = d.config.kioskId ?? d.hostname.replace(/[^A-Za-z0-9._-]/g, '-');
+    this.topics = makeTopics(d.config.mqtt.root, this.kioskId);
+    this.startedAt = d.clock.iso();
+    this.router = new RequestRouter({
+      maxPayloadBytes: d.config.mqtt.maxPayloadBytes,
+      resolve: (target) => this.resolve(target),
+      onError: (target, err) => {
+        if (err.code === 'INTERNAL') d.log.error({ target, err: err.cause }, 'request failed');
+        else d.log.debug({ target: `${target.scope}/${target.target}/${target.command}`, code: err.code }, 'request refused');
+      },
+    });
+  }
+
+  get connected(): boolean {
+    return this.bus?.connected ?? false;
+  }
+
+  runtime(name: string): DeviceRuntime | undefined {
+    return this.runtimes.find((r) => r.name === name);
+  }
+
+  simulator(name: string): SimulatorHandle<unknown> | undefined {
+    return this.simulators.get(name);
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this.d;
+    await mkdir(config.stateDir, { recursive: true });
+    let url = config.mqtt.url;
+    let protocolVersion = config.mqtt.protocolVersion;
+    if (url === 'embedded') {
+      this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
+      url = this.broker.url;
+      this.brokerWsUrl = this.broker.wsUrl;
+      protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
+    }
+    this.brokerUrl = url;
+    await this.createDevices();
+    this.bus = new MqttBus(
+      {
+        url,
+        clientId: config.mqtt.clientId ?? `kioskd-${this.kioskId}`,
+        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
+        ...(this.d.mqttPassword !== undefined ? { password: this.d.mqttPassword } : {}),
+        protocolVersion,
+        keepaliveSec: config.mqtt.keepaliveSec,
+        topics: this.topics,
+        simulation: this.simulators.size > 0,
+        log: log.child({ component: 'bus' }),
+      },
+      {
+        request: (target, payload, retain, requester) => this.router.handle({ target, payload, retain, requester }),
+        birth: () => this.birth(),
+        link: (up) => this.taps.forEach((t) => t.link?.(up)),
+      },
+      () => JSON.stringify({ state: 'online', bootId: this.bootId, version: this.d.version, since: this.startedAt }),
+    );
+    this.protocolVersion = protocolVersion;
+    // Drivers start while the bus connects; READY waits for both.
+    await Promise.all([this.bus.start(), ...this.runtimes.map((r) => r.start())]);
+    this.healthTimer = setInterval(() => void this.publishHealth(), config.health.intervalSec * 1000);
+    this.healthTimer.unref();
+    await this.publishHealth();
+    const wd = this.d.notifier?.watchdogIntervalMs;
+    if (wd && config.systemd.watchdog) {
+      this.watchdogTimer = setInterval(() => this.d.notifier?.watchdog(), wd);
+      this.watchdogTimer.unref();
+    }
+    this.d.notifier?.ready(`${this.runtimes.length} devices; mqtt ${url}`);
+    log.info({ kioskId: this.kioskId, url, wsUrl: this.brokerWsUrl, devices: this.runtimes.map((r) => `${r.name}:${r.state.status}`) }, 'kioskd started');
+  }
+
+  private protocolVersion: 4 | 5 = 5;
+
+  private async createDevices(): Promise<void> {
+    const { config, log, clock } = this.d;
+    const sink: DeviceSink = {
+      state: (device, state) => {
+        this.bus?.publishRetained(this.topics.deviceState(device), JSON.stringify(state));
+        this.taps.forEach((t) => t.state?.(device, state));
+        this.scheduleHealth();
+      },
+      event: (device, event, payload, personal) => {
+        this.bus?.publishEvent(this.topics.deviceEvent(device, event), JSON.stringify(payload));
+        this.taps.forEach((t) => t.event?.(device, event, payload, personal));
+      },
+    };
+    const devices = config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
+    for (const [name, kind] of Object.entries(DEVICE_KINDS) as Array<[string, DeviceKind<DeviceApi, unknown>]>) {
+      const devConfig = devices[name];
+      if (!devConfig) continue;
+      const simulated = devConfig.enabled && (config.simulation || devConfig.simulate);
+      const devLog = log.child({ device: name });
+      let driverConfig: unknown = devConfig;
+      let link: unknown;
+      if (simulated) {
+        if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
+        const sim = await kind.simulate(devConfig, {
+          log: devLog.child({ component: 'sim' }),
+          clock,
+          workDir: join(this.d.simDir ?? join(config.stateDir, 'sim'), name),
+          stateDir: join(config.stateDir, 'sim-state', name),
+        });
+        this.simulators.set(name, sim);
+        driverConfig = sim.driverConfig;
+        link = sim.link;
+      }
+      this.runtimes.push(
+        new DeviceRuntime({
+          name,
+          kind,
+          config: driverConfig,
+          enabled: devConfig.enabled,
+          simulated,
+          log: devLog,
+          clock,
+          sink,
+          stateDir: join(config.stateDir, 'devices', name),
+          simulatorLink: link,
+          journal: () => this.openJournal(),
+          ...(this.d.backoff ? { backoff: this.d.backoff } : {}),
+        }),
+      );
+    }
+  }
+
+  /** The money journal, opened once on first use; a failed open is retried by the next device start. */
+  private openJournal(): Promise<Journal> {
+    if (!this.journal) {
+      this.journal = Journal.open(join(this.d.config.stateDir, 'journal', 'money.jsonl'), () => this.d.clock.iso());
+      this.journal.catch(() => (this.journal = undefined));
+    }
+    return this.journal;
+  }
+
+  private resolve(target: ParsedRequestTopic): ResolvedCommand {
+    if (target.scope === 'bridge') {
+      const spec = (bridgeOps as Record<string, CommandSpec>)[target.command];
+      if (!spec) throw new KioskError('UNKNOWN_COMMAND', `the bridge has no operation ${target.command}`);
+      return { spec, signal: new AbortController().signal, run: (input) => this.bridgeOp(target.command, input) };
+    }
+    if (target.scope === 'sim') {
+      const sim = this.simulators.get(target.target);
+      if (!sim) throw new KioskError('UNKNOWN_DEVICE', `no simulated device ${target.target}`);
+      const runtime = this.runtime(target.target);
+      const spec = runtime?.api.sim?.[target.command];
+      const handler = sim.commands[target.command];
+      if (!spec || !handler) throw new KioskError('UNKNOWN_COMMAND', `the ${target.target} simulator has no command ${target.command}`);
+      return { spec, signal: new AbortController().signal, run: (input) => handler(input) };
+    }
+    const runtime = this.runtime(target.target);
+    if (!runtime) throw new KioskError('UNKNOWN_DEVICE', `no device ${target.target} on this kiosk`);
+    const spec = runtime.api.commands[target.command];
+    if (!spec) throw new KioskError('UNKNOWN_COMMAND', `${target.target} has no command ${target.command}`);
+    return { spec, signal: runtime.signal, run: (input, ctx) => runtime.run(target.command, input, ctx) };
+  }
+
+  private async bridgeOp(op: string, input: unknown): Promise<unknown> {
+    const args = input as Record<string, unknown>;
+    switch (op) {
+      case 'info':
+        return this.info();
+      case 'health':
+        return this.publishHealth();
+      case 'rebirth': {
+        const messages = this.birth();
+        for (const m of messages) this.bus?.publishRetained(m.topic, m.payload);
+        return { republished: messages.length + 1 };
+      }
+      case 'restart-device': {
+        const runtime = this.runtime(String(args.device));
+        if (!runtime) throw new KioskError('UNKNOWN_DEVICE', `no device ${String(args.device)}`);
+        this.d.log.warn({ device: runtime.name }, 'device restart requested');
+        await runtime.restart();
+        return { device: runtime.name, status: runtime.state.status };
+      }
+      case 'log-level':
+        this.d.log.level = args.level as LogLevel;
+        this.d.log.warn({ level: args.level }, 'log level changed');
+        return { level: this.d.log.level };
+      default:
+        throw new KioskError('UNKNOWN_COMMAND', `the bridge has no operation ${op}`);
+    }
+  }
+
+  info(): BridgeInfo {
+    return {
+      kioskId: this.kioskId,
+      version: this.d.version,
+      bootId: this.bootId,
+      startedAt: this.startedAt,
+      simulation: this.simulators.size > 0,
+      mqtt: { root: this.d.config.mqtt.root, protocolVersion: this.protocolVersion },
+      devices: Object.fromEntries(
+        this.runtimes.map((r) => [
+          r.name,
+          {
+            kind: r.api.kind,
+            enabled: r.enabled,
+            simulated: r.simulated,
+            commands: Object.fromEntries(Object.entries(r.api.commands).map(([k, c]) => [k, { summary: c.summary }])),
+            events: Object.keys(r.api.events),
+          },
+        ]),
+      ),
+      bridgeOps: Object.keys(bridgeOps),
+    };
+  }
+
+  private birth(): Array<{ topic: string; payload: string }> {
+    return [
+      { topic: this.topics.bridgeInfo, payload: JSON.stringify(this.info()) },
+      ...this.runtimes.map((r) => ({ topic: this.topics.deviceState(r.name), payload: JSON.stringify(r.state) })),
+      ...(this.lastHealth ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(this.lastHealth) }] : []),
+    ];
+  }
+
+  private lastHealth: Health | undefined;
+
+  async health(): Promise<Health> {
+    const { config, clock } = this.d;
+    const system = await readSystemStats({ diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone });
+    return {
+      at: clock.iso(),
+      uptimeSec: Math.round(process.uptime()),
+      bootId: this.bootId,
+      version: this.d.version,
+      system,
+      mqtt: { connected: this.connected, reconnects: this.bus?.reconnectCount ?? 0 },
+      devices: Object.fromEntries(this.runtimes.map((r) => [r.name, r.health()])),
+    };
+  }
+
+  private scheduleHealth(): void {
+    if (this.healthSoon || !this.healthTimer) return;
+    this.healthSoon = setTimeout(() => {
+      this.healthSoon = undefined;
+      void this.publishHealth();
+    }, 1000);
+    this.healthSoon.unref();
+  }
+
+  private async publishHealth(): Promise<Health> {
+    const health = await this.health();
+    this.lastHealth = health;
+    this.bus?.publishRetained(this.topics.bridgeHealth, JSON.stringify(health));
+    this.taps.forEach((t) => t.health?.(health));
+    return health;
+  }
+
+  /** Stop drivers in reverse order, publish offline, disconnect. Idempotent; never throws. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.d.notifier?.stopping();
+    clearInterval(this.healthTimer);
+    clearTimeout(this.healthSoon);
+    clearInterval(this.watchdogTimer);
+    for (const r of [...this.runtimes].reverse()) await r.stop(1500);
+    await this.bus?.stop(JSON.stringify({ state: 'offline', reason: 'shutdown', bootId: this.bootId }));
+    for (const sim of this.simulators.values()) await sim.stop().catch(() => undefined);
+    const journal = await this.journal?.catch(() => undefined);
+    await journal?.close().catch(() => undefined);
+    await this.broker?.close();
+    this.d.log.info('kioskd stopped');
+  }
+}

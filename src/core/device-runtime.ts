@@ -1,0 +1,258 @@
+/**
+ * One configured device under supervision: owns its driver, its published state and its health
+ * counters. A driver that fails to start or loses its device goes offline/fault and is restarted with
+ * exponential backoff and jitter; nothing a driver throws reaches the daemon or another device.
+ */
+import type { DeviceStateMessage } from '../api/envelope.js';
+import type { Clock } from './clock.js';
+import type {
+  CommandContext,
+  DeviceApi,
+  DeviceKind,
+  DeviceStatus,
+  Driver,
+  DriverHost,
+} from './driver.js';
+import { KioskError, toKioskError } from './errors.js';
+import type { Journal } from './journal.js';
+import type { Logger } from './logger.js';
+
+/** Where a device's state and events go (the bus, in the daemon; a recorder, in tests). */
+export interface DeviceSink {
+  state(device: string, state: DeviceStateMessage): void;
+  event(device: string, event: string, payload: unknown, personal: boolean): void;
+}
+
+export interface BackoffPolicy {
+  initialMs: number;
+  maxMs: number;
+  /** 0.25: each delay is randomised within ±25%. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
+
+export interface DeviceRuntimeOptions<C> {
+  name: string;
+  kind: DeviceKind<DeviceApi, C>;
+  config: C;
+  enabled: boolean;
+  simulated: boolean;
+  log: Logger;
+  clock: Clock;
+  sink: DeviceSink;
+  stateDir: string;
+  simulatorLink: unknown;
+  /** Opens the money journal (cached by the caller); only called for kinds that use it. */
+  journal?: () => Promise<Journal>;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+}
+
+export class DeviceRuntime<C = unknown> {
+  private driver: Driver | undefined;
+  private running = false;
+  private stopping = false;
+  private abort = new AbortController();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private current: DeviceStateMessage;
+  private lastError: { code: string; at: string } | null = null;
+  private restarts = 0;
+  private readonly counters: Record<string, number> = {};
+  private cycle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: DeviceRuntimeOptions<C>) {
+    this.current = { status: o.enabled ? 'starting' : 'disabled', detail: {}, since: o.clock.iso() };
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+  get api(): DeviceApi {
+    return this.o.kind.api;
+  }
+  get enabled(): boolean {
+    return this.o.enabled;
+  }
+  get simulated(): boolean {
+    return this.o.simulated;
+  }
+  get state(): DeviceStateMessage {
+    return this.current;
+  }
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  health(): { status: DeviceStatus; since: string; lastError: { code: string; at: string } | null; restarts: number; counters: Record<string, number> } {
+    return { status: this.current.status, since: this.current.since, lastError: this.lastError, restarts: this.restarts, counters: { ...this.counters } };
+  }
+
+  /** First start attempt; resolves when it has succeeded or failed (a failure schedules retries). */
+  async start(): Promise<void> {
+    this.publish();
+    if (!this.o.enabled) return;
+    this.stopping = false;
+    await this.serial(() => this.tryStart());
+  }
+
+  /** Stop the driver (outputs to safe values) and cancel retries. Never throws. */
+  async stop(timeoutMs = 4000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    this.abort.abort(new KioskError('SHUTTING_DOWN'));
+    await this.serial(() => this.stopDriver(timeoutMs));
+  }
+
+  /** Stop and start again now (a technician's or the fleet's "restart device"). */
+  async restart(): Promise<void> {
+    if (!this.o.enabled) throw new KioskError('DEVICE_DISABLED');
+    clearTimeout(this.retryTimer);
+    this.stopping = false;
+    this.attempt = 0;
+    await this.serial(async () => {
+      await this.stopDriver(4000);
+      await this.tryStart();
+    });
+  }
+
+  /** Run a command. Disabled or not-started devices answer at once with a stable code. */
+  async run(command: string, input: unknown, ctx: CommandContext): Promise<unknown> {
+    if (!this.o.enabled) throw new KioskError('DEVICE_DISABLED');
+    const driver = this.driver;
+    if (!driver || !this.running) {
+      throw new KioskError('DEVICE_UNAVAILABLE', `${this.o.name} is ${this.current.status}`, {
+        details: this.lastError ? { lastError: this.lastError.code } : undefined,
+      });
+    }
+    const handler = (driver.commands as Record<string, (i: unknown, c: CommandContext) => Promise<unknown>>)[command];
+    if (!handler) throw new KioskError('UNKNOWN_COMMAND', `${this.o.name} has no command ${command}`);
+    try {
+      return await handler.call(driver.commands, input, ctx);
+    } catch (err) {
+      const e = toKioskError(err);
+      if (e.code === 'INTERNAL') this.o.log.error({ err, command }, 'command failed with an internal error');
+      this.noteError(e.code);
+      throw e;
+    }
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    const next = this.cycle.then(step, step);
+    this.cycle = next.catch(() => undefined);
+    return next;
+  }
+
+  private async tryStart(): Promise<void> {
+    if (this.stopping || this.running) return;
+    this.abort = new AbortController();
+    this.setState('starting', this.current.detail);
+    try {
+      const journal = this.o.kind.usesJournal && this.o.journal ? await this.o.journal() : undefined;
+      const driver = await this.o.kind.create(this.o.config, {
+        host: this.host(),
+        log: this.o.log,
+        clock: this.o.clock,
+        journal,
+        stateDir: this.o.stateDir,
+        simulatorLink: this.o.simulatorLink,
+      });
+      this.driver = driver;
+      await driver.start(this.abort.signal);
+      if (this.stopping) return;
+      this.running = true;
+      this.attempt = 0;
+      if (this.current.status === 'starting') this.setState('ready', this.current.detail);
+      this.o.log.info('device started');
+    } catch (err) {
+      await this.failed(err, 'start failed');
+    }
+  }
+
+  private async failed(err: unknown, what: string): Promise<void> {
+    const e = toKioskError(err);
+    this.noteError(e.code);
+    const status: DeviceStatus = e.code === 'DEVICE_NOT_FOUND' || e.code === 'IO_ERROR' || e.code === 'TIMEOUT' ? 'offline' : 'fault';
+    this.o.log.warn({ code: e.code, err: e.code === 'INTERNAL' ? err : e.message }, `device ${what}`);
+    await this.stopDriver(2000);
+    this.setState(status, this.current.detail, { code: e.code, at: this.o.clock.iso() });
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopping) return;
+    const { initialMs, maxMs, jitter } = this.o.backoff ?? DEFAULT_BACKOFF;
+    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
+    const delay = Math.round(base * (1 - jitter + 2 * jitter * (this.o.random ?? Math.random)()));
+    this.attempt++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.restarts++;
+      void this.serial(() => this.tryStart());
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private async stopDriver(timeoutMs: number): Promise<void> {
+    const driver = this.driver;
+    this.running = false;
+    this.driver = undefined;
+    if (!driver) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        driver.stop(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.o.log.warn(`driver did not stop within ${timeoutMs} ms`);
+            resolve();
+          }, timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      this.o.log.error({ err }, 'driver stop threw');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private host(): DriverHost {
+    const self = this;
+    return {
+      device: this.o.name,
+      setState: (status, detail) => self.setState(status, detail ?? self.current.detail),
+      patchDetail: (patch) => self.setState(self.current.status, { ...self.current.detail, ...patch }),
+      emit: (event, payload) => {
+        const spec = self.o.kind.api.events[event];
+        self.o.sink.event(self.o.name, event, payload, spec?.personal === true);
+      },
+      lost: (err) => {
+        if (!self.running || self.stopping) return;
+        self.running = false;
+        void self.serial(() => self.failed(err, 'lost'));
+      },
+      count: (counter, by = 1) => {
+        self.counters[counter] = (self.counters[counter] ?? 0) + by;
+      },
+      noteError: (code) => self.noteError(code),
+    };
+  }
+
+  private noteError(code: string): void {
+    this.lastError = { code, at: this.o.clock.iso() };
+  }
+
+  private setState(status: DeviceStatus, detail: Record<string, unknown>, error?: { code: string; at: string }): void {
+    const prev = this.current;
+    const since = prev.status === status ? prev.since : this.o.clock.iso();
+    const next: DeviceStateMessage = error || (status === prev.status && prev.error) ? { status, detail, since, error: error ?? prev.error } : { status, detail, since };
+    if (status === 'ready' || status === 'busy') delete next.error;
+    this.current = next;
+    this.publish();
+  }
+
+  private publish(): void {
+    this.o.sink.state(this.o.name, this.current);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * GPIO through the legacy sysfs interface (onoff) for older boards and kernels. Sysfs numbers are the
+ * chip's base plus the offset, and the base is not 0 on current kernels (512 or 571 on a Pi 5), so it
+ * is read from /sys/class/gpio/gpiochipN/{label,base,ngpio}, never assumed.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Listeners } from '../byte-stream.js';
+import type { GpioBackend, GpioLineSpec, GpioOutputSpec } from './backend.js';
+
+/** Find the sysfs base of a chip, by label (e.g. pinctrl-bcm2711) or by name (gpiochip512). */
+export async function resolveSysfsBase(root: string, chip: string): Promise<{ base: number; ngpio: number }> {
+  const entries = (await readdir(root)).filter((e) => e.startsWith('gpiochip'));
+  for (const entry of entries) {
+    const read = async (f: string): Promise<string> => (await readFile(join(root, entry, f), 'utf8')).trim();
+    const label = await read('label').catch(() => '');
+    if (label === chip || entry === chip) {
+      return { base: Number(await read('base')), ngpio: Number(await read('ngpio')) };
+    }
+  }
+  throw Object.assign(new Error(`no GPIO chip "${chip}" under ${root} (have: ${entries.join(', ') || 'none'})`), { code: 'ENOENT' });
+}
+
+interface OnoffGpio {
+  readSync(): 0 | 1;
+  writeSync(v: 0 | 1): void;
+  watch(cb: (err: Error | null | undefined, value: 0 | 1) => void): void;
+  unexport(): void;
+}
+
+export class SysfsBackend implements GpioBackend {
+  readonly kind = 'sysfs' as const;
+  private readonly lines = new Map<string, OnoffGpio>();
+  private readonly edges = new Listeners<[string, boolean]>();
+  private readonly lost = new Listeners<[Error]>();
+
+  constructor(private readonly o: { root: string; chip: string }) {}
+
+  async open(inputs: readonly GpioLineSpec[], outputs: readonly GpioOutputSpec[]): Promise<void> {
+    const { Gpio } = (await import('onoff')) as unknown as {
+      Gpio: new (n: number, dir: string, edge?: string) => OnoffGpio;
+    };
+    const { base, ngpio } = await resolveSysfsBase(this.o.root, this.o.chip);
+    const number = (spec: GpioLineSpec): number => {
+      if (typeof spec.line !== 'number' || spec.line >= ngpio) {
+        throw Object.assign(new Error(`sysfs needs a line offset below ${ngpio} for ${spec.name}`), { code: 'ENOENT' });
+      }
+      return base + spec.line;
+    };
+    for (const spec of inputs) {
+      const gpio = new Gpio(number(spec), 'in', 'both');
+      gpio.watch((err, value) => (err ? this.lost.emit(err) : this.edges.emit(spec.name, value === 1)));
+      this.lines.set(spec.name, gpio);
+    }
+    for (const spec of outputs) {
+      const gpio = new Gpio(number(spec), spec.initial ? 'high' : 'low');
+      this.lines.set(spec.name, gpio);
+    }
+  }
+
+  async read(name: string): Promise<boolean> {
+    return this.line(name).readSync() === 1;
+  }
+
+  async write(name: string, level: boolean): Promise<void> {
+    this.line(name).writeSync(level ? 1 : 0);
+  }
+
+  private line(name: string): OnoffGpio {
+    const l = this.lines.get(name);
+    if (!l) throw Object.assign(new Error(`line ${name} is not open`), { code: 'ENOENT' });
+    return l;
+  }
+
+  onEdge(listener: (name: string, level: boolean) => void): () => void {
+    return this.edges.add(listener);
+  }
+
+  onLost(listener: (err: Error) => void): () => void {
+    return this.lost.add(listener);
+  }
+
+  async close(): Promise<void> {
+    for (const l of this.lines.values()) l.unexport();
+    this.lines.clear();
+  }
+}

@@ -1,0 +1,4 @@
+/** What this machine can run; tests that need a tool use `describe.skipIf(!...)`, and CI forbids skips. */
+import { spawnSync } from 'node:child_process';
+export { hasMosquitto } from './mosquitto.js';
+export const hasSocat = spawnSync('which', ['socat']).status === 0;

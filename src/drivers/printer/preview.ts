@@ -1,0 +1,49 @@
+/**
+ * Preview: the exact bytes a print would send, decoded by the virtual printer's own decoder and paper
+ * model into a PNG. What a UI developer sees is what the simulator prints.
+ */
+import { Bitmap } from './bitmap.js';
+import { EscPosDecoder } from './decoder.js';
+import { loadFonts } from './fonts.js';
+import { bitmapToPng } from './images.js';
+import { VirtualPaper } from './page.js';
+import { paperDots } from './config.js';
+import type { ReceiptDocument } from './api.js';
+import { renderReceipt, type RenderOptions } from './render.js';
+
+/** Decode an ESC/POS byte stream into the pages it cuts (plus what follows the last cut, if any). */
+export async function decodeToPages(bytes: Uint8Array, opts: Pick<RenderOptions, 'paperWidthMm' | 'fonts'>): Promise<Bitmap[]> {
+  const canvas = await loadFonts(opts.fonts);
+  const paper = new VirtualPaper(canvas, paperDots(opts.paperWidthMm), 1000);
+  for (const { cmd } of new EscPosDecoder().push(bytes)) await paper.apply(cmd);
+  const rest = paper.current();
+  return rest.inkRows() ? [...paper.pages, rest] : [...paper.pages];
+}
+
+export interface Preview {
+  readonly png: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+}
+
+/** Render a document and decode it back into one PNG (pages stacked). */
+export async function previewReceipt(doc: ReceiptDocument, opts: RenderOptions): Promise<Preview> {
+  const job = await renderReceipt(doc, opts);
+  const all = new Uint8Array(job.bytes);
+  let o = 0;
+  for (const c of job.chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  const pages = await decodeToPages(all, opts);
+  const width = paperDots(opts.paperWidthMm);
+  const height = pages.reduce((n, p) => n + p.height, 0);
+  const page = new Bitmap(width, height);
+  let y = 0;
+  for (const p of pages) {
+    page.dots.set(p.dots, y * width);
+    y += p.height;
+  }
+  return { png: await bitmapToPng(page), width, height, bytes: job.bytes };
+}

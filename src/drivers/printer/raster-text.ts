@@ -1,0 +1,125 @@
+/**
+ * Text the printer cannot print from its code pages, drawn with Skia (@napi-rs/canvas): HarfBuzz-style
+ * shaping (Arabic joining, lam-alef), the Unicode bidi algorithm for mixed Arabic/Latin/digits, and CJK
+ * from Noto Sans CJK with locale-correct glyph forms (ctx.lang). Output is a 1-bit paper-wide Bitmap.
+ */
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { Bitmap } from './bitmap.js';
+import { FAMILY, type CanvasModule } from './fonts.js';
+import { hasArabic, hasCjk, type Direction } from './script.js';
+
+export interface RasterTextStyle {
+  readonly size: number;
+  readonly bold: boolean;
+  readonly inverse: boolean;
+  readonly dir: Direction;
+  readonly align: 'left' | 'center' | 'right';
+  readonly lang: string | undefined;
+}
+
+const SIDE_MARGIN = 4;
+
+function fontPx(text: string, size: number): number {
+  // Arabic letters sit small on the Latin body size; a larger size reads like the printer's font A
+  return (hasArabic(text) ? 28 : 24) * size;
+}
+
+function langOf(text: string, given: string | undefined): string {
+  if (given) return given;
+  if (hasCjk(text)) return 'zh-Hans';
+  if (hasArabic(text)) return 'ar';
+  return 'en';
+}
+
+function setup(ctx: SKRSContext2D, text: string, style: { size: number; bold: boolean; dir: Direction; lang: string | undefined }): number {
+  const px = fontPx(text, style.size);
+  ctx.font = `${style.bold ? 'bold ' : ''}${px}px ${FAMILY.sans}, ${FAMILY.arabic}, ${FAMILY.cjk}`;
+  ctx.lang = langOf(text, style.lang);
+  ctx.direction = style.dir;
+  ctx.textBaseline = 'alphabetic';
+  return px;
+}
+
+/** Word tokens; each CJK character is its own token so lines can break between them. */
+function tokens(paragraph: string): string[] {
+  return paragraph.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]|\s+|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]+/gu) ?? [];
+}
+
+/** Greedy line breaking in logical order; the bidi algorithm then orders each line visually. */
+export function wrap(ctx: SKRSContext2D, text: string, maxWidth: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const tok of tokens(paragraph)) {
+      const candidate = line + tok;
+      if (line.trim() !== '' && ctx.measureText(candidate.trimEnd()).width > maxWidth) {
+        lines.push(line.trimEnd());
+        line = /^\s+$/.test(tok) ? '' : tok;
+      } else line = candidate;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+function toBitmap(canvas: CanvasModule, width: number, height: number, draw: (ctx: SKRSContext2D) => void): Bitmap {
+  const c = canvas.createCanvas(width, height);
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#000';
+  draw(ctx);
+  return Bitmap.fromRgba(width, height, ctx.getImageData(0, 0, width, height).data);
+}
+
+/** A text block as a paper-wide bitmap. */
+export function renderTextRaster(canvas: CanvasModule, text: string, style: RasterTextStyle, width: number): Bitmap {
+  const measure = canvas.createCanvas(1, 1).getContext('2d');
+  const px = setup(measure, text, style);
+  const lines = wrap(measure, text, width - 2 * SIDE_MARGIN);
+  const lineHeight = Math.round(px * 1.45);
+  const x = style.align === 'left' ? SIDE_MARGIN : style.align === 'right' ? width - SIDE_MARGIN : width / 2;
+  return toBitmap(canvas, width, lineHeight * lines.length, (ctx) => {
+    setup(ctx, text, style);
+    ctx.textAlign = style.align;
+    lines.forEach((line, i) => {
+      const baseline = i * lineHeight + Math.round(px * 1.08);
+      if (style.inverse) {
+        const w = ctx.measureText(line).width + 8;
+        const left = style.align === 'left' ? x - 4 : style.align === 'right' ? x - w + 4 : x - w / 2;
+        ctx.fillRect(Math.floor(left), i * lineHeight, Math.ceil(w), lineHeight);
+        ctx.fillStyle = '#fff';
+      }
+      ctx.fillText(line, x, baseline);
+      ctx.fillStyle = '#000';
+    });
+  });
+}
+
+/**
+ * A key/value row: key at the start side, value at the end side (mirrored for RTL); when they do not
+ * fit on one line the value goes on its own line at the end side.
+ */
+export function renderRowRaster(canvas: CanvasModule, key: string, value: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number): Bitmap {
+  const both = `${key} ${value}`;
+  const measure = canvas.createCanvas(1, 1).getContext('2d');
+  const px = setup(measure, both, style);
+  const inner = width - 2 * SIDE_MARGIN;
+  const keyLines = wrap(measure, key, inner);
+  const valueWidth = measure.measureText(value).width;
+  const lastKeyWidth = measure.measureText(keyLines[keyLines.length - 1] ?? '').width;
+  const sameLine = lastKeyWidth + valueWidth + px <= inner;
+  const lineHeight = Math.round(px * 1.45);
+  const rows = keyLines.length + (sameLine ? 0 : 1);
+  const start = style.dir === 'rtl' ? 'right' : 'left';
+  const end = style.dir === 'rtl' ? 'left' : 'right';
+  const xOf = (side: 'left' | 'right'): number => (side === 'left' ? SIDE_MARGIN : width - SIDE_MARGIN);
+  return toBitmap(canvas, width, lineHeight * rows, (ctx) => {
+    setup(ctx, both, style);
+    const base = (i: number): number => i * lineHeight + Math.round(px * 1.08);
+    ctx.textAlign = start;
+    keyLines.forEach((line, i) => ctx.fillText(line, xOf(start), base(i)));
+    ctx.textAlign = end;
+    ctx.fillText(value, xOf(end), base(rows - 1));
+  });
+}

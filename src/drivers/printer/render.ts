@@ -1,0 +1,192 @@
+/**
+ * Receipt document -> ESC/POS bytes, block by block: text the printer's code pages can print goes as
+ * text (a few bytes per line); anything else (Arabic, Chinese, right-to-left, images) as GS v 0 raster
+ * bands. Returns chunks: boundaries between complete commands, where the driver may insert a real-time
+ * status query (never inside raster data).
+ */
+import { KioskError } from '../../core/errors.js';
+import type { Block, ReceiptDocument, RowBlock, TextBlock } from './api.js';
+import { Bitmap } from './bitmap.js';
+import * as esc from './codec.js';
+import { choosePage, encode, escTOf, type CodePageName } from './codepages.js';
+import { paperDots, type PrinterConfig } from './config.js';
+import { loadFonts, type CanvasModule } from './fonts.js';
+import { decodePng, qrBitmap } from './images.js';
+import { renderRowRaster, renderTextRaster } from './raster-text.js';
+import { physicalAlign, resolveDirection } from './script.js';
+
+export type RenderOptions = Pick<PrinterConfig, 'paperWidthMm' | 'codePages' | 'qr' | 'bandRows' | 'fonts'>;
+
+export interface RenderedJob {
+  readonly chunks: Uint8Array[];
+  readonly bytes: number;
+  /** Blocks sent as raster (the rest went as text or native codes). */
+  readonly rasterBlocks: number;
+}
+
+const FONT_A_WIDTH = 12;
+
+class JobBuilder {
+  readonly chunks: Uint8Array[] = [];
+  rasterBlocks = 0;
+  private page: CodePageName = 'cp437';
+  private canvas: CanvasModule | undefined;
+  readonly width: number;
+
+  constructor(readonly opts: RenderOptions) {
+    this.width = paperDots(opts.paperWidthMm);
+    this.chunks.push(esc.init());
+  }
+
+  push(...parts: Uint8Array[]): void {
+    this.chunks.push(esc.concat(parts));
+  }
+
+  selectPage(page: CodePageName): Uint8Array {
+    if (page === this.page) return new Uint8Array(0);
+    this.page = page;
+    return esc.codePage(escTOf(page));
+  }
+
+  async fonts(): Promise<CanvasModule> {
+    this.canvas ??= await loadFonts(this.opts.fonts);
+    return this.canvas;
+  }
+
+  raster(bm: Bitmap): void {
+    this.rasterBlocks++;
+    this.push(esc.align('left'));
+    for (let y = 0; y < bm.height; y += this.opts.bandRows) {
+      const rows = Math.min(this.opts.bandRows, bm.height - y);
+      const { widthBytes, data } = bm.packRows(y, rows);
+      this.chunks.push(esc.rasterBand(widthBytes, rows, data));
+    }
+  }
+
+  columns(size: number): number {
+    return Math.floor(this.width / (FONT_A_WIDTH * size));
+  }
+}
+
+/** Word-wrap to a column count (code points), splitting words longer than a line. */
+export function wrapColumns(text: string, columns: number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line: string[] = [];
+    for (const word of paragraph.split(/ +/)) {
+      let chars = [...word];
+      if (line.length > 0 && line.length + 1 + chars.length > columns) {
+        out.push(line.join(''));
+        line = [];
+      }
+      if (line.length > 0) line.push(' ');
+      while (line.length + chars.length > columns) {
+        const take = columns - line.length;
+        out.push([...line, ...chars.slice(0, take)].join(''));
+        chars = chars.slice(take);
+        line = [];
+      }
+      line.push(...chars);
+    }
+    out.push(line.join(''));
+  }
+  return out;
+}
+
+async function textBlock(b: JobBuilder, block: TextBlock): Promise<void> {
+  const text = block.text.normalize('NFC');
+  const dir = resolveDirection(block.dir, text);
+  const align = physicalAlign(block.align, dir);
+  const page = dir === 'ltr' ? choosePage([text], b.opts.codePages) : undefined;
+  if (page === undefined) {
+    const canvas = await b.fonts();
+    b.raster(renderTextRaster(canvas, text, { size: block.size, bold: block.bold, inverse: block.inverse, dir, align, lang: block.lang }, b.width));
+    return;
+  }
+  const lines = wrapColumns(text, b.columns(block.size)).map((l) => esc.textLine(encode(l, page) as Uint8Array));
+  b.push(b.selectPage(page), esc.align(align), esc.bold(block.bold), esc.size(block.size, block.size), esc.inverse(block.inverse), ...lines);
+  b.push(esc.bold(false), esc.size(1, 1), esc.inverse(false));
+}
+
+async function rowBlock(b: JobBuilder, block: RowBlock): Promise<void> {
+  const key = block.key.normalize('NFC');
+  const value = block.value.normalize('NFC');
+  const dir = resolveDirection(block.dir, key, value);
+  const page = dir === 'ltr' ? choosePage([key, value], b.opts.codePages) : undefined;
+  if (page === undefined) {
+    const canvas = await b.fonts();
+    b.raster(renderRowRaster(canvas, key, value, { size: 1, bold: block.bold, dir, lang: block.lang }, b.width));
+    return;
+  }
+  const cols = b.columns(1);
+  const valueLen = [...value].length;
+  const keyLines = wrapColumns(key, cols);
+  const last = keyLines.pop() ?? '';
+  const lines = [...keyLines];
+  if ([...last].length + 1 + valueLen <= cols) lines.push(last + ' '.repeat(cols - [...last].length - valueLen) + value);
+  else lines.push(last, ...wrapColumns(value, cols).map((v) => ' '.repeat(Math.max(0, cols - [...v].length)) + v));
+  b.push(b.selectPage(page), esc.align('left'), esc.bold(block.bold), ...lines.map((l) => esc.textLine(encode(l, page) as Uint8Array)), esc.bold(false));
+}
+
+async function qrBlock(b: JobBuilder, block: Extract<Block, { type: 'qr' }>): Promise<void> {
+  const data = new TextEncoder().encode(block.data);
+  const align = physicalAlign(block.align, 'ltr');
+  // a quiet zone above and below: the printer draws the symbol without one
+  const quiet = Uint8Array.of(0x1b, 0x4a, 4 * block.moduleSize);
+  if (b.opts.qr === 'native') {
+    b.push(quiet, esc.align(align), esc.qr(data, block.moduleSize, block.ecLevel), quiet);
+    return;
+  }
+  const symbol = await qrBitmap(data, block.moduleSize, block.ecLevel);
+  const bm = new Bitmap(b.width, symbol.height);
+  bm.blit(symbol, align === 'left' ? 0 : align === 'right' ? b.width - symbol.width : Math.floor((b.width - symbol.width) / 2), 0);
+  b.push(quiet);
+  b.raster(bm);
+  b.push(quiet);
+}
+
+async function imageBlock(b: JobBuilder, block: Extract<Block, { type: 'image' }>): Promise<void> {
+  const img = await decodePng(block.png, b.width);
+  const align = physicalAlign(block.align, 'ltr');
+  const bm = new Bitmap(b.width, img.height);
+  bm.blit(img, align === 'left' ? 0 : align === 'right' ? b.width - img.width : Math.floor((b.width - img.width) / 2), 0);
+  b.raster(bm);
+}
+
+async function addBlock(b: JobBuilder, block: Block): Promise<void> {
+  switch (block.type) {
+    case 'text': return textBlock(b, block);
+    case 'row': return rowBlock(b, block);
+    case 'separator':
+      b.push(esc.align('left'), esc.textLine(new TextEncoder().encode((block.style === 'double' ? '=' : '-').repeat(b.columns(1)))));
+      return;
+    case 'qr': return qrBlock(b, block);
+    case 'barcode':
+      b.push(esc.align(physicalAlign(block.align, 'ltr')), esc.code128(block.data, block), esc.align('left'));
+      return;
+    case 'image': return imageBlock(b, block);
+    case 'feed':
+      b.push(esc.feedLines(block.lines));
+      return;
+    case 'cut':
+      b.push(esc.feedLines(3), esc.cut(block.partial));
+      return;
+  }
+}
+
+/** Render a validated document for a printer configured with `opts`. */
+export async function renderReceipt(doc: ReceiptDocument, opts: RenderOptions): Promise<RenderedJob> {
+  const b = new JobBuilder(opts);
+  for (const [i, block] of doc.blocks.entries()) {
+    try {
+      await addBlock(b, block);
+    } catch (err) {
+      if (err instanceof KioskError) throw err;
+      throw new KioskError('DOCUMENT_INVALID', `block ${i} (${block.type}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { block: i } });
+    }
+  }
+  if (doc.cut && doc.blocks[doc.blocks.length - 1]?.type !== 'cut') b.push(esc.feedLines(3), esc.cut(true));
+  let bytes = 0;
+  for (const c of b.chunks) bytes += c.length;
+  return { chunks: b.chunks.filter((c) => c.length > 0), bytes, rasterBlocks: b.rasterBlocks };
+}

@@ -1,0 +1,165 @@
+/**
+ * Scanner device API: the MQTT contract of `device/scanner` (ID documents with an ICAO 9303 MRZ and
+ * barcodes, from serial readers and keyboard-wedge inputs). Schemas only.
+ *
+ * Both events carry what a person showed the kiosk, so both are `personal`: local bus only, QoS 1,
+ * never retained, never in state, health, logs or the fleet link.
+ */
+import { z } from 'zod';
+import type { DeviceApi } from '../../core/driver.js';
+import { registerErrorCodes } from '../../core/errors.js';
+
+registerErrorCodes({
+  SCANNER_INPUT_UNKNOWN: { retryable: false, message: 'No such scanner input in configuration' },
+});
+
+/** An input's name as configured (the key under `devices.scanner.inputs`). */
+export const inputNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'an input name (a-z, 0-9, _)');
+
+/** Check digits of an MRZ: true when the digit matches its field (ICAO 9303 part 3, 7-3-1 weights). */
+const checksSchema = z.object({
+  documentNumber: z.boolean(),
+  birthDate: z.boolean(),
+  expiryDate: z.boolean(),
+  /** TD3 only: the personal number's own check digit. */
+  personalNumber: z.boolean().optional(),
+  composite: z.boolean(),
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const documentEventSchema = z.object({
+  input: inputNameSchema,
+  /** Keyed hash of the MRZ text (per daemon run): correlates this event with log lines, reveals nothing. */
+  scanId: z.string(),
+  /** ICAO layout: TD1 ID card (3x30), TD2 (2x36), TD3 passport (2x44); null when unrecognisable. */
+  format: z.enum(['TD1', 'TD2', 'TD3']).nullable(),
+  /** True only when the MRZ is complete and every check digit and field is well formed. */
+  valid: z.boolean(),
+  /** Why `valid` is false: `incomplete` (lines missing: timeout, unplug), `check_digit`, `field` (bad date, sex...). */
+  problem: z.enum(['incomplete', 'check_digit', 'field']).nullable(),
+  /** Fields that failed (mrz package field names, e.g. `documentNumberCheckDigit`, `birthDate`). */
+  invalidFields: z.array(z.string()),
+  /** Document code, e.g. `P`, `I`, `ID`, `AC`. */
+  documentType: z.string().nullable(),
+  /** ICAO 9303 three-letter code as printed (may be a specimen code such as UTO). */
+  issuingCountry: z.string().nullable(),
+  documentNumber: z.string().nullable(),
+  surname: z.string().nullable(),
+  givenNames: z.string().nullable(),
+  nationality: z.string().nullable(),
+  birthDate: isoDate.nullable(),
+  sex: z.enum(['male', 'female', 'unspecified']).nullable(),
+  expiryDate: isoDate.nullable(),
+  /** By the kiosk's clock (expired on the day after the expiry date); null when the date is unreadable. */
+  expired: z.boolean().nullable(),
+  /** Optional data / personal number fields, as printed without fillers. */
+  optionalData: z.array(z.string()),
+  checks: checksSchema.nullable(),
+  /** The MRZ lines as read, for UIs that show or re-parse them. */
+  lines: z.array(z.string()),
+  at: z.string(),
+});
+export type DocumentEvent = z.infer<typeof documentEventSchema>;
+
+export const barcodeEventSchema = z.object({
+  input: inputNameSchema,
+  data: z.string(),
+  /** From the AIM identifier prefix (ISO/IEC 15424) when the scanner sends one; null otherwise. */
+  symbology: z.string().nullable(),
+  /** The AIM identifier as sent, e.g. `]Q1`; null when absent. */
+  aim: z.string().nullable(),
+  at: z.string(),
+});
+export type BarcodeEvent = z.infer<typeof barcodeEventSchema>;
+
+const armedSchema = z.object({
+  armed: z.boolean(),
+  /** ISO time the arming ends by itself; null when armed until `disable` (or not armed). */
+  until: z.string().nullable(),
+});
+
+const inputTarget = z.strictObject({ input: inputNameSchema.optional() });
+
+export const scannerApi = {
+  kind: 'scanner',
+  summary: 'ID documents (ICAO 9303 MRZ: TD1, TD2, TD3) and barcodes from serial and keyboard-wedge scanners.',
+  commands: {
+    enable: {
+      summary: 'Arm the scanner: scans are published until `disable` or until `timeoutMs` has passed.',
+      input: z.strictObject({ timeoutMs: z.number().int().min(100).max(3_600_000).optional() }),
+      output: armedSchema,
+    },
+    disable: {
+      summary: 'Disarm the scanner: scans are dropped and counted (health counter scans_dropped_disarmed).',
+      input: z.strictObject({}),
+      output: armedSchema,
+    },
+    beep: {
+      summary: 'Beep (or flash the LED) on a serial reader whose model preset knows the command.',
+      input: inputTarget.extend({ signal: z.enum(['beep', 'led']).default('beep') }),
+      output: z.object({ input: inputNameSchema, sent: z.number().int() }),
+      errors: ['SCANNER_INPUT_UNKNOWN', 'NOT_SUPPORTED', 'IO_ERROR'],
+    },
+  },
+  events: {
+    document: {
+      summary: 'An ID document was read (complete or not; check digits verified, failures listed).',
+      payload: documentEventSchema,
+      personal: true,
+    },
+    barcode: {
+      summary: 'A barcode or QR code was read.',
+      payload: barcodeEventSchema,
+      personal: true,
+    },
+    armed: {
+      summary: 'The scanner was armed or disarmed (by request or because the arming timed out).',
+      payload: armedSchema.extend({ reason: z.enum(['request', 'timeout']), at: z.string() }),
+    },
+  },
+  stateDetail: z.object({
+    armed: z.boolean(),
+    armedUntil: z.string().nullable(),
+    inputs: z.record(inputNameSchema, z.object({ type: z.enum(['serial', 'hid']), model: z.string() })),
+  }),
+  sim: {
+    document: {
+      summary: 'Write an MRZ over the PTY: the ICAO specimen (expired) or one expiring in `expiresInDays`, optionally corrupt, split or cut by an unplug.',
+      input: inputTarget.extend({
+        format: z.enum(['TD1', 'TD2', 'TD3']),
+        expiresInDays: z.number().int().min(-36_500).max(36_500).optional(),
+        badCheckDigit: z.enum(['documentNumber', 'birthDate', 'expiryDate', 'composite']).optional(),
+        /** Write each line in two writes with a pause between them. */
+        split: z.boolean().default(false),
+        lineGapMs: z.number().int().min(0).max(5000).default(40),
+        /** Unplug the reader after this many lines (a document pulled out mid-read, a cable yanked). */
+        unplugAfterLines: z.number().int().min(0).max(2).optional(),
+        replugAfterMs: z.number().int().min(0).max(60_000).optional(),
+      }),
+      output: z.object({ lines: z.number().int() }),
+    },
+    barcode: {
+      summary: 'Write a barcode scan, with an AIM identifier prefix when `aim` is given (e.g. `]Q1`).',
+      input: inputTarget.extend({ data: z.string().min(1).max(4096), aim: z.string().regex(/^\][A-Za-z][0-9A-Za-z]$/).optional() }),
+      output: z.object({ bytes: z.number().int() }),
+    },
+    noise: {
+      summary: 'Write line noise: random bytes then a terminator.',
+      input: inputTarget.extend({ bytes: z.number().int().min(1).max(4096).default(16) }),
+      output: z.object({ bytes: z.number().int() }),
+    },
+    unplug: {
+      summary: 'Unplug the reader (its PTY disappears); replug after `replugAfterMs` when given.',
+      input: inputTarget.extend({ replugAfterMs: z.number().int().min(0).max(60_000).optional() }),
+      output: z.object({ plugged: z.boolean() }),
+    },
+    replug: {
+      summary: 'Plug the reader back in at the same path.',
+      input: inputTarget,
+      output: z.object({ plugged: z.boolean() }),
+    },
+  },
+} as const satisfies DeviceApi;
+
+export type ScannerApi = typeof scannerApi;

@@ -1,0 +1,159 @@
+/**
+ * One scanner input: a byte stream (serial port or input event device), its decoder (lines, or
+ * keystrokes -> lines), and the read grouping with its gap timer. Reports reads, noise and loss to the
+ * driver; knows nothing about arming or events.
+ */
+import type { ByteStream } from '../../transports/byte-stream.js';
+import type { Clock } from '../../core/clock.js';
+import type { HidInputConfig, ScannerInputConfig, SerialInputConfig } from './config.js';
+import { isNoise, ReadGrouper, type Read } from './grouping.js';
+import { buildKeymap } from './keymap.js';
+import { LineSplitter, terminatorBytes } from './lines.js';
+import { READER_PRESETS, type ReaderPreset } from './presets.js';
+import { InputEventReader, KeystrokeDecoder, nativeEventSize } from './wedge.js';
+
+export interface InputSink {
+  read(read: Read): void;
+  /** Something was discarded: `noise_lines`, `lines_dropped` (header/checksum), `unknown_keys`. */
+  discarded(counter: string, n: number): void;
+  /** The stream closed by itself (unplug); pending reads were already flushed. */
+  lost(err: Error): void;
+}
+
+/** Creates the byte stream of an input (real transports by default; tests pass their own). */
+export type TransportFactory = (cfg: ScannerInputConfig) => Promise<ByteStream>;
+
+export const defaultTransportFactory: TransportFactory = async (cfg) => {
+  if (cfg.type === 'hid') {
+    const { InputEventTransport } = await import('../../transports/input-events.js');
+    return new InputEventTransport({ path: cfg.path, pollMs: cfg.pollMs });
+  }
+  const { SerialTransport } = await import('../../transports/serial.js');
+  return new SerialTransport(cfg);
+};
+
+/** A serial input's framing: its model preset with the input's overrides applied. */
+export function serialFraming(cfg: SerialInputConfig): ReaderPreset {
+  const preset: ReaderPreset = READER_PRESETS[cfg.model];
+  return {
+    ...preset,
+    terminators: cfg.terminators ?? preset.terminators,
+    dropLines: cfg.dropLines ?? preset.dropLines,
+    groupGapMs: cfg.groupGapMs ?? preset.groupGapMs,
+    commands: { ...preset.commands, ...cfg.commands },
+  };
+}
+
+type Decoder = (chunk: Buffer, emitLine: (text: string) => void, frameEnd: () => void) => void;
+
+function serialDecoder(cfg: SerialInputConfig, sink: InputSink): Decoder {
+  const framing = serialFraming(cfg);
+  const splitter = new LineSplitter({ terminators: framing.terminators.map(terminatorBytes), frame: framing.frame });
+  const drop = framing.dropLines.map((s) => new RegExp(s));
+  return (chunk, emitLine, frameEnd) => {
+    for (const t of splitter.push(chunk)) {
+      if (t.kind === 'end') {
+        frameEnd();
+        continue;
+      }
+      if (isNoise(t.bytes, cfg.encoding)) {
+        sink.discarded('noise_lines', 1);
+        continue;
+      }
+      const text = t.bytes.toString(cfg.encoding).trimEnd();
+      if (drop.some((r) => r.test(text))) sink.discarded('lines_dropped', 1);
+      else emitLine(text);
+    }
+  };
+}
+
+function hidDecoder(cfg: HidInputConfig, sink: InputSink): Decoder {
+  const events = new InputEventReader(cfg.eventSize ?? nativeEventSize());
+  const keys = new KeystrokeDecoder(buildKeymap(cfg.keymap, cfg.keymapOverrides));
+  return (chunk, emitLine) => {
+    const unknownBefore = keys.unknownKeys;
+    for (const e of events.push(chunk)) {
+      const line = keys.feed(e);
+      if (line !== undefined) emitLine(line);
+    }
+    if (keys.unknownKeys > unknownBefore) sink.discarded('unknown_keys', keys.unknownKeys - unknownBefore);
+  };
+}
+
+export class ScannerInput {
+  private stream: ByteStream | undefined;
+  private readonly grouper: ReadGrouper;
+  private readonly decode: Decoder;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(
+    readonly name: string,
+    readonly cfg: ScannerInputConfig,
+    private readonly clock: Clock,
+    private readonly sink: InputSink,
+    private readonly makeStream: TransportFactory,
+  ) {
+    this.grouper = new ReadGrouper({ groupGapMs: cfg.type === 'hid' ? cfg.groupGapMs : serialFraming(cfg).groupGapMs });
+    this.decode = cfg.type === 'hid' ? hidDecoder(cfg, sink) : serialDecoder(cfg, sink);
+  }
+
+  get label(): string {
+    return this.stream?.label ?? this.cfg.path;
+  }
+
+  async open(): Promise<void> {
+    const stream = await this.makeStream(this.cfg);
+    this.stream = stream;
+    this.unsubscribe = [
+      stream.onData((chunk) => this.onData(chunk)),
+      stream.onClose((err) => this.onClose(err)),
+    ];
+    await stream.open();
+  }
+
+  async close(): Promise<void> {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+    clearTimeout(this.timer);
+    const stream = this.stream;
+    this.stream = undefined;
+    await stream?.close();
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (!this.stream) throw Object.assign(new Error(`${this.name} is not open`), { code: 'EIO' });
+    await this.stream.write(bytes);
+  }
+
+  private onData(chunk: Buffer): void {
+    const now = this.clock.monotonic();
+    this.deliver(this.grouper.tick(now));
+    this.decode(
+      chunk,
+      (text) => this.deliver(this.grouper.line(text, now)),
+      () => this.deliver(this.grouper.flush()),
+    );
+    this.arm();
+  }
+
+  private onClose(err: Error | undefined): void {
+    clearTimeout(this.timer);
+    this.deliver(this.grouper.flush());
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+    this.stream = undefined;
+    this.sink.lost(err ?? Object.assign(new Error(`${this.name} closed`), { code: 'EIO' }));
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    const due = this.grouper.dueAt;
+    if (due === undefined) return;
+    this.timer = setTimeout(() => this.deliver(this.grouper.tick(this.clock.monotonic())), Math.max(0, due - this.clock.monotonic()));
+  }
+
+  private deliver(reads: Read[]): void {
+    for (const r of reads) this.sink.read(r);
+  }
+}

@@ -131,9 +131,15 @@ export class Journal {
     const run = async (): Promise<JournalEntry> => {
       if (this.failed) throw this.failed;
       const entry: JournalEntry = { seq: this.entries.length + 1, at: this.now(), ...input };
-      const line = encode(entry);
+      const bytes = Buffer.from(encode(entry), 'utf8');
       try {
-        await this.file.write(line);
+        // A full disk can accept part of a line and report a short write rather than an error:
+        // keep writing until all of it is down, and let the next write raise ENOSPC.
+        for (let done = 0; done < bytes.length; ) {
+          const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done);
+          if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+          done += bytesWritten;
+        }
         await this.file.datasync();
       } catch (err) {
         this.failed = new KioskError('JOURNAL_UNAVAILABLE', `journal write failed: ${(err as Error).message}`, { cause: err });

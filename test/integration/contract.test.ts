@@ -9,18 +9,8 @@ import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { hasMosquitto } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
+import { gpioConfig } from '../helpers/configs.js';
 
-export const gpioConfig = {
-  simulation: true,
-  devices: {
-    gpio: {
-      backend: 'sim',
-      debounceMs: 20,
-      inputs: { presence: { line: 'GPIO17' }, door: { line: 'GPIO27', activeLow: true } },
-      outputs: { light_printer: { line: 'GPIO5' }, relay: { line: 'GPIO26', safe: true } },
-    },
-  },
-};
 
 describe.skipIf(!hasMosquitto)('MQTT contract (real Mosquitto, simulated GPIO)', () => {
   let broker: Broker;

@@ -1,0 +1,68 @@
+/** Config of `devices.cash`: the note validator (SSP/eSSP), an optional coin acceptor (ccTalk), limits. */
+import { z } from 'zod';
+import { deviceCommon } from '../../core/config/common.js';
+import { FACTORY_FIXED_KEY } from './ssp/essp.js';
+
+const port = z.strictObject({
+  /** Prefer /dev/serial/by-id/...; not needed when the device is simulated. */
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(9600),
+});
+
+export const cashConfigSchema = z.strictObject({
+  ...deviceCommon,
+  validator: z
+    .strictObject({
+      port: port.optional(),
+      /** SSP address: 0 for a single note validator. */
+      address: z.number().int().min(0).max(127).default(0),
+      encryption: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** 16 hex digits, as set in the device. The factory default gives no protection: set your own. */
+          fixedKey: z.string().regex(/^[0-9a-fA-F]{16}$/, '16 hex digits').default(FACTORY_FIXED_KEY),
+        })
+        .prefault({}),
+      /** GA138 recommends polling every 200 ms to 1 s. */
+      pollIntervalMs: z.number().int().min(10).max(1000).default(200),
+      replyTimeoutMs: z.number().int().min(20).max(5000).default(500),
+      /** Retransmissions of a command (same sequence flag) before the validator counts as not answering. */
+      retries: z.number().int().min(0).max(10).default(3),
+    })
+    .prefault({}),
+  coinAcceptor: z
+    .strictObject({
+      port: port.optional(),
+      address: z.number().int().min(2).max(255).default(2),
+      pollIntervalMs: z.number().int().min(10).max(1000).default(200),
+      replyTimeoutMs: z.number().int().min(20).max(5000).default(300),
+      retries: z.number().int().min(0).max(10).default(3),
+    })
+    .optional(),
+  /** Currency the kiosk takes; the device must report the same. Unset: whatever the validator reports. */
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  /** A note is returned from escrow when it would overpay by more than this (minor units). */
+  maxOverpay: z.number().int().min(0).default(0),
+  cashbox: z
+    .strictObject({
+      capacity: z.number().int().min(1).default(500),
+      nearFullPercent: z.number().int().min(1).max(100).default(90),
+    })
+    .prefault({}),
+  /** What the simulators present (only used when simulated). */
+  simulator: z
+    .strictObject({
+      currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+      /** Note channels in whole units; the simulated device reports them with `multiplier`. */
+      notes: z.array(z.number().int().min(1)).min(1).max(16).default([5, 10, 20, 50, 100, 200, 500]),
+      multiplier: z.number().int().min(1).default(100),
+      /** Coin ids of positions 1..n; empty: no coin acceptor is simulated. */
+      coins: z.array(z.string().length(6)).max(16).default(['EU010A', 'EU020A', 'EU050A', 'EU100A', 'EU200A']),
+      /** Time of each step of a note's journey (read, escrow, stacking, credit). */
+      stepMs: z.number().int().min(1).max(5000).default(300),
+      escrowTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    })
+    .prefault({}),
+});
+
+export type CashConfig = z.output<typeof cashConfigSchema>;

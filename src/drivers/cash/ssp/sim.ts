@@ -259,7 +259,7 @@ export class SspSimulator {
   private handle(data: Uint8Array): Uint8Array {
     const ok = (...payload: number[]): Uint8Array => Uint8Array.of(SspReply.OK, ...payload);
     const cannot = Uint8Array.of(SspReply.CANNOT_PROCESS);
-    switch (data[0]) {
+    switch (data[0] ?? -1) {
       case SspCommand.SYNC:
         this.key = undefined;
         if (this.phase === 'escrow') this.escrowReported = false;

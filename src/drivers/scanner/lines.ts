@@ -22,6 +22,8 @@ export class LineSplitter {
   private readonly terms: Buffer[];
   private buf: Buffer = Buffer.alloc(0);
   private inFrame = false;
+  /** The terminator that ended the last chunk, when a longer one starts with it (CR of a torn CRLF). */
+  private torn: Buffer | undefined;
   /** Bytes dropped because they were outside a frame. */
   droppedBytes = 0;
 
@@ -67,11 +69,17 @@ export class LineSplitter {
 
   private append(chunk: Buffer, out: LineToken[]): void {
     let data = this.buf.length ? Buffer.concat([this.buf, chunk]) : Buffer.from(chunk);
+    if (this.torn && data.length > 0) data = this.skipTornRest(this.torn, data);
+    this.torn = undefined;
     for (;;) {
       const hit = this.firstTerminator(data);
       if (!hit) break;
       out.push({ kind: 'line', bytes: data.subarray(0, hit.at) });
+      const term = data.subarray(hit.at, hit.at + hit.len);
       data = data.subarray(hit.at + hit.len);
+      if (data.length === 0 && this.terms.some((t) => t.length > term.length && t.subarray(0, term.length).equals(term))) {
+        this.torn = Buffer.from(term);
+      }
     }
     const max = this.o.maxLineBytes ?? 8192;
     while (data.length > max) {
@@ -79,6 +87,16 @@ export class LineSplitter {
       data = data.subarray(max);
     }
     this.buf = data;
+  }
+
+  /** A CRLF torn between two chunks: the LF at the start of this chunk belongs to the CR already seen. */
+  private skipTornRest(torn: Buffer, data: Buffer): Buffer {
+    for (const t of this.terms) {
+      if (t.length <= torn.length || !t.subarray(0, torn.length).equals(torn)) continue;
+      const rest = t.subarray(torn.length);
+      if (data.subarray(0, rest.length).equals(rest)) return data.subarray(rest.length);
+    }
+    return data;
   }
 
   private firstTerminator(data: Buffer): { at: number; len: number } | undefined {

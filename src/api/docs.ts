@@ -1,0 +1,185 @@
+/**
+ * Generates the MQTT API documents from the zod schemas — the schemas are the contract, the documents
+ * only describe them: `docs/asyncapi.yaml` (AsyncAPI 3.0) and `docs/mqtt-api.md`. A test fails when the
+ * committed documents differ from what this produces.
+ */
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { CommandSpec, DeviceApi, EventSpec } from '../core/driver.js';
+import { allErrorCodes } from '../core/errors.js';
+import { bridgeOps } from './bridge.js';
+import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, errorResponseSchema, healthSchema, okResponseSchema, transactionSchema } from './envelope.js';
+import { DEVICE_APIS } from './index.js';
+
+type Json = Record<string, unknown>;
+
+function schema(s: z.ZodType, io: 'input' | 'output'): Json {
+  const out = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+/** A request's payload: the command's input plus the optional transaction. */
+function requestSchema(spec: CommandSpec): Json {
+  const input = schema(spec.input, 'input');
+  const props = (input.properties as Json | undefined) ?? {};
+  return { ...input, properties: { ...props, transaction: schema(transactionSchema, 'input') } };
+}
+
+function responseDoc(spec: CommandSpec): Json {
+  return {
+    oneOf: [
+      { ...schema(okResponseSchema, 'output'), properties: { ...(schema(okResponseSchema, 'output').properties as Json), data: schema(spec.output, 'output') } },
+      schema(errorResponseSchema, 'output'),
+    ],
+  };
+}
+
+function id(...parts: string[]): string {
+  return parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export function buildAsyncApi(version: string): Json {
+  const channels: Json = {};
+  const operations: Json = {};
+  const params = { root: { description: 'Topic root (mqtt.root, default "kiosk")' }, kioskId: { description: 'Kiosk id (default: host name)' } };
+  const channel = (name: string, address: string, payload: Json, description: string, extra: Json = {}): void => {
+    channels[name] = { address: `{root}/{kioskId}/${address}`, parameters: params, description, messages: { [name]: { payload, ...extra } } };
+  };
+  const op = (name: string, action: 'send' | 'receive', ch: string, summary: string, reply?: string): void => {
+    operations[name] = {
+      action,
+      summary,
+      channel: { $ref: `#/channels/${ch}` },
+      ...(reply ? { reply: { channel: { $ref: `#/channels/${reply}` } } } : {}),
+    };
+  };
+  channel('bridgeState', 'bridge/state', schema(bridgeStateSchema, 'output'), 'Retained. online at (re)connect; last will and graceful stop publish offline.');
+  channel('bridgeInfo', 'bridge/info', schema(bridgeInfoSchema, 'output'), 'Retained. Version, bootId, devices with their commands and events.');
+  channel('bridgeHealth', 'bridge/health', schema(healthSchema, 'output'), 'Retained. Periodic and on device status change.');
+  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
+  for (const [opName, spec] of Object.entries(bridgeOps) as Array<[string, CommandSpec]>) {
+    const req = id('bridge', 'request', opName);
+    const res = id('bridge', 'response', opName);
+    channel(req, `bridge/request/${opName}`, requestSchema(spec), spec.summary);
+    channel(res, `bridge/response/${opName}`, responseDoc(spec), `Response to bridge/request/${opName}`);
+    op(`send_${req}`, 'send', req, spec.summary, res);
+  }
+  for (const [dev, api] of Object.entries(DEVICE_APIS) as Array<[string, DeviceApi]>) {
+    const st = id(dev, 'state');
+    channel(st, `device/${dev}/state`, { ...schema(deviceStateSchema, 'output'), properties: { ...(schema(deviceStateSchema, 'output').properties as Json), detail: schema(api.stateDetail, 'output') } }, `Retained state of ${dev}.`);
+    op(`receive_${st}`, 'receive', st, `${dev} state`);
+    for (const [cmd, spec] of Object.entries(api.commands) as Array<[string, CommandSpec]>) {
+      const req = id(dev, 'request', cmd);
+      const res = id(dev, 'response', cmd);
+      channel(req, `device/${dev}/request/${cmd}`, requestSchema(spec), spec.summary);
+      channel(res, `device/${dev}/response/${cmd}`, responseDoc(spec), `Response to device/${dev}/request/${cmd}`);
+      op(`send_${req}`, 'send', req, spec.summary, res);
+    }
+    for (const [ev, spec] of Object.entries(api.events) as Array<[string, EventSpec]>) {
+      const ch = id(dev, 'event', ev);
+      channel(ch, `device/${dev}/event/${ev}`, schema(spec.payload, 'output'), `${spec.summary} QoS 1, not retained.${spec.personal ? ' Carries personal data: local bus only, never forwarded to the fleet.' : ''}`);
+      op(`receive_${ch}`, 'receive', ch, spec.summary);
+    }
+    for (const [cmd, spec] of Object.entries(api.sim ?? {}) as Array<[string, CommandSpec]>) {
+      const req = id('sim', dev, 'request', cmd);
+      const res = id('sim', dev, 'response', cmd);
+      channel(req, `sim/${dev}/request/${cmd}`, requestSchema(spec), `Simulation only. ${spec.summary}`);
+      channel(res, `sim/${dev}/response/${cmd}`, responseDoc(spec), `Response to sim/${dev}/request/${cmd}`);
+      op(`send_${req}`, 'send', req, spec.summary, res);
+    }
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'kioskd MQTT API',
+      version,
+      description: 'Generated from the zod schemas in src/api and src/drivers/*/api.ts. Do not edit by hand: npm run docs:api.',
+    },
+    defaultContentType: 'application/json',
+    channels,
+    operations,
+    components: { schemas: { errorCodes: { type: 'string', enum: Object.keys(allErrorCodes()) } } },
+  };
+}
+
+function block(json: Json): string {
+  return ['```json', JSON.stringify(json, null, 2), '```'].join('\n');
+}
+
+function commandsSection(title: string, prefix: string, cmds: Record<string, CommandSpec>): string[] {
+  const out: string[] = [];
+  for (const [cmd, spec] of Object.entries(cmds)) {
+    out.push(`### ${title} \`${cmd}\``, '', spec.summary, '', `Request: \`${prefix}/request/${cmd}\` → response: \`${prefix}/response/${cmd}\``, '');
+    if (spec.errors?.length) out.push(`Error codes (besides the envelope's): ${spec.errors.map((e) => `\`${e}\``).join(', ')}`, '');
+    if (spec.progressEvent) out.push(`Progress: event \`${spec.progressEvent}\` carrying the request's \`transaction\`.`, '');
+    out.push('Parameters:', '', block(schema(spec.input, 'input')), '', 'Response `data`:', '', block(schema(spec.output, 'output')), '');
+  }
+  return out;
+}
+
+export function buildMarkdown(version: string): string {
+  const out: string[] = [
+    '# kioskd MQTT API',
+    '',
+    `Version ${version}. Generated from the zod schemas (\`npm run docs:api\`); the machine-readable form is [asyncapi.yaml](asyncapi.yaml). Do not edit by hand.`,
+    '',
+    '## Conventions',
+    '',
+    'Every topic starts with `{root}/{kioskId}` (`root` defaults to `kiosk`, `kioskId` to the host name).',
+    '',
+    '| Topic | Direction | Notes |',
+    '|---|---|---|',
+    '| `bridge/state` | daemon → | retained; `online` at every (re)connect, `offline` on graceful stop and as the last will |',
+    '| `bridge/info` | daemon → | retained; version, bootId, devices with their commands and events |',
+    '| `bridge/health` | daemon → | retained; periodic and on device status change |',
+    '| `bridge/request/{op}` → `bridge/response/{op}` | ← client | operations on the daemon itself |',
+    '| `device/{dev}/state` | daemon → | retained; `{status, detail, since, error?}` |',
+    '| `device/{dev}/event/{name}` | daemon → | QoS 1, never retained |',
+    '| `device/{dev}/request/{cmd}` → `device/{dev}/response/{cmd}` | ← client | commands |',
+    '| `sim/{dev}/request/{cmd}` → `sim/{dev}/response/{cmd}` | ← client | simulator controls, only when simulation is on |',
+    '',
+    'A request payload is the command\'s parameters as a JSON object, plus an optional `transaction` string (1-128 chars) that the response echoes and progress events carry. MQTT 5 clients may instead set a response topic and correlation data: the response goes there, with the same correlation data. Requests must not be retained.',
+    '',
+    'Response envelope:',
+    '',
+    block(schema(okResponseSchema, 'output')),
+    '',
+    block(schema(errorResponseSchema, 'output')),
+    '',
+    '## Error codes',
+    '',
+    'Stable machine codes; a published code is never renamed.',
+    '',
+    '| Code | Retryable | Meaning |',
+    '|---|---|---|',
+    ...Object.entries(allErrorCodes()).map(([c, d]) => `| \`${c}\` | ${d.retryable ? 'yes' : 'no'} | ${d.message} |`),
+    '',
+    '## Device state',
+    '',
+    block(schema(deviceStateSchema, 'output')),
+    '',
+    '## Bridge',
+    '',
+    ...commandsSection('Operation', 'bridge', bridgeOps as Record<string, CommandSpec>),
+    '### `bridge/health`',
+    '',
+    block(schema(healthSchema, 'output')),
+    '',
+  ];
+  for (const [dev, api] of Object.entries(DEVICE_APIS) as Array<[string, DeviceApi]>) {
+    out.push(`## Device \`${dev}\``, '', api.summary, '', `### State \`device/${dev}/state\` — \`detail\``, '', block(schema(api.stateDetail, 'output')), '');
+    out.push(...commandsSection('Command', `device/${dev}`, api.commands as Record<string, CommandSpec>));
+    for (const [ev, spec] of Object.entries(api.events) as Array<[string, EventSpec]>) {
+      out.push(`### Event \`device/${dev}/event/${ev}\``, '', spec.summary, '');
+      if (spec.personal) out.push('**Personal data**: published on the local bus only (QoS 1, never retained), never forwarded to the fleet link, never logged.', '');
+      out.push(block(schema(spec.payload, 'output')), '');
+    }
+    if (api.sim) out.push(...commandsSection('Simulator', `sim/${dev}`, api.sim as Record<string, CommandSpec>));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function generateApiDocs(version: string): { asyncapi: string; markdown: string } {
+  return { asyncapi: stringify(buildAsyncApi(version), { lineWidth: 0 }), markdown: buildMarkdown(version) };
+}

@@ -1,0 +1,226 @@
+/** Card payment terminal API: the MQTT contract of `device/card`. Schemas only. */
+import { z } from 'zod';
+import type { DeviceApi } from '../../core/driver.js';
+import { registerErrorCodes } from '../../core/errors.js';
+import { LANGUAGES, PROGRESS_CODES } from './progress.js';
+
+registerErrorCodes({
+  CARD_TRANSACTION_UNKNOWN: { retryable: false, message: 'No card transaction with this idempotency key or reference' },
+  CARD_NOT_REVERSIBLE: { retryable: false, message: 'Only an approved sale can be reversed' },
+  CARD_IDEMPOTENCY_MISMATCH: { retryable: false, message: 'This idempotency key was used for a different request' },
+});
+
+/** ISO 4217 currencies the kiosk may charge in, with their numeric codes (what ZVT sends). */
+export const CURRENCIES = { AED: 784, SAR: 682, QAR: 634, KWD: 414, BHD: 48, OMR: 512, EUR: 978, USD: 840, GBP: 826, CHF: 756 } as const;
+export const currencySchema = z.enum(Object.keys(CURRENCIES) as [keyof typeof CURRENCIES, ...Array<keyof typeof CURRENCIES>]);
+export type Currency = z.infer<typeof currencySchema>;
+
+const amountSchema = z.number().int().min(1).max(999_999_999_999).describe('Amount in minor units (fils, cents)');
+const keySchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const referenceSchema = z.string().min(1).max(64).describe("The kiosk's own reference (order, fee, fine number)");
+
+const moneyRequest = z.strictObject({
+  amount: amountSchema,
+  currency: currencySchema.optional().describe('Defaults to the configured currency (AED)'),
+  reference: referenceSchema,
+  idempotencyKey: keySchema.describe('Same key, same payment: never charged twice'),
+});
+
+export const maskedCardSchema = z.object({
+  masked: z.string().describe('First 6 / last 4 digits at most, e.g. 476173******0119'),
+  brand: z.string(),
+});
+
+const common = {
+  idempotencyKey: z.string(),
+  reference: z.string(),
+  operation: z.enum(['sale', 'refund']),
+  amount: z.number().int(),
+  currency: z.string(),
+  /** The terminal's receipt, lines joined with \n. */
+  receiptText: z.string(),
+  /** The outcome was established by reconciling with the terminal after a crash or a lost link. */
+  recovered: z.boolean(),
+  /** This answer repeats the recorded outcome of an earlier request with the same idempotency key. */
+  replayed: z.boolean().optional(),
+};
+
+export const outcomeSchema = z.discriminatedUnion('result', [
+  z.object({
+    ...common,
+    result: z.literal('approved'),
+    card: maskedCardSchema,
+    authCode: z.string().optional(),
+    receiptNo: z.number().int().optional(),
+    trace: z.number().int().optional(),
+    terminalId: z.string().optional(),
+  }),
+  z.object({ ...common, result: z.literal('declined'), reason: z.string(), resultCode: z.number().int().optional() }),
+  z.object({ ...common, result: z.literal('cancelled'), reason: z.enum(['CUSTOMER_CANCELLED', 'KIOSK_CANCELLED']) }),
+  z.object({
+    ...common,
+    result: z.literal('failed'),
+    reason: z.string().describe('TERMINAL_ERROR, HOST_UNREACHABLE, NOT_COMPLETED, TIMEOUT, LINK_LOST, RECONCILE_MISMATCH ...'),
+    /** `no`: nothing was charged. `unknown`: the outcome is being reconciled; watch event/recovered. */
+    charged: z.enum(['no', 'unknown']),
+  }),
+]);
+export type CardOutcome = z.infer<typeof outcomeSchema>;
+
+export const reversalSchema = z.object({
+  idempotencyKey: z.string(),
+  reference: z.string(),
+  result: z.enum(['reversed', 'declined', 'failed']),
+  reason: z.string().optional(),
+  receiptNo: z.number().int().optional(),
+  trace: z.number().int().optional(),
+  receiptText: z.string(),
+  recovered: z.boolean(),
+  replayed: z.boolean().optional(),
+});
+export type CardReversal = z.infer<typeof reversalSchema>;
+
+export const transactionRecordSchema = z.object({
+  idempotencyKey: z.string(),
+  reference: z.string(),
+  operation: z.enum(['sale', 'refund']),
+  amount: z.number().int(),
+  currency: z.string(),
+  state: z.enum(['pending', 'done']),
+  outcome: outcomeSchema.optional(),
+  reversal: z.object({ state: z.enum(['pending', 'done']), outcome: reversalSchema.optional() }).optional(),
+});
+export type CardTransactionRecord = z.infer<typeof transactionRecordSchema>;
+
+const lookup = z
+  .strictObject({ idempotencyKey: keySchema.optional(), reference: referenceSchema.optional() })
+  .refine((v) => v.idempotencyKey !== undefined || v.reference !== undefined, 'give idempotencyKey or reference');
+
+const messagesSchema = z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string()])) as Record<(typeof LANGUAGES)[number], z.ZodString>);
+
+export const cardApi = {
+  kind: 'card',
+  summary: 'Card payment terminal (ZVT over TCP or serial): sales that are never lost and never charged twice.',
+  commands: {
+    sale: {
+      summary: 'Charge the customer; answers when the terminal is done: approved, declined, cancelled or failed.',
+      input: moneyRequest,
+      output: outcomeSchema,
+      errors: ['DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'DEVICE_BUSY', 'DEVICE_UNAVAILABLE'],
+      progressEvent: 'progress',
+    },
+    cancel: {
+      summary: 'Abort the running sale or refund (answers at once; the sale answers cancelled if the terminal could still stop).',
+      input: z.strictObject({}),
+      output: z.object({ requested: z.boolean() }),
+    },
+    reverse: {
+      summary: 'Reverse an approved sale whose service was not delivered (by its idempotency key or reference).',
+      input: lookup,
+      output: reversalSchema,
+      errors: ['CARD_TRANSACTION_UNKNOWN', 'CARD_NOT_REVERSIBLE', 'DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'DEVICE_BUSY'],
+      progressEvent: 'progress',
+    },
+    refund: {
+      summary: 'Refund an amount to a card (customer presents the card).',
+      input: moneyRequest,
+      output: outcomeSchema,
+      errors: ['DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'DEVICE_BUSY'],
+      progressEvent: 'progress',
+    },
+    status: {
+      summary: "The terminal's status and the driver's pending reconciliations.",
+      input: z.strictObject({}),
+      output: z.object({
+        connected: z.boolean(),
+        busy: z.boolean(),
+        terminalId: z.string().optional(),
+        softwareVersion: z.string().optional(),
+        terminalStatus: z.number().int().optional(),
+        pendingRecovery: z.number().int(),
+      }),
+    },
+    'end-of-day': {
+      summary: "Close the terminal's batch (settlement); answers with the terminal's report.",
+      input: z.strictObject({}),
+      output: z.object({ result: z.enum(['ok', 'failed']), reason: z.string().optional(), receiptText: z.string() }),
+      errors: ['DEVICE_BUSY'],
+    },
+    transaction: {
+      summary: 'Look up a sale or refund (and its reversal) by idempotency key or reference; works while offline.',
+      input: lookup,
+      output: transactionRecordSchema,
+      errors: ['CARD_TRANSACTION_UNKNOWN'],
+    },
+  },
+  events: {
+    progress: {
+      summary: 'What the customer should do now, with a stable code and the message in seven languages.',
+      payload: z.object({
+        transaction: z.string().optional(),
+        idempotencyKey: z.string(),
+        operation: z.enum(['sale', 'refund', 'reversal']),
+        code: z.enum(PROGRESS_CODES),
+        messages: messagesSchema,
+        terminalText: z.string().optional(),
+      }),
+    },
+    recovered: {
+      summary: 'A sale, refund or reversal whose outcome was unknown (crash, timeout, lost link) was reconciled with the terminal.',
+      payload: z.object({
+        idempotencyKey: z.string(),
+        reference: z.string(),
+        kind: z.enum(['sale', 'refund', 'reversal']),
+        outcome: outcomeSchema.optional(),
+        reversal: reversalSchema.optional(),
+      }),
+    },
+  },
+  stateDetail: z.object({
+    protocol: z.literal('zvt'),
+    link: z.enum(['tcp', 'serial']),
+    terminalId: z.string().optional(),
+    softwareVersion: z.string().optional(),
+    operation: z.enum(['sale', 'refund', 'reversal', 'end-of-day', 'recovery']).optional(),
+    pendingRecovery: z.number().int(),
+  }),
+  sim: {
+    approve: {
+      summary: 'The next sale is approved (optionally held at the card or before completion until `release`).',
+      input: z.strictObject({ hostDelayMs: z.number().int().min(0).max(600_000).default(0), holdAt: z.enum(['card', 'completion']).optional() }),
+      output: z.object({ queued: z.number().int() }),
+    },
+    decline: {
+      summary: 'The next sale is declined with this ZVT result code (e.g. 0x71 = 113, insufficient funds).',
+      input: z.strictObject({ resultCode: z.number().int().min(1).max(255).default(0x05), hostDelayMs: z.number().int().min(0).max(600_000).default(0) }),
+      output: z.object({ queued: z.number().int() }),
+    },
+    cancel: { summary: 'The customer cancels the next sale at the terminal.', input: z.strictObject({}), output: z.object({ queued: z.number().int() }) },
+    'slow-host': {
+      summary: 'The next sale waits this long for the host, then is approved.',
+      input: z.strictObject({ ms: z.number().int().min(0).max(600_000) }),
+      output: z.object({ queued: z.number().int() }),
+    },
+    silent: {
+      summary: 'The terminal goes silent: now, or (next: true) after acknowledging the next sale. `on: false` wakes it.',
+      input: z.strictObject({ on: z.boolean().default(true), next: z.boolean().default(false) }),
+      output: z.object({ silent: z.boolean() }),
+    },
+    'power-loss': {
+      summary: 'The terminal loses power mid-way through the next sale, after (charged) or before booking it.',
+      input: z.strictObject({ charged: z.boolean().default(true), offMs: z.number().int().min(0).max(600_000).default(1000) }),
+      output: z.object({ queued: z.number().int() }),
+    },
+    power: { summary: 'Switch the terminal on or off.', input: z.strictObject({ on: z.boolean() }), output: z.object({ on: z.boolean() }) },
+    release: { summary: 'Let a held sale go on.', input: z.strictObject({}), output: z.object({ released: z.boolean() }) },
+    log: {
+      summary: 'Every money command the terminal received, oldest first.',
+      input: z.strictObject({}),
+      output: z.object({
+        received: z.array(z.object({ seq: z.number().int(), command: z.string(), amount: z.number().int().optional(), receiptNo: z.number().int().optional(), at: z.string() })),
+      }),
+    },
+  },
+} as const satisfies DeviceApi;
+
+export type CardApi = typeof cardApi;

@@ -1,0 +1,25 @@
+/** Config of `devices.card`. */
+import { z } from 'zod';
+import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/config/common.js';
+import { currencySchema } from './api.js';
+
+export const cardConfigSchema = z.strictObject({
+  ...deviceCommon,
+  /** The ECR protocol the terminal speaks (plugins in src/drivers/card/<protocol>/). */
+  protocol: z.literal('zvt').default('zvt'),
+  /** ZVT: TCP (usually port 20007, bare APDUs) or serial (DLE STX framing). Filled in by the simulator. */
+  transport: z.discriminatedUnion('type', [serialTransportSchema, tcpTransportSchema]).optional(),
+  /** The terminal's ECR password (6 digits), sent with administrative commands. */
+  password: z.string().regex(/^\d{6}$/, 'six digits').default('000000'),
+  currency: currencySchema.default('AED'),
+  /** Character set of the terminal's texts. */
+  charset: z.enum(['cp437', 'latin1']).default('cp437'),
+  /** How long to wait for the terminal's acknowledgement of a command or frame. */
+  ackTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  /** Longest silence from the terminal during an operation (card, PIN, host) before the link is deemed lost. */
+  idleTimeoutMs: z.number().int().min(500).max(600_000).default(180_000),
+  /** Simulator only: which wire it speaks over. */
+  sim: z.strictObject({ link: z.enum(['tcp', 'serial']).default('tcp') }).prefault({}),
+});
+
+export type CardConfig = z.output<typeof cardConfigSchema>;

@@ -1,0 +1,264 @@
+/**
+ * The card payment driver: journal first, terminal second. A money operation is journaled (fsync) as an
+ * intent before a byte goes to the terminal and as an outcome after; the same idempotency key never
+ * starts a second operation. When the outcome is lost (timeout, broken link, crash), the driver never
+ * retries: it restarts the link and reconciles with the terminal (see recovery.ts) before it takes new work.
+ */
+import type { CommandContext, CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
+import { KioskError, toKioskError } from '../../core/errors.js';
+import { CURRENCIES, cardApi, type CardApi, type CardOutcome, type CardReversal, type Currency } from './api.js';
+import type { CardConfig } from './config.js';
+import { CardLedger, type MoneyOperation, type OperationRecord } from './ledger.js';
+import { fromTerminal, reversalFromTerminal, traceAfter, unknownOutcome } from './outcome.js';
+import { PROGRESS_MESSAGES } from './progress.js';
+import { createTerminal } from './protocols.js';
+import { recoverPending, traceOf } from './recovery.js';
+import type { OperationHooks, PaymentTerminal, TerminalInfo } from './terminal.js';
+
+type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery';
+
+interface MoneyInput {
+  amount: number;
+  currency?: Currency | undefined;
+  reference: string;
+  idempotencyKey: string;
+}
+
+export class CardDriver implements Driver<CardApi> {
+  readonly api = cardApi;
+  readonly commands: CommandHandlers<CardApi>;
+  private readonly ledger: CardLedger;
+  private terminal: PaymentTerminal | undefined;
+  private info: TerminalInfo | undefined;
+  private busy: Busy | undefined;
+  private kioskCancelled = false;
+  /** The terminal's last trace (null: none); undefined when it must be asked before the next operation. */
+  private lastTrace: number | null | undefined;
+  private signal: AbortSignal = new AbortController().signal;
+
+  constructor(
+    private readonly config: CardConfig,
+    private readonly deps: DriverDeps<CardApi>,
+  ) {
+    this.ledger = new CardLedger(deps.journal);
+    this.commands = {
+      sale: (input, ctx) => this.money('sale', input, ctx),
+      refund: (input, ctx) => this.money('refund', input, ctx),
+      cancel: async () => this.cancel(),
+      reverse: (input, ctx) => this.reverse(input, ctx),
+      status: async () => this.status(),
+      'end-of-day': async () => this.endOfDay(),
+      transaction: async (input) => {
+        const r = this.ledger.find(input);
+        if (!r) throw new KioskError('CARD_TRANSACTION_UNKNOWN');
+        return this.ledger.toRecord(r);
+      },
+    };
+  }
+
+  private detail(): Record<string, unknown> {
+    return {
+      protocol: this.config.protocol,
+      link: this.config.transport?.type === 'serial' ? 'serial' : 'tcp',
+      ...(this.info?.terminalId ? { terminalId: this.info.terminalId } : {}),
+      ...(this.info?.softwareVersion ? { softwareVersion: this.info.softwareVersion } : {}),
+      ...(this.busy ? { operation: this.busy } : {}),
+      pendingRecovery: this.ledger.pending().length,
+    };
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
+    const terminal = await createTerminal(this.config, this.deps.log);
+    this.info = await terminal.open(signal);
+    this.terminal = terminal;
+    try {
+      this.busy = 'recovery';
+      const resolved = await recoverPending(this.ledger, terminal, this.deps.host, this.deps.log, signal);
+      if (resolved > 0) this.deps.host.count('recovered', resolved);
+      this.lastTrace = traceOf(await terminal.lastTransaction(signal));
+    } catch (err) {
+      this.terminal = undefined;
+      await terminal.close();
+      throw err;
+    } finally {
+      this.busy = undefined;
+    }
+    terminal.onLost((err) => {
+      if (this.terminal !== terminal) return;
+      this.terminal = undefined;
+      if (!this.busy) this.deps.host.lost(err);
+    });
+    this.deps.log.info({ terminalId: this.info.terminalId, lastTrace: this.lastTrace }, 'card terminal ready');
+    this.deps.host.setState('ready', this.detail());
+  }
+
+  async stop(): Promise<void> {
+    const terminal = this.terminal;
+    this.terminal = undefined;
+    await terminal?.close().catch(() => undefined);
+  }
+
+  private claim(kind: Busy): PaymentTerminal {
+    const terminal = this.terminal;
+    if (!terminal) throw new KioskError('DEVICE_UNAVAILABLE', 'the card terminal is not connected');
+    if (this.busy) throw new KioskError('DEVICE_BUSY', `the card terminal is busy (${this.busy})`);
+    this.busy = kind;
+    this.kioskCancelled = false;
+    this.deps.host.setState('busy', this.detail());
+    return terminal;
+  }
+
+  private release(): void {
+    this.busy = undefined;
+    if (this.terminal) this.deps.host.setState('ready', this.detail());
+  }
+
+  private hooks(key: string, operation: 'sale' | 'refund' | 'reversal', ctx: CommandContext): OperationHooks {
+    return {
+      onProgress: (p) =>
+        this.deps.host.emit('progress', {
+          ...(ctx.transaction !== undefined ? { transaction: ctx.transaction } : {}),
+          idempotencyKey: key,
+          operation,
+          code: p.code,
+          messages: PROGRESS_MESSAGES[p.code],
+          ...(p.text ? { terminalText: p.text } : {}),
+        }),
+    };
+  }
+
+  /** The link failed mid-operation: the outcome is unknown, so restart and reconcile instead of guessing. */
+  private lostMidOperation(err: unknown): string {
+    const code = toKioskError(err).code;
+    this.deps.log.error({ code }, 'card terminal lost during a money operation; reconciling after reconnect');
+    this.deps.host.noteError(code);
+    this.lastTrace = undefined;
+    this.terminal = undefined;
+    this.deps.host.lost(err);
+    return code === 'TIMEOUT' ? 'TIMEOUT' : 'LINK_LOST';
+  }
+
+  private async knownTrace(terminal: PaymentTerminal): Promise<number | null> {
+    if (this.lastTrace === undefined) this.lastTrace = traceOf(await terminal.lastTransaction(this.signal));
+    return this.lastTrace;
+  }
+
+  private replay(operation: MoneyOperation, input: MoneyInput, currency: Currency): CardOutcome | undefined {
+    const r = this.ledger.get(input.idempotencyKey);
+    if (!r) return undefined;
+    if (r.operation !== operation || r.amount !== input.amount || r.currency !== currency || r.reference !== input.reference) {
+      throw new KioskError('CARD_IDEMPOTENCY_MISMATCH');
+    }
+    if (!r.outcome) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress or being reconciled with the terminal');
+    return { ...r.outcome, replayed: true };
+  }
+
+  private async money(operation: MoneyOperation, input: MoneyInput, ctx: CommandContext): Promise<CardOutcome> {
+    const currency = input.currency ?? this.config.currency;
+    const replayed = this.replay(operation, input, currency);
+    if (replayed) return replayed;
+    this.ledger.ensureWritable();
+    const terminal = this.claim(operation);
+    let record: OperationRecord | undefined;
+    try {
+      const prevTrace = await this.knownTrace(terminal);
+      record = await this.ledger.intent({ key: input.idempotencyKey, operation, reference: input.reference, amount: input.amount, currency, prevTrace });
+      this.deps.host.count(`${operation}s`);
+      const req = { amount: input.amount, currency: CURRENCIES[currency] };
+      const hooks = this.hooks(record.key, operation, ctx);
+      let result;
+      try {
+        result = await (operation === 'sale' ? terminal.sale(req, hooks, ctx.signal) : terminal.refund(req, hooks, ctx.signal));
+      } catch (err) {
+        return unknownOutcome(record, this.lostMidOperation(err));
+      }
+      const outcome = fromTerminal(record, result, this.kioskCancelled);
+      this.lastTrace = traceAfter(result);
+      await this.ledger.outcome(record, outcome).catch((err: unknown) => {
+        // the terminal's answer stands; the open intent will be reconciled at the next start
+        this.deps.log.error({ code: toKioskError(err).code, key: record?.key }, 'card outcome could not be journaled');
+        this.deps.host.noteError('JOURNAL_UNAVAILABLE');
+      });
+      this.deps.log.info({ key: record.key, operation, result: outcome.result, reason: 'reason' in outcome ? outcome.reason : undefined }, 'card operation finished');
+      return outcome;
+    } finally {
+      this.release();
+    }
+  }
+
+  private async cancel(): Promise<{ requested: boolean }> {
+    if ((this.busy !== 'sale' && this.busy !== 'refund') || !this.terminal) return { requested: false };
+    this.kioskCancelled = true;
+    await this.terminal.abort();
+    return { requested: true };
+  }
+
+  private async reverse(input: { idempotencyKey?: string | undefined; reference?: string | undefined }, ctx: CommandContext): Promise<CardReversal> {
+    const r = this.ledger.find(input);
+    if (!r) throw new KioskError('CARD_TRANSACTION_UNKNOWN');
+    if (r.reversal?.outcome) return { ...r.reversal.outcome, replayed: true };
+    if (r.reversal) throw new KioskError('DUPLICATE_REQUEST', 'this reversal is being reconciled with the terminal');
+    const sale = r.outcome;
+    if (r.operation !== 'sale' || sale?.result !== 'approved' || sale.receiptNo === undefined) throw new KioskError('CARD_NOT_REVERSIBLE');
+    this.ledger.ensureWritable();
+    const terminal = this.claim('reversal');
+    try {
+      const prevTrace = await this.knownTrace(terminal);
+      await this.ledger.reversalIntent(r, sale.receiptNo, prevTrace);
+      let result;
+      try {
+        result = await terminal.reverse({ receiptNo: sale.receiptNo }, this.hooks(r.key, 'reversal', ctx), ctx.signal);
+      } catch (err) {
+        const reason = this.lostMidOperation(err);
+        return { idempotencyKey: r.key, reference: r.reference, result: 'failed', reason, receiptText: '', recovered: false };
+      }
+      const reversal = reversalFromTerminal(r, result);
+      this.lastTrace = traceAfter(result);
+      await this.ledger.reversalOutcome(r, reversal);
+      this.deps.log.info({ key: r.key, result: reversal.result }, 'card reversal finished');
+      return reversal;
+    } finally {
+      this.release();
+    }
+  }
+
+  private async status(): Promise<{ connected: boolean; busy: boolean; terminalId?: string; softwareVersion?: string; terminalStatus?: number; pendingRecovery: number }> {
+    const pendingRecovery = this.ledger.pending().length;
+    const base = { connected: this.terminal !== undefined, busy: this.busy !== undefined, pendingRecovery };
+    if (this.terminal && !this.busy) {
+      const terminal = this.claim('recovery');
+      try {
+        this.info = { ...this.info, ...(await terminal.status(this.signal)) };
+      } finally {
+        this.release();
+      }
+    }
+    const info = this.info;
+    return {
+      ...base,
+      ...(info?.terminalId ? { terminalId: info.terminalId } : {}),
+      ...(info?.softwareVersion ? { softwareVersion: info.softwareVersion } : {}),
+      ...(info?.status !== undefined ? { terminalStatus: info.status } : {}),
+    };
+  }
+
+  private async endOfDay(): Promise<{ result: 'ok' | 'failed'; reason?: string; receiptText: string }> {
+    this.ledger.ensureWritable();
+    const terminal = this.claim('end-of-day');
+    try {
+      const t = await terminal.endOfDay({ onProgress: () => undefined }, this.signal);
+      this.lastTrace = undefined;
+      const receiptText = t.receipt.lines.join('\n');
+      const answer = t.kind === 'approved' ? { result: 'ok' as const, receiptText } : { result: 'failed' as const, reason: 'reason' in t ? t.reason : 'CANCELLED', receiptText };
+      await this.ledger.note('end-of-day', `eod-${this.deps.clock.iso()}`, { result: answer.result, ...(t.kind === 'approved' ? { trace: t.transaction.trace, amount: t.transaction.amount } : {}) });
+      return answer;
+    } finally {
+      this.release();
+    }
+  }
+}
+
+export function createCardDriver(config: CardConfig, deps: DriverDeps<CardApi>): Driver<CardApi> {
+  return new CardDriver(config, deps);
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { cardApi, outcomeSchema } from '../../../src/drivers/card/api.js';
+import { SIM_PAN } from '../../../src/drivers/card/zvt/sim-messages.js';
+import { makeRig, until, type Rig } from './harness.js';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const sale = (r: Rig, key: string, amount = 1250, tx = 't1') =>
+  r.driver.commands.sale({ amount, currency: 'AED', reference: `ref-${key}`, idempotencyKey: key }, r.ctx(tx));
+
+for (const link of ['tcp', 'serial'] as const) {
+  describe(`card driver against the ZVT simulator over ${link}`, () => {
+    it('approves a sale with masked card, auth code, receipt, trace and receipt text; progress events carry the transaction', async () => {
+      rig = await makeRig({ link });
+      const out = outcomeSchema.parse(await sale(rig, 'k1'));
+      if (out.result !== 'approved') throw new Error(`expected approved, got ${JSON.stringify(out)}`);
+      expect(out.card).toEqual({ masked: '476173******0119', brand: 'visa' });
+      expect(out.authCode).toMatch(/^\d{6}$/);
+      expect(out.receiptNo).toBe(1);
+      expect(out.trace).toBe(1);
+      expect(out.terminalId).toBe('52001233');
+      expect(out.receiptText).toContain('APPROVED');
+      expect(out.receiptText).toContain('AED 12.50');
+      const progress = rig.host.events.filter((e) => e.event === 'progress').map((e) => cardApi.events.progress.payload.parse(e.payload));
+      expect(progress.map((p) => p.code)).toEqual(['PRESENT_CARD', 'AUTHORISING']);
+      expect(progress[0]?.transaction).toBe('t1');
+      expect(progress[0]?.messages.ar).toBeTruthy();
+      expect(rig.sim.store.log.map((e) => e.command)).toEqual(['sale']);
+      const journal = readFileSync(rig.journal.path, 'utf8');
+      expect(journal).not.toContain(SIM_PAN);
+      expect(journal.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(['sale.intent', 'sale.outcome']);
+    });
+  });
+}
+
+describe('card driver outcomes and idempotency', () => {
+  it('declines with a stable reason and the result code', async () => {
+    rig = await makeRig();
+    await rig.sim.commands.decline!({ resultCode: 0x71 });
+    const out = await sale(rig, 'd1');
+    expect(out).toMatchObject({ result: 'declined', reason: 'INSUFFICIENT_FUNDS', resultCode: 0x71 });
+    expect(out.receiptText).toContain('DECLINED');
+  });
+
+  it('customer cancel and kiosk cancel end cancelled', async () => {
+    rig = await makeRig();
+    await rig.sim.commands.cancel!({});
+    expect(await sale(rig, 'c1')).toMatchObject({ result: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
+    await rig.sim.commands.approve!({ holdAt: 'card' });
+    const pending = sale(rig, 'c2');
+    await until(() => rig!.host.events.some((e) => (e.payload as { idempotencyKey: string }).idempotencyKey === 'c2'), 'progress for c2');
+    expect(await rig.driver.commands.cancel({}, rig.ctx())).toEqual({ requested: true });
+    expect(await pending).toMatchObject({ result: 'cancelled', reason: 'KIOSK_CANCELLED' });
+  });
+
+  it('the same idempotency key never starts a second sale; in progress it answers DUPLICATE_REQUEST', async () => {
+    rig = await makeRig();
+    await rig.sim.commands.approve!({ holdAt: 'card' });
+    const first = sale(rig, 'i1');
+    await until(() => rig!.sim.store.log.length === 1, 'sale received');
+    await expect(sale(rig, 'i1')).rejects.toMatchObject({ code: 'DUPLICATE_REQUEST' });
+    rig.sim.terminal.release();
+    const a = await first;
+    const b = await sale(rig, 'i1');
+    expect(b).toEqual({ ...a, replayed: true });
+    await expect(rig.driver.commands.sale({ amount: 1, currency: 'AED', reference: 'ref-i1', idempotencyKey: 'i1' }, rig.ctx())).rejects.toMatchObject({ code: 'CARD_IDEMPOTENCY_MISMATCH' });
+    expect(rig.sim.store.log.filter((e) => e.command === 'sale')).toHaveLength(1);
+  });
+
+  it('refuses with JOURNAL_UNAVAILABLE before touching the terminal', async () => {
+    rig = await makeRig();
+    await rig.journal.close(); // appends now fail
+    await expect(sale(rig, 'j1')).rejects.toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+    await expect(sale(rig, 'j2')).rejects.toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+    expect(rig.sim.store.log).toHaveLength(0);
+  });
+
+  it('reverses an approved sale once; reversing again replays; refund and end of day work', async () => {
+    rig = await makeRig();
+    const s = await sale(rig, 'r1');
+    expect(s.result).toBe('approved');
+    const rev = await rig.driver.commands.reverse({ reference: 'ref-r1' }, rig.ctx());
+    expect(rev).toMatchObject({ result: 'reversed', idempotencyKey: 'r1', recovered: false });
+    expect(rev.receiptText).toContain('REVERSAL');
+    expect(await rig.driver.commands.reverse({ idempotencyKey: 'r1' }, rig.ctx())).toEqual({ ...rev, replayed: true });
+    const rec = await rig.driver.commands.transaction({ reference: 'ref-r1' }, rig.ctx());
+    expect(rec).toMatchObject({ state: 'done', outcome: { result: 'approved' }, reversal: { state: 'done', outcome: { result: 'reversed' } } });
+    const refund = await rig.driver.commands.refund({ amount: 500, reference: 'ref-f1', idempotencyKey: 'f1' }, rig.ctx());
+    expect(refund).toMatchObject({ result: 'approved', operation: 'refund', currency: 'AED' });
+    const eod = await rig.driver.commands['end-of-day']({}, rig.ctx());
+    expect(eod.result).toBe('ok');
+    expect(eod.receiptText).toContain('END OF DAY');
+    const st = await rig.driver.commands.status({}, rig.ctx());
+    expect(st).toMatchObject({ connected: true, busy: false, terminalId: '52001233', softwareVersion: 'kioskd-sim 1.0', terminalStatus: 0, pendingRecovery: 0 });
+    expect(rig.sim.store.log.map((e) => e.command)).toEqual(['sale', 'reversal', 'refund']);
+  });
+});
+
+describe('card driver recovery', () => {
+  it('a terminal that goes silent: the sale answers failed/unknown, then is reconciled (not charged) without resending', async () => {
+    rig = await makeRig();
+    await rig.sim.commands.silent!({ next: true });
+    const out = await sale(rig, 's1');
+    expect(out).toMatchObject({ result: 'failed', reason: 'TIMEOUT', charged: 'unknown' });
+    await expect(sale(rig, 's1')).rejects.toMatchObject({ code: 'DUPLICATE_REQUEST' });
+    await rig.sim.commands.silent!({ on: false });
+    await until(() => rig!.host.events.some((e) => e.event === 'recovered'), 'recovered event', 400);
+    const rec = rig.host.events.find((e) => e.event === 'recovered')?.payload;
+    expect(rec).toMatchObject({ idempotencyKey: 's1', kind: 'sale', outcome: { result: 'failed', reason: 'NOT_COMPLETED', charged: 'no', recovered: true } });
+    await until(() => rig!.host.status === 'ready', 'ready again');
+    expect(await sale(rig, 's1')).toMatchObject({ result: 'failed', reason: 'NOT_COMPLETED', replayed: true });
+    expect(rig.sim.store.log.filter((e) => e.command === 'sale')).toHaveLength(1);
+  });
+
+  it('power loss after the terminal booked the sale: reconciled as approved, then reversible', async () => {
+    rig = await makeRig();
+    await rig.sim.commands['power-loss']!({ charged: true, offMs: 300 });
+    const out = await sale(rig, 'p1', 4000);
+    expect(out).toMatchObject({ result: 'failed', reason: 'LINK_LOST', charged: 'unknown' });
+    await until(() => rig!.host.events.some((e) => e.event === 'recovered'), 'recovered event', 400);
+    const rec = await rig.driver.commands.transaction({ idempotencyKey: 'p1' }, rig.ctx());
+    expect(rec).toMatchObject({ state: 'done', outcome: { result: 'approved', recovered: true, amount: 4000, card: { masked: '476173******0119' } } });
+    await until(() => rig!.host.status === 'ready', 'ready again');
+    expect(await rig.driver.commands.reverse({ idempotencyKey: 'p1' }, rig.ctx())).toMatchObject({ result: 'reversed' });
+    expect(rig.sim.store.log.map((e) => e.command)).toEqual(['sale', 'reversal']);
+  });
+
+  it('power loss before the terminal booked it: reconciled as not charged', async () => {
+    rig = await makeRig();
+    await sale(rig, 'q0'); // the terminal has a last transaction with the same amount
+    await rig.sim.commands['power-loss']!({ charged: false, offMs: 300 });
+    expect(await sale(rig, 'q1')).toMatchObject({ result: 'failed', charged: 'unknown' });
+    await until(() => rig!.host.events.some((e) => e.event === 'recovered'), 'recovered event', 400);
+    const rec = await rig.driver.commands.transaction({ idempotencyKey: 'q1' }, rig.ctx());
+    expect(rec.outcome).toMatchObject({ result: 'failed', reason: 'NOT_COMPLETED', charged: 'no' });
+  });
+});

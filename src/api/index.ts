@@ -5,14 +5,14 @@
 import { gpioApi } from '../drivers/gpio/api.js';
 // import { printerApi } from '../drivers/printer/api.js';
 import { scannerApi } from '../drivers/scanner/api.js';
-// import { cardApi } from '../drivers/card/api.js';
+import { cardApi } from '../drivers/card/api.js';
 // import { cashApi } from '../drivers/cash/api.js';
 
 export const DEVICE_APIS = {
   gpio: gpioApi,
   // printer: printerApi,
   scanner: scannerApi,
-  // card: cardApi,
+  card: cardApi,
   // cash: cashApi,
 } as const;
 

@@ -69,19 +69,19 @@ export function buildAsyncApi(version: string): Json {
     const st = id(dev, 'state');
     channel(st, `device/${dev}/state`, { ...schema(deviceStateSchema, 'output'), properties: { ...(schema(deviceStateSchema, 'output').properties as Json), detail: schema(api.stateDetail, 'output') } }, `Retained state of ${dev}.`);
     op(`receive_${st}`, 'receive', st, `${dev} state`);
-    for (const [cmd, spec] of Object.entries(api.commands) as Array<[string, CommandSpec]>) {
+    for (const [cmd, spec] of Object.entries<CommandSpec>(api.commands)) {
       const req = id(dev, 'request', cmd);
       const res = id(dev, 'response', cmd);
       channel(req, `device/${dev}/request/${cmd}`, requestSchema(spec), spec.summary);
       channel(res, `device/${dev}/response/${cmd}`, responseDoc(spec), `Response to device/${dev}/request/${cmd}`);
       op(`send_${req}`, 'send', req, spec.summary, res);
     }
-    for (const [ev, spec] of Object.entries(api.events) as Array<[string, EventSpec]>) {
+    for (const [ev, spec] of Object.entries<EventSpec>(api.events)) {
       const ch = id(dev, 'event', ev);
       channel(ch, `device/${dev}/event/${ev}`, schema(spec.payload, 'output'), `${spec.summary} QoS 1, not retained.${spec.personal ? ' Carries personal data: local bus only, never forwarded to the fleet.' : ''}`);
       op(`receive_${ch}`, 'receive', ch, spec.summary);
     }
-    for (const [cmd, spec] of Object.entries(api.sim ?? {}) as Array<[string, CommandSpec]>) {
+    for (const [cmd, spec] of Object.entries<CommandSpec>(api.sim ?? {})) {
       const req = id('sim', dev, 'request', cmd);
       const res = id('sim', dev, 'response', cmd);
       channel(req, `sim/${dev}/request/${cmd}`, requestSchema(spec), `Simulation only. ${spec.summary}`);
@@ -161,7 +161,7 @@ export function buildMarkdown(version: string): string {
     '',
     '## Bridge',
     '',
-    ...commandsSection('Operation', 'bridge', bridgeOps as Record<string, CommandSpec>),
+    ...commandsSection('Operation', 'bridge', bridgeOps),
     '### `bridge/health`',
     '',
     block(schema(healthSchema, 'output')),
@@ -169,13 +169,13 @@ export function buildMarkdown(version: string): string {
   ];
   for (const [dev, api] of Object.entries(DEVICE_APIS) as Array<[string, DeviceApi]>) {
     out.push(`## Device \`${dev}\``, '', api.summary, '', `### State \`device/${dev}/state\` — \`detail\``, '', block(schema(api.stateDetail, 'output')), '');
-    out.push(...commandsSection('Command', `device/${dev}`, api.commands as Record<string, CommandSpec>));
-    for (const [ev, spec] of Object.entries(api.events) as Array<[string, EventSpec]>) {
+    out.push(...commandsSection('Command', `device/${dev}`, api.commands));
+    for (const [ev, spec] of Object.entries<EventSpec>(api.events)) {
       out.push(`### Event \`device/${dev}/event/${ev}\``, '', spec.summary, '');
       if (spec.personal) out.push('**Personal data**: published on the local bus only (QoS 1, never retained), never forwarded to the fleet link, never logged.', '');
       out.push(block(schema(spec.payload, 'output')), '');
     }
-    if (api.sim) out.push(...commandsSection('Simulator', `sim/${dev}`, api.sim as Record<string, CommandSpec>));
+    if (api.sim) out.push(...commandsSection('Simulator', `sim/${dev}`, api.sim));
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

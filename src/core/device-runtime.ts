@@ -218,6 +218,7 @@ export class DeviceRuntime<C = unknown> {
   }
 
   private host(): DriverHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host object outlives this call; `self` reads clearer than arrow-bound this in 8 closures
     const self = this;
     return {
       device: this.o.name,

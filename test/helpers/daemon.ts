@@ -39,7 +39,7 @@ function buildConfig(opts: { brokerUrl: string; config?: Record<string, unknown>
   const c = opts.config ?? {};
   return {
     ...c,
-    kioskId: opts.kioskId ?? (c.kioskId as string | undefined) ?? `t${process.pid}${Math.floor(Math.random() * 1e6)}`,
+    kioskId: opts.kioskId ?? (c.kioskId) ?? `t${process.pid}${Math.floor(Math.random() * 1e6)}`,
     stateDir: opts.stateDir,
     mqtt: { ...(c.mqtt as object | undefined), url: opts.brokerUrl },
     logging: { level: 'debug', ...(c.logging as object | undefined) },
@@ -103,8 +103,8 @@ export function spawnDaemon(opts: { brokerUrl: string; config?: Record<string, u
       }
     }
   };
-  proc.stdout!.on('data', onText);
-  proc.stderr!.on('data', onText);
+  proc.stdout.on('data', onText);
+  proc.stderr.on('data', onText);
   const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     proc,

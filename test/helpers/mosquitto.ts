@@ -94,10 +94,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     configPath,
     async start() {
       if (proc && proc.exitCode === null) return;
-      const p = spawn(mosquittoPath!, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = spawn(mosquittoPath, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
       proc = p;
       let stderr = '';
-      p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       await Promise.race([
         waitForPort(port),
         new Promise((_, reject) => p.once('exit', (code) => reject(new Error(`mosquitto exited ${code}: ${stderr}`)))),

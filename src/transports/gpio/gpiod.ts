@@ -79,7 +79,7 @@ export class GpiodBackend implements GpioBackend {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.monitors.push(proc);
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
+    createInterface({ input: proc.stdout }).on('line', (line) => {
       const [offset, event] = line.trim().split(' ');
       const name = byOffset.get(Number(offset));
       if (name === undefined) return;
@@ -106,7 +106,7 @@ export class GpiodBackend implements GpioBackend {
     const proc = spawn(this.bin('gpioset'), ['--mode=signal', r.chip, `${r.offset}=${level ? 1 : 0}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.holders.set(name, proc);
     let stderr = '';
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // gpioset requests the line and sets it, then waits for a signal; exiting early means it failed.
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, 15);

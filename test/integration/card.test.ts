@@ -1,0 +1,132 @@
+/**
+ * The card terminal over MQTT, end to end: the real daemon with the ZVT simulator (TCP) against a real
+ * Mosquitto. Every answer is checked with the schemas the daemon publishes by, and the whole run's
+ * logs, journal and MQTT traffic are searched for the simulator's card number.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceStateSchema } from '../../src/api/envelope.js';
+import { cardApi, outcomeSchema, reversalSchema, transactionRecordSchema } from '../../src/drivers/card/api.js';
+import { SIM_PAN } from '../../src/drivers/card/zvt/sim-messages.js';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { hasMosquitto } from '../helpers/env.js';
+import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { Probe } from '../helpers/mqtt-probe.js';
+
+const cardConfig = { simulation: true, devices: { card: { ackTimeoutMs: 1000, idleTimeoutMs: 2500 } } };
+
+describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT simulator over TCP)', () => {
+  let broker: Broker;
+  let kiosk: TestDaemon;
+  let probe: Probe;
+  let n = 0;
+
+  const sale = async (extra: Record<string, unknown> = {}) => {
+    const key = `it-${++n}`;
+    const res = await probe.request('card', 'sale', { amount: 2500, currency: 'AED', reference: `fee-${key}`, idempotencyKey: key, ...extra }, { timeoutMs: 20_000 });
+    if (res.status !== 'ok') throw new Error(`sale failed: ${JSON.stringify(res)}`);
+    return outcomeSchema.parse(res.data);
+  };
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: cardConfig });
+    probe = await Probe.connect(broker.url, kiosk.base);
+    await probe.waitFor('device/card/state', (p) => p.status === 'ready');
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await kiosk?.stop();
+    await broker?.stop();
+  });
+
+  it('approves: masked card, brand, auth code, receipt number, trace, receipt text; progress with the transaction in 7 languages', async () => {
+    const res = await probe.request('card', 'sale', { amount: 2500, reference: 'fee-a', idempotencyKey: 'it-approve', transaction: 'tx-approve' });
+    expect(res.status).toBe('ok');
+    expect(res.transaction).toBe('tx-approve');
+    const out = outcomeSchema.parse(res.status === 'ok' ? res.data : undefined);
+    expect(out).toMatchObject({ result: 'approved', card: { masked: '476173******0119', brand: 'visa' }, currency: 'AED', amount: 2500, recovered: false });
+    if (out.result !== 'approved') return;
+    expect(out.authCode).toMatch(/^\d{6}$/);
+    expect(out.receiptNo).toBeGreaterThan(0);
+    expect(out.trace).toBeGreaterThan(0);
+    expect(out.receiptText).toContain('AED 25.00');
+    const progress = probe.messages.filter((m) => m.topic.endsWith('device/card/event/progress')).map((m) => cardApi.events.progress.payload.parse(m.payload));
+    expect(progress.filter((p) => p.transaction === 'tx-approve').map((p) => p.code)).toEqual(['PRESENT_CARD', 'AUTHORISING']);
+    expect(Object.keys(progress[0]?.messages ?? {}).sort()).toEqual(['ar', 'de', 'en', 'es', 'fr', 'ru', 'zh']);
+  });
+
+  it('declines with the mapped reason; the customer cancelling ends cancelled', async () => {
+    await probe.sim('card', 'decline', { resultCode: 0x78 });
+    expect(await sale()).toMatchObject({ result: 'declined', reason: 'CARD_EXPIRED', resultCode: 0x78 });
+    await probe.sim('card', 'cancel', {});
+    expect(await sale()).toMatchObject({ result: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
+  });
+
+  it('cancel from the kiosk aborts a running sale', async () => {
+    await probe.sim('card', 'approve', { holdAt: 'card' });
+    const running = sale();
+    await probe.waitFor('device/card/state', (p) => p.status === 'busy', 10_000);
+    await probe.waitFor('device/card/event/progress', (p) => p.idempotencyKey === `it-${n}` && p.code === 'PRESENT_CARD');
+    expect(await probe.request('card', 'cancel', {})).toMatchObject({ status: 'ok', data: { requested: true } });
+    expect(await running).toMatchObject({ result: 'cancelled', reason: 'KIOSK_CANCELLED' });
+  });
+
+  it('a slow host still approves within the idle timeout', async () => {
+    await probe.sim('card', 'slow-host', { ms: 1500 });
+    expect((await sale()).result).toBe('approved');
+  });
+
+  it('times out on a silent terminal, answers failed/unknown, then publishes the reconciled outcome', async () => {
+    await probe.sim('card', 'silent', { next: true });
+    const out = await sale();
+    expect(out).toMatchObject({ result: 'failed', reason: 'TIMEOUT', charged: 'unknown' });
+    const dup = await probe.request('card', 'sale', { amount: 2500, reference: out.reference, idempotencyKey: out.idempotencyKey });
+    // never a second sale: DUPLICATE_REQUEST from the driver, or DEVICE_UNAVAILABLE while it reconnects to reconcile
+    expect(dup.status === 'error' ? dup.error.code : 'ok').toMatch(/^(DUPLICATE_REQUEST|DEVICE_UNAVAILABLE)$/);
+    const readyAgain = probe.next('device/card/state', (p) => p.status === 'ready', 20_000);
+    await probe.sim('card', 'silent', { on: false });
+    const rec = await probe.waitFor('device/card/event/recovered', (p) => p.idempotencyKey === out.idempotencyKey, 20_000);
+    expect(cardApi.events.recovered.payload.parse(rec.payload).outcome).toMatchObject({ result: 'failed', reason: 'NOT_COMPLETED', charged: 'no', recovered: true });
+    expect((await readyAgain).payload).toMatchObject({ detail: { pendingRecovery: 0 } });
+    const replay = await probe.request('card', 'sale', { amount: 2500, reference: out.reference, idempotencyKey: out.idempotencyKey });
+    expect(replay).toMatchObject({ status: 'ok', data: { result: 'failed', reason: 'NOT_COMPLETED', replayed: true } });
+    const q = await probe.request('card', 'transaction', { idempotencyKey: out.idempotencyKey });
+    expect(transactionRecordSchema.parse(q.status === 'ok' ? q.data : undefined)).toMatchObject({ state: 'done', outcome: { reason: 'NOT_COMPLETED' } });
+  });
+
+  it('reverses an approved sale whose service was not delivered; the same key never charges twice', async () => {
+    const out = await sale();
+    expect(out.result).toBe('approved');
+    const again = await probe.request('card', 'sale', { amount: 2500, currency: 'AED', reference: out.reference, idempotencyKey: out.idempotencyKey });
+    expect(again).toMatchObject({ status: 'ok', data: { result: 'approved', replayed: true, receiptNo: (out as { receiptNo: number }).receiptNo } });
+    const rev = await probe.request('card', 'reverse', { reference: out.reference });
+    expect(reversalSchema.parse(rev.status === 'ok' ? rev.data : undefined)).toMatchObject({ result: 'reversed', idempotencyKey: out.idempotencyKey });
+    const log = await probe.sim('card', 'log', {});
+    const received = (log.status === 'ok' ? (log.data as { received: Array<{ command: string; receiptNo?: number }> }).received : []);
+    expect(received.filter((e) => e.command === 'reversal')).toHaveLength(1);
+    const st = deviceStateSchema.parse((await probe.waitFor('device/card/state', (p) => p.status === 'ready')).payload);
+    expect(cardApi.stateDetail.parse(st.detail)).toMatchObject({ protocol: 'zvt', link: 'tcp', terminalId: '52001233' });
+  });
+
+  it('refund, status and end of day answer', async () => {
+    expect(await probe.request('card', 'refund', { amount: 700, reference: 'refund-1', idempotencyKey: 'it-refund-1' })).toMatchObject({ status: 'ok', data: { result: 'approved', operation: 'refund' } });
+    expect(await probe.request('card', 'status', {})).toMatchObject({ status: 'ok', data: { connected: true, busy: false, softwareVersion: 'kioskd-sim 1.0' } });
+    const eod = await probe.request('card', 'end-of-day', {});
+    expect(eod).toMatchObject({ status: 'ok', data: { result: 'ok' } });
+  });
+
+  it('the card number never appears in logs, the journal or MQTT traffic (and it was really sent)', async () => {
+    const journal = readFileSync(join(kiosk.stateDir, 'journal', 'money.jsonl'), 'utf8');
+    expect(journal).toContain('476173******0119'); // the masked form is there, so we looked at the right file
+    const spacedHex = SIM_PAN.replace(/(..)(?!$)/g, '$1 ');
+    const haystacks = { logs: kiosk.logs.join('\n'), journal, mqtt: probe.messages.map((m) => m.raw.toString('latin1')).join('\n') };
+    for (const [name, text] of Object.entries(haystacks)) {
+      expect(text.includes(SIM_PAN), `${name} contains the full PAN`).toBe(false);
+      expect(/\d{7,}0119/.test(text), `${name} contains a long digit run ending in the card's last 4`).toBe(false);
+      expect(text.toUpperCase().includes(spacedHex), `${name} contains a hex dump of the PAN`).toBe(false);
+      if (name !== 'logs') expect(text, `${name} should hold the masked card`).toContain('476173******0119');
+    }
+  });
+});

@@ -6,14 +6,14 @@ import { gpioApi } from '../drivers/gpio/api.js';
 // import { printerApi } from '../drivers/printer/api.js';
 import { scannerApi } from '../drivers/scanner/api.js';
 import { cardApi } from '../drivers/card/api.js';
-// import { cashApi } from '../drivers/cash/api.js';
+import { cashApi } from '../drivers/cash/api.js';
 
 export const DEVICE_APIS = {
   gpio: gpioApi,
   // printer: printerApi,
   scanner: scannerApi,
   card: cardApi,
-  // cash: cashApi,
+  cash: cashApi,
 } as const;
 
 export type DeviceApis = typeof DEVICE_APIS;

@@ -7,14 +7,14 @@ import { gpioKind } from '../drivers/gpio/kind.js';
 // import { printerKind } from '../drivers/printer/kind.js';
 import { scannerKind } from '../drivers/scanner/kind.js';
 import { cardKind } from '../drivers/card/kind.js';
-// import { cashKind } from '../drivers/cash/kind.js';
+import { cashKind } from '../drivers/cash/kind.js';
 
 export const DEVICE_KINDS = {
   gpio: gpioKind,
   // printer: printerKind,
   scanner: scannerKind,
   card: cardKind,
-  // cash: cashKind,
+  cash: cashKind,
 } as const;
 
 export type DeviceName = keyof typeof DEVICE_KINDS;

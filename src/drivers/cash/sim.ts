@@ -1,0 +1,109 @@
+/**
+ * The cash simulators: an SSP note validator and (when coin ids are configured) a ccTalk coin acceptor,
+ * each on its own PTY pair, so the driver opens them exactly as it opens /dev/ttyUSB0. Their stacked
+ * notes and taken coins persist in `stateDir`. `startCashSimulators` is also used by tests that run the
+ * simulators in their own process, so they outlive a daemon killed with -9.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
+import { KioskError } from '../../core/errors.js';
+import { PtyPair } from '../../transports/pty-pair.js';
+import { SerialTransport } from '../../transports/serial.js';
+import { cashApi } from './api.js';
+import { CcTalkSimulator } from './cctalk/sim.js';
+import { cashConfigSchema, type CashConfig } from './config.js';
+import { SspSimulator } from './ssp/sim.js';
+
+export interface CashSimulators {
+  validator: SspSimulator;
+  coins: CcTalkSimulator | undefined;
+  validatorPath: string;
+  coinPath: string | undefined;
+  /** Handlers for `sim/cash/request/{cmd}` (inputs validated here). */
+  commands: Record<string, (input: unknown) => Promise<unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startCashSimulators(config: CashConfig, dirs: { workDir: string; stateDir: string }): Promise<CashSimulators> {
+  await mkdir(dirs.stateDir, { recursive: true });
+  const o = config.simulator;
+  const vPair = await PtyPair.create(dirs.workDir, 'validator');
+  const vPort = new SerialTransport({ path: vPair.simPath, baudRate: 9600 });
+  await vPort.open();
+  const validator = new SspSimulator(vPort, {
+    currency: o.currency, notes: o.notes, multiplier: o.multiplier, stepMs: o.stepMs, escrowTimeoutMs: o.escrowTimeoutMs,
+    fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address,
+  });
+  validator.start();
+  let coins: CcTalkSimulator | undefined;
+  let cPair: PtyPair | undefined;
+  let cPort: SerialTransport | undefined;
+  if (o.coins.length > 0) {
+    cPair = await PtyPair.create(dirs.workDir, 'coins');
+    cPort = new SerialTransport({ path: cPair.simPath, baudRate: 9600 });
+    await cPort.open();
+    coins = new CcTalkSimulator(cPort, { coinIds: o.coins, statePath: join(dirs.stateDir, 'coins.json'), address: config.coinAcceptor?.address ?? 2 });
+    coins.start();
+  }
+  const parse = <K extends keyof typeof cashApi.sim>(cmd: K, input: unknown): z.output<(typeof cashApi.sim)[K]['input']> =>
+    cashApi.sim[cmd].input.parse(input ?? {}) as z.output<(typeof cashApi.sim)[K]['input']>;
+  const commands: Record<string, (input: unknown) => Promise<unknown>> = {
+    'insert-note': async (i) => validator.insertNote(parse('insert-note', i).value),
+    'insert-fake': async (i) => validator.insertNote(parse('insert-fake', i).fraud ? 'fraud' : 'fake'),
+    'insert-coin': async (i) => {
+      const { value, fake } = parse('insert-coin', i);
+      if (!coins) throw new KioskError('NOT_SUPPORTED', 'no coin acceptor is simulated');
+      return coins.insertCoin(fake || value === undefined ? 'fake' : value);
+    },
+    jam: async (i) => ({ jammed: validator.setJam(parse('jam', i).safe) }),
+    'clear-jam': async (i) => ({ cleared: validator.clearJam(parse('clear-jam', i).to) }),
+    'fill-cashbox': async () => {
+      validator.setFull(true);
+      return { full: true };
+    },
+    'remove-cashbox': async () => {
+      validator.setPresent(false);
+      return { present: false };
+    },
+    'replace-cashbox': async () => {
+      validator.setPresent(true);
+      return { present: true };
+    },
+    'power-cut': async (i) => {
+      const { offMs, outcome } = parse('power-cut', i);
+      return { state: validator.powerCut(offMs, outcome) };
+    },
+    stacked: async () => {
+      const notes = [...validator.stacked];
+      const taken = [...(coins?.coins ?? [])];
+      return { notes, total: notes.reduce((a, b) => a + b, 0), coins: taken, coinsTotal: taken.reduce((a, b) => a + b, 0) };
+    },
+  };
+  return {
+    validator, coins, validatorPath: vPair.devicePath, coinPath: cPair?.devicePath, commands,
+    async stop() {
+      validator.stop();
+      coins?.stop();
+      await vPort.close().catch(() => undefined);
+      await cPort?.close().catch(() => undefined);
+      await vPair.close();
+      await cPair?.close();
+    },
+  };
+}
+
+/** The driver config that points the driver at the simulators' PTYs. */
+export function driverConfigFor(config: CashConfig, sims: Pick<CashSimulators, 'validatorPath' | 'coinPath'>): CashConfig {
+  const coinAcceptor = sims.coinPath
+    ? cashConfigSchema.shape.coinAcceptor.unwrap().parse({ ...config.coinAcceptor, port: { path: sims.coinPath } })
+    : config.coinAcceptor;
+  return { ...config, simulate: true, validator: { ...config.validator, port: { path: sims.validatorPath, baudRate: 9600 } }, coinAcceptor };
+}
+
+export async function startCashSimulator(config: CashConfig, deps: SimulatorDeps): Promise<SimulatorHandle<CashConfig>> {
+  const sims = await startCashSimulators(config, deps);
+  deps.log.info({ validator: sims.validatorPath, coins: sims.coinPath ?? null }, 'cash simulators running');
+  return { driverConfig: driverConfigFor(config, sims), commands: sims.commands, stop: () => sims.stop() };
+}

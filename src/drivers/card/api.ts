@@ -147,7 +147,7 @@ export const cardApi = {
       errors: ['DEVICE_BUSY'],
     },
     transaction: {
-      summary: 'Look up a sale or refund (and its reversal) by idempotency key or reference; works while offline.',
+      summary: 'Look up a sale or refund (and its reversal) by idempotency key or reference, including reconciled ones.',
       input: lookup,
       output: transactionRecordSchema,
       errors: ['CARD_TRANSACTION_UNKNOWN'],

@@ -72,6 +72,11 @@ export class ZvtSimTerminal {
     this.scripts.push(script);
   }
 
+  /** A sale is held (at the card or before completion) waiting for `release`. */
+  get holding(): boolean {
+    return this.releaseHold !== undefined;
+  }
+
   /** Let a held sale go on. */
   release(): boolean {
     if (this.releaseHold) {

@@ -12,6 +12,7 @@ import { MqttBus } from '../bus/mqtt-bus.js';
 import { RequestRouter, type ResolvedCommand } from '../bus/request-router.js';
 import { makeTopics, type ParsedRequestTopic, type Topics } from '../bus/topics.js';
 import { readSystemStats } from '../health/system-stats.js';
+import { Monitoring } from '../fleet/monitoring.js';
 import type { Notifier } from '../health/sd-notify.js';
 import type { Clock } from './clock.js';
 import type { KioskConfig } from './config/schema.js';
@@ -52,6 +53,8 @@ export class Daemon {
   readonly taps = new Set<DaemonTap>();
   private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
   private broker: EmbeddedBroker | undefined;
+  /** Alerts and the fleet link (src/fleet/monitoring.ts). */
+  private monitoring: Monitoring | undefined;
   private bus: MqttBus | undefined;
   private router: RequestRouter;
   private journal: Promise<Journal> | undefined;
@@ -96,10 +99,18 @@ export class Daemon {
     let url = config.mqtt.url;
     let protocolVersion = config.mqtt.protocolVersion;
     if (url === 'embedded') {
-      this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
-      url = this.broker.url;
-      this.brokerWsUrl = this.broker.wsUrl;
-      protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
+      const { host, port } = config.mqtt.embedded;
+      try {
+        this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
+        url = this.broker.url;
+        this.brokerWsUrl = this.broker.wsUrl;
+        protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        // A developer machine often already runs Mosquitto on 1883: use it rather than fail.
+        url = `mqtt://${host}:${port}`;
+        log.warn({ url }, 'a broker already listens on the embedded broker port; using it instead');
+      }
     }
     this.brokerUrl = url;
     await this.createDevices();
@@ -123,6 +134,7 @@ export class Daemon {
       () => JSON.stringify({ state: 'online', bootId: this.bootId, version: this.d.version, since: this.startedAt }),
     );
     this.protocolVersion = protocolVersion;
+    await this.startMonitoring();
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), ...this.runtimes.map((r) => r.start())]);
     this.healthTimer = setInterval(() => void this.publishHealth(), config.health.intervalSec * 1000);
@@ -138,6 +150,21 @@ export class Daemon {
   }
 
   private protocolVersion: 4 | 5 = 5;
+
+  private async startMonitoring(): Promise<void> {
+    const { config, log, clock } = this.d;
+    this.monitoring = new Monitoring({
+      config, log, clock, kioskId: this.kioskId, bootId: this.bootId, version: this.d.version, base: this.topics.base, taps: this.taps,
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
+      request: (scope, target, command, input, requester) =>
+        this.router.handle({ target: { scope, target, command }, payload: Buffer.from(JSON.stringify(input ?? {})), retain: false, requester }),
+      info: () => this.info(),
+      states: () => Object.fromEntries(this.runtimes.map((r) => [r.name, r.state])),
+      health: () => this.publishHealth(),
+    });
+    await this.monitoring.start();
+  }
 
   private async createDevices(): Promise<void> {
     const { config, log, clock } = this.d;
@@ -279,6 +306,7 @@ export class Daemon {
       { topic: this.topics.bridgeInfo, payload: JSON.stringify(this.info()) },
       ...this.runtimes.map((r) => ({ topic: this.topics.deviceState(r.name), payload: JSON.stringify(r.state) })),
       ...(this.lastHealth ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(this.lastHealth) }] : []),
+      ...(this.monitoring?.birth() ?? []),
     ];
   }
 
@@ -324,6 +352,7 @@ export class Daemon {
     clearTimeout(this.healthSoon);
     clearInterval(this.watchdogTimer);
     for (const r of [...this.runtimes].reverse()) await r.stop(1500);
+    await this.monitoring?.stop();
     await this.bus?.stop(JSON.stringify({ state: 'offline', reason: 'shutdown', bootId: this.bootId }));
     for (const sim of this.simulators.values()) await sim.stop().catch(() => undefined);
     const journal = await this.journal?.catch(() => undefined);

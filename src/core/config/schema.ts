@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../registry.js';
+import { alertsConfigSchema } from '../../alerts/config.js';
+import { fleetConfigSchema } from '../../fleet/config.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
@@ -63,6 +65,8 @@ export const configSchema = z.strictObject({
   health: healthSchema.prefault({}),
   systemd: systemdSchema.prefault({}),
   devices: devicesSchema(),
+  alerts: alertsConfigSchema.prefault({}),
+  fleet: fleetConfigSchema.prefault({}),
 });
 
 export type KioskConfig = z.output<typeof configSchema>;

@@ -1,0 +1,244 @@
+/**
+ * The remote fleet link: a second MQTT 5 connection, to the operator's broker, with TLS and a client
+ * certificate and its own last will. It is a daemon tap that forwards an allow-list only (bridge state,
+ * info, health, device states, alerts; never an event) and stores alerts and health on disk while the
+ * remote broker is out of reach (see queue.ts). Remote operations arrive at `{base}/request/{op}`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
+import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { FleetConfig } from './config.js';
+import { DiskQueue } from './queue.js';
+import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
+import { fleetBase, makeFleetTopics, type FleetTopics } from './topics.js';
+
+export interface FleetLinkOptions {
+  config: FleetConfig;
+  kioskId: string;
+  bootId: string;
+  version: string;
+  stateDir: string;
+  clock: Clock;
+  log: Logger;
+  info(): BridgeInfo;
+  /** Run an allowed remote operation; never throws. */
+  operate(op: string, input: unknown, requester: string): Promise<ResponseEnvelope>;
+}
+
+const RETAINED = { qos: 1 as const, retain: true };
+const WINDOW = 32;
+
+export class FleetLink {
+  readonly topics: FleetTopics;
+  private client: MqttClient | undefined;
+  private queue: DiskQueue | undefined;
+  private readonly states = new Map<string, DeviceStateMessage>();
+  private alerts: ActiveAlerts | undefined;
+  private lastHealthAt = Number.NEGATIVE_INFINITY;
+  private draining = false;
+  private drainAgain = false;
+  private readonly since: string;
+
+  constructor(private readonly o: FleetLinkOptions) {
+    this.topics = makeFleetTopics(fleetBase(o.config.topicPrefix, { region: o.config.region, kioskId: o.kioskId }));
+    this.since = o.clock.iso();
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+  /** Records waiting for the remote broker. */
+  backlog(): number {
+    return this.queue?.length ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const c = this.o.config;
+    this.queue = await DiskQueue.open(join(this.o.stateDir, 'fleet'), c.queue, this.o.log);
+    const tls = c.tls;
+    const [ca, cert, key, password] = await Promise.all([
+      tls.ca ? readFile(tls.ca) : undefined,
+      tls.cert ? readFile(tls.cert) : undefined,
+      tls.key ? readFile(tls.key) : undefined,
+      c.passwordFile ? readFile(c.passwordFile, 'utf8').then((s) => s.trim()) : undefined,
+    ]);
+    const options: IClientOptions = {
+      clientId: c.clientId ?? `kioskd-fleet-${this.o.kioskId}`,
+      protocolVersion: 5,
+      keepalive: c.keepaliveSec,
+      clean: true,
+      // Spread reconnects so that a restarted cluster is not hit by every kiosk in the same second.
+      reconnectPeriod: 1000 + Math.floor(Math.random() * 2000),
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      resubscribe: false,
+      will: { topic: this.topics.state, payload: Buffer.from(JSON.stringify(this.statePayload('offline', 'connection-lost'))), qos: 1, retain: true },
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(tls.servername ? { servername: tls.servername } : {}),
+      ...(c.username !== undefined ? { username: c.username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    };
+    const client = mqtt.connect(c.url, options);
+    this.client = client;
+    client.on('connect', () => this.onConnect());
+    client.on('close', () => this.onClose());
+    client.on('error', (err) => this.o.log.warn({ err: err.message }, 'fleet link error'));
+    client.on('message', (topic, payload, packet) => void this.onRequest(topic, payload, packet));
+    this.o.log.info({ url: c.url, base: this.topics.base, pending: this.backlog() }, 'fleet link starting');
+  }
+
+  /** Daemon tap: device state (retained on the fleet side, sanitised). */
+  state(device: string, state: DeviceStateMessage): void {
+    const s = fleetDeviceState(state);
+    this.states.set(device, s);
+    this.publishRetained(this.topics.deviceState(device), s);
+  }
+
+  /** Daemon tap: health; at most one per healthIntervalSec goes into the queue. */
+  health(health: Health): void {
+    const now = this.o.clock.monotonic();
+    if (now - this.lastHealthAt < this.o.config.healthIntervalSec * 1000) return;
+    this.lastHealthAt = now;
+    const body = { ...fleetHealth(health, this.o.kioskId), fleet: { queued: this.backlog(), dropped: this.queue?.droppedTotal ?? 0 } };
+    void this.enqueue('health', body);
+  }
+
+  /** An alert was raised or cleared (from the alert engine). */
+  alert(event: AlertEvent, active: ActiveAlerts): void {
+    this.alerts = active;
+    this.publishRetained(this.topics.alerts, active);
+    void this.enqueue('alert', event);
+  }
+
+  private async enqueue(kind: FleetRecord['kind'], body: unknown): Promise<void> {
+    if (!this.queue) return;
+    try {
+      await this.queue.push(kind, this.o.bootId, this.o.clock.iso(), body);
+    } catch (err) {
+      this.o.log.error({ err, kind }, 'fleet record could not be queued');
+    }
+    void this.drain();
+  }
+
+  private statePayload(state: 'online' | 'offline', reason?: 'shutdown' | 'connection-lost'): Record<string, unknown> {
+    return { state, kioskId: this.o.kioskId, bootId: this.o.bootId, version: this.o.version, since: this.since, ...(reason ? { reason } : {}) };
+  }
+
+  private onConnect(): void {
+    const client = this.client;
+    if (!client) return;
+    const t = this.topics;
+    client.publish(t.state, JSON.stringify(this.statePayload('online')), RETAINED);
+    client.publish(t.info, JSON.stringify(fleetInfo(this.o.info(), this.o.config.region)), RETAINED);
+    for (const [dev, s] of this.states) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
+    if (this.alerts) client.publish(t.alerts, JSON.stringify(this.alerts), RETAINED);
+    if (this.o.config.remoteOps.length > 0) {
+      client.subscribe(`${t.base}/request/+`, { qos: 1 }, (err) => {
+        if (err) this.o.log.error({ err: err.message }, 'fleet subscribe failed');
+      });
+    }
+    this.o.log.info({ url: this.o.config.url, pending: this.backlog() }, 'fleet link connected');
+    void this.drain();
+  }
+
+  private onClose(): void {
+    const client = this.client;
+    if (!client) return;
+    // mqtt.js would replay unacknowledged QoS 1 publishes on reconnect, ahead of our queue: drop them,
+    // the queue resends them itself in order.
+    for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+  }
+
+  private publishRetained(topic: string, payload: unknown): void {
+    if (this.client?.connected) this.client.publish(topic, JSON.stringify(payload), RETAINED);
+  }
+
+  private publishRecord(rec: FleetRecord): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) return Promise.reject(new Error('not connected'));
+    const topic = rec.kind === 'alert' ? this.topics.alertEvent : this.topics.health;
+    return new Promise((resolve, reject) => {
+      client.publish(topic, JSON.stringify(rec), { qos: 1, retain: rec.kind === 'health' }, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /** Send queued records in order, a window at a time, until the queue is empty or the link drops. */
+  private async drain(): Promise<void> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = true;
+    try {
+      do {
+        this.drainAgain = false;
+        while (this.client?.connected && this.queue && this.queue.length > 0) {
+          const batch = this.queue.pending().slice(0, WINDOW);
+          await Promise.all(batch.map((rec) => this.publishRecord(rec).then(() => this.queue?.ack(rec.seq))));
+        }
+      } while (this.drainAgain && this.client?.connected);
+    } catch {
+      /* the link dropped; the next connect drains again */
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async onRequest(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
+    const prefix = `${this.topics.base}/request/`;
+    if (!topic.startsWith(prefix) || packet.retain) return;
+    const op = topic.slice(prefix.length);
+    const named = packet.properties?.userProperties?.['requester'];
+    const requester = `fleet:${typeof named === 'string' ? named.slice(0, 64) : 'unnamed'}`;
+    let response: ResponseEnvelope;
+    if (!(this.o.config.remoteOps as readonly string[]).includes(op)) {
+      this.o.log.warn({ op, requester }, 'remote operation refused: not in fleet.remoteOps');
+      response = { status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN', message: `remote operation ${op} is not allowed on this kiosk (fleet.remoteOps)`, retryable: false } };
+    } else {
+      let input: unknown = {};
+      try {
+        input = payload.length > 0 ? JSON.parse(payload.toString('utf8')) : {};
+      } catch {
+        input = undefined;
+      }
+      this.o.log.warn({ op, requester }, 'remote operation requested');
+      response = await this.o.operate(op, input, requester);
+      this.o.log.info({ op, requester, status: response.status, ...(response.status === 'error' ? { code: response.error.code } : {}) }, 'remote operation done');
+    }
+    const body = JSON.stringify(scrub(response));
+    const props = packet.properties;
+    if (props?.responseTopic) {
+      this.client?.publish(props.responseTopic, body, { qos: 1, properties: props.correlationData ? { correlationData: props.correlationData } : {} });
+    } else {
+      this.client?.publish(this.topics.response(op), body, { qos: 1 });
+    }
+  }
+
+  /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (client?.connected) {
+      await new Promise<void>((resolve) => {
+        client.publish(this.topics.state, JSON.stringify(this.statePayload('offline', 'shutdown')), RETAINED, () => resolve());
+        setTimeout(resolve, 1000).unref();
+      });
+    }
+    if (client) {
+      await new Promise<void>((resolve) => {
+        client.end(false, {}, () => resolve());
+        setTimeout(() => {
+          client.end(true);
+          resolve();
+        }, 1500).unref();
+      });
+    }
+    await this.queue?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Alerts and the fleet link, as one unit the composition root starts and stops. Both are daemon taps;
+ * the alert engine publishes the active set (retained) and alert events on the local bus and hands each
+ * change to the fleet link. A unit that fails to start is logged and the daemon keeps running.
+ */
+import { networkInterfaces } from 'node:os';
+import type { ActiveAlerts, AlertEvent } from '../api/alerts.js';
+import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
+import { clockSynced } from '../alerts/clock-sync.js';
+import { AlertEngine } from '../alerts/engine.js';
+import type { Clock } from '../core/clock.js';
+import type { KioskConfig } from '../core/config/schema.js';
+import type { DaemonTap } from '../core/daemon.js';
+import type { Logger } from '../core/logger.js';
+import { FleetLink } from './link.js';
+import { makeRemoteOperate } from './remote-ops.js';
+
+export interface MonitoringHost {
+  config: KioskConfig;
+  kioskId: string;
+  bootId: string;
+  version: string;
+  clock: Clock;
+  log: Logger;
+  /** `{root}/{kioskId}` on the local bus. */
+  base: string;
+  taps: Set<DaemonTap>;
+  publishRetained(topic: string, payload: string): void;
+  publishEvent(topic: string, payload: string): void;
+  request(scope: 'bridge' | 'device', target: string, command: string, input: unknown, requester: string): Promise<ResponseEnvelope>;
+  info(): BridgeInfo;
+  states(): Record<string, DeviceStateMessage>;
+  health(): Promise<Health>;
+}
+
+/** Local topics of alerts. */
+export const alertTopics = (base: string): { alerts: string; event: string } => ({ alerts: `${base}/bridge/alerts`, event: `${base}/bridge/event/alert` });
+
+function addresses(): string[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
+    (addrs ?? []).filter((a) => !a.internal && a.family === 'IPv4').map((a) => `${name} ${a.address}`),
+  );
+}
+
+export class Monitoring {
+  private engine: AlertEngine | undefined;
+  private fleet: FleetLink | undefined;
+  private active: ActiveAlerts | undefined;
+
+  constructor(private readonly h: MonitoringHost) {}
+
+  /** Register the taps (before devices start, so no state is missed) and start both units. */
+  async start(): Promise<void> {
+    const { config, log } = this.h;
+    if (config.fleet.enabled) {
+      const fleet = new FleetLink({
+        config: config.fleet,
+        kioskId: this.h.kioskId,
+        bootId: this.h.bootId,
+        version: this.h.version,
+        stateDir: config.stateDir,
+        clock: this.h.clock,
+        log: log.child({ component: 'fleet' }),
+        info: () => this.h.info(),
+        operate: makeRemoteOperate({
+          request: (...a) => this.h.request(...a),
+          info: () => this.h.info(),
+          states: () => this.h.states(),
+          health: () => this.h.health(),
+          alerts: () => this.active,
+          addresses,
+          now: () => new Date(this.h.clock.now()),
+        }),
+      });
+      try {
+        await fleet.start();
+        this.fleet = fleet;
+        this.h.taps.add(fleet);
+      } catch (err) {
+        log.error({ component: 'fleet', err }, 'fleet link failed to start; the kiosk runs without it');
+      }
+    }
+    if (config.alerts.enabled) {
+      const topics = alertTopics(this.h.base);
+      this.engine = new AlertEngine({
+        config: config.alerts,
+        kioskId: this.h.kioskId,
+        clock: this.h.clock,
+        log: log.child({ component: 'alerts' }),
+        clockSynced: () => clockSynced(config.alerts.clockSyncFile),
+        fleetBacklog: () => (this.fleet ? this.fleet.backlog() : null),
+        onChange: (event: AlertEvent, active: ActiveAlerts) => {
+          this.active = active;
+          this.h.publishRetained(topics.alerts, JSON.stringify(active));
+          this.h.publishEvent(topics.event, JSON.stringify(event));
+          this.fleet?.alert(event, active);
+        },
+      });
+      this.active = this.engine.active();
+      this.h.taps.add(this.engine);
+      this.engine.start();
+    }
+  }
+
+  /** Retained messages for the local birth (the active alert set). */
+  birth(): Array<{ topic: string; payload: string }> {
+    if (!this.engine) return [];
+    return [{ topic: alertTopics(this.h.base).alerts, payload: JSON.stringify(this.active ?? this.engine.active()) }];
+  }
+
+  async stop(): Promise<void> {
+    this.engine?.stop();
+    if (this.engine) this.h.taps.delete(this.engine);
+    if (this.fleet) this.h.taps.delete(this.fleet);
+    await this.fleet?.stop();
+  }
+}

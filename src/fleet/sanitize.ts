@@ -1,0 +1,82 @@
+/**
+ * What may leave the kiosk. The fleet link forwards an allow-list of message kinds (bridge state, info,
+ * health, device states, alerts) and, within them, these functions rebuild each payload from known
+ * fields only, then scrub anything that still looks personal: keys that name personal or card data
+ * and string values shaped like an MRZ line or a card number. Events are never forwarded.
+ */
+import type { BridgeInfo, DeviceStateMessage, Health } from '../api/envelope.js';
+import { REDACTED_KEYS } from '../core/logger.js';
+
+const PERSONAL_KEY = /mrz|name|birth|document|passport|nationality|sex|gender|address|phone|email|pan$|card|track|iban|account|cvv|pin$|expir|barcode|qr|scan|raw|payload|^data$|^lines?$|text|personal|holder|signature|photo|image/i;
+const EXACT = new Set<string>(REDACTED_KEYS);
+/** An MRZ fragment (`<<`), or 12+ digits in a row, possibly spaced (a PAN, a document number). */
+const PERSONAL_VALUE = /<<|(?:\d[ -]?){12,}/;
+
+export function looksPersonalKey(key: string): boolean {
+  return EXACT.has(key) || PERSONAL_KEY.test(key);
+}
+
+/** Deep copy without personal-looking keys or values. */
+export function scrub(value: unknown, depth = 0): unknown {
+  if (depth > 6) return undefined;
+  if (typeof value === 'string') return PERSONAL_VALUE.test(value) ? '[redacted]' : value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (looksPersonalKey(k)) continue;
+    const s = scrub(v, depth + 1);
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+export function fleetDeviceState(state: DeviceStateMessage): DeviceStateMessage {
+  return {
+    status: state.status,
+    since: state.since,
+    detail: scrub(state.detail) as Record<string, unknown>,
+    ...(state.error ? { error: { code: state.error.code, at: state.error.at } } : {}),
+  };
+}
+
+export interface FleetInfo {
+  kioskId: string;
+  version: string;
+  bootId: string;
+  startedAt: string;
+  simulation: boolean;
+  region: string;
+  devices: Record<string, { kind: string; enabled: boolean; simulated: boolean }>;
+}
+
+export function fleetInfo(info: BridgeInfo, region: string): FleetInfo {
+  return {
+    kioskId: info.kioskId,
+    version: info.version,
+    bootId: info.bootId,
+    startedAt: info.startedAt,
+    simulation: info.simulation,
+    region,
+    devices: Object.fromEntries(Object.entries(info.devices).map(([n, d]) => [n, { kind: d.kind, enabled: d.enabled, simulated: d.simulated }])),
+  };
+}
+
+/** Health as the fleet sees it: figures and per-device status/counters, nothing else. */
+export function fleetHealth(h: Health, kioskId: string): Record<string, unknown> {
+  return {
+    kioskId,
+    at: h.at,
+    uptimeSec: h.uptimeSec,
+    bootId: h.bootId,
+    version: h.version,
+    system: { ...h.system },
+    mqtt: { ...h.mqtt },
+    devices: Object.fromEntries(
+      Object.entries(h.devices).map(([n, d]) => [
+        n,
+        { status: d.status, since: d.since, lastError: d.lastError, restarts: d.restarts, counters: scrub(d.counters) },
+      ]),
+    ),
+  };
+}

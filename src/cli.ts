@@ -94,7 +94,7 @@ function banner(daemon: Daemon): void {
   process.stderr.write(
     [
       '',
-      `kioskd ${version}: kiosk "${daemon.kioskId}" is up with an embedded MQTT 3.1.1 broker`,
+      `kioskd ${version}: kiosk "${daemon.kioskId}" is up${daemon.brokerWsUrl ? ' with an embedded MQTT 3.1.1 broker' : ` on the broker already at ${daemon.brokerUrl}`}`,
       `  MQTT      ${daemon.brokerUrl}`,
       `  WebSocket ${daemon.brokerWsUrl ?? '(off)'}`,
       `  watch     mosquitto_sub -h 127.0.0.1 -v -t '${base}/#'`,

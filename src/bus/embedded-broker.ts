@@ -29,8 +29,9 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; ws
     socket.setNoDelay(true);
     broker.handle(socket);
   });
-  const port = await listen(tcp, opts.port, opts.host).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`embedded broker cannot listen on ${opts.host}:${opts.port} (${err.code ?? err.message}); is another broker running? Set mqtt.url to use it.`);
+  const port = await listen(tcp, opts.port, opts.host).catch(async (err: NodeJS.ErrnoException) => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw Object.assign(new Error(`embedded broker cannot listen on ${opts.host}:${opts.port} (${err.code ?? err.message})`), { code: err.code });
   });
   let http: HttpServer | undefined;
   let wsUrl: string | undefined;

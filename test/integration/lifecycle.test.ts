@@ -124,4 +124,36 @@ describe.skipIf(!hasMosquitto)('the daemon process against a real Mosquitto', ()
     expect(will.payload).toMatchObject({ reason: 'connection-lost' });
     await probe.close();
   });
+
+  it('embedded mode uses a broker that already listens on its port instead of failing', async () => {
+    const d = spawnDaemon({ brokerUrl: 'embedded', config: { ...gpioConfig, mqtt: { embedded: { port: broker.port, wsPort: 0 } } } });
+    try {
+      const probe = await Probe.connect(broker.url, d.base);
+      await probe.waitFor('bridge/state', (p) => p.state === 'online');
+      expect(d.logs.some((l) => l.includes('using it instead'))).toBe(true);
+      await probe.close();
+    } finally {
+      d.kill('SIGTERM');
+      expect(await d.exited).toBe(0);
+    }
+  });
+});
+
+describe('the embedded broker (no Mosquitto needed)', () => {
+  it('serves MQTT 3.1.1 on TCP and WebSocket, and the kiosk works through it', async () => {
+    const d = spawnDaemon({ brokerUrl: 'embedded', config: { ...gpioConfig, mqtt: { embedded: { port: 0, wsPort: 0 } } } });
+    try {
+      const line = await d.waitForLog(/embedded MQTT 3\.1\.1 broker listening/);
+      const { url, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
+      for (const u of [url, wsUrl]) {
+        const probe = await Probe.connect(u, d.base, { protocolVersion: 4 });
+        await probe.waitFor('bridge/state', (p) => p.state === 'online');
+        expect(await probe.request('gpio', 'set', { line: 'relay', value: false })).toMatchObject({ status: 'ok' });
+        await probe.close();
+      }
+    } finally {
+      d.kill('SIGTERM');
+      expect(await d.exited).toBe(0);
+    }
+  });
 });

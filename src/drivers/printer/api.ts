@@ -166,8 +166,8 @@ export const printerApi = {
       output: z.object({ paper: z.enum(['ok', 'near_end', 'out']) }),
     },
     cover: {
-      summary: 'Open or close the simulated cover.',
-      input: z.strictObject({ open: z.boolean() }),
+      summary: 'Open or close the simulated cover; with afterBytes, after that many more received bytes.',
+      input: z.strictObject({ open: z.boolean(), afterBytes: z.number().int().min(0).optional() }),
       output: z.object({ cover: z.enum(['open', 'closed']) }),
     },
     cutter: {
@@ -179,6 +179,16 @@ export const printerApi = {
       summary: 'Stop (or resume) answering anything, like a printer that is switched off.',
       input: z.strictObject({ silent: z.boolean() }),
       output: z.object({ silent: z.boolean() }),
+    },
+    unplug: {
+      summary: 'Unplug the simulated printer (both PTY ends vanish); with replugAfterMs it comes back by itself.',
+      input: z.strictObject({ replugAfterMs: z.number().int().min(0).max(600_000).optional() }),
+      output: z.object({ plugged: z.boolean() }),
+    },
+    replug: {
+      summary: 'Plug the simulated printer back in at the same path.',
+      input: z.strictObject({}),
+      output: z.object({ plugged: z.boolean() }),
     },
     lastPage: {
       summary: 'The last cut page(s) as PNG (index 0 = newest), and how many pages were cut.',

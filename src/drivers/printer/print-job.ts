@@ -1,0 +1,82 @@
+/**
+ * Sending one rendered job: chunks in order, real-time status between chunks (never inside a command),
+ * then GS r 1 as the completion marker, polling status until its reply arrives. Any sign that the
+ * printer stopped (paper out, cover opened, error, silence, link lost) fails the job with a code that
+ * says it may be partly printed. Nothing here ever resends a byte.
+ */
+import { sleep } from '../../core/clock.js';
+import { KioskError, toKioskError } from '../../core/errors.js';
+import type { PrinterLink } from './link.js';
+import type { RenderedJob } from './render.js';
+import type { PrinterStatus } from './status.js';
+
+export interface SendOptions {
+  readonly link: PrinterLink;
+  readonly job: RenderedJob;
+  /** Poll status at most this often while sending and while waiting for the marker. */
+  readonly pollMs: number;
+  /** Known line rate (serial), to allow for bytes still on the wire when timing out. */
+  readonly secondsPerByte: number | undefined;
+  onStatus(status: PrinterStatus): void;
+  onProgress(phase: 'sending' | 'finishing', bytesSent: number): void;
+}
+
+/** Codes that mean "the job started and did not finish". */
+export const MID_JOB_CODES = new Set(['PAPER_OUT_MID_JOB', 'PRINT_INTERRUPTED']);
+
+function check(status: PrinterStatus): void {
+  if (status.paper === 'out') throw new KioskError('PAPER_OUT_MID_JOB');
+  if (status.cover === 'open') throw new KioskError('PRINT_INTERRUPTED', 'The printer cover was opened while printing: the receipt may be partly printed; it will not be reprinted');
+  if (status.cutterError || status.unrecoverableError) throw new KioskError('PRINT_INTERRUPTED', 'The printer reported an error while printing: the receipt may be partly printed; it will not be reprinted');
+}
+
+/** Everything that goes wrong mid-job becomes one of MID_JOB_CODES. */
+export function asMidJobError(err: unknown): KioskError {
+  const k = toKioskError(err);
+  if (MID_JOB_CODES.has(k.code)) return k;
+  return new KioskError('PRINT_INTERRUPTED', `Printing was interrupted (${k.code}: ${k.message}); the receipt may be partly printed; it will not be reprinted`, { cause: err });
+}
+
+export async function sendJob(o: SendOptions): Promise<void> {
+  const started = performance.now();
+  let sent = 0;
+  let lastPoll = started;
+  let lastProgress = started;
+  // bytes the printer has not yet received (a paced link): a status reply waits behind them
+  const backlogMs = (): number => (o.secondsPerByte ? Math.max(0, sent * o.secondsPerByte * 1000 - (performance.now() - started)) : 0);
+  const poll = async (): Promise<void> => {
+    const status = await o.link.queryStatus(backlogMs());
+    o.onStatus(status);
+    check(status);
+    lastPoll = performance.now();
+  };
+
+  for (const chunk of o.job.chunks) {
+    await o.link.write(chunk);
+    sent += chunk.length;
+    const now = performance.now();
+    if (now - lastProgress >= 250) {
+      o.onProgress('sending', sent);
+      lastProgress = now;
+    }
+    if (now - lastPoll >= o.pollMs) await poll();
+  }
+  o.onProgress('finishing', sent);
+  const { reply } = await o.link.sendCompletionMarker();
+  let finished = false;
+  const marker = reply.then((paper) => {
+    finished = true;
+    return paper;
+  });
+  marker.catch(() => undefined); // awaited below; a failed job stops waiting for it
+  // printing is slower than the wire only by the mechanism; 3x the wire time plus 15 s is generous
+  const wireMs = o.secondsPerByte ? o.job.bytes * o.secondsPerByte * 1000 : 0;
+  const deadline = performance.now() + 3 * wireMs + 15_000;
+  while (!finished) {
+    await Promise.race([marker, sleep(o.pollMs)]);
+    if (finished) break;
+    await poll();
+    if (performance.now() > deadline) throw new KioskError('PRINT_INTERRUPTED', 'The printer did not confirm the end of the job in time: the receipt may be partly printed; it will not be reprinted');
+  }
+  await marker;
+}

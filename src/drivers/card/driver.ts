@@ -15,7 +15,7 @@ import { createTerminal } from './protocols.js';
 import { recoverPending, traceOf } from './recovery.js';
 import type { OperationHooks, PaymentTerminal, TerminalInfo } from './terminal.js';
 
-type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery';
+type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery' | 'status';
 
 interface MoneyInput {
   amount: number;
@@ -62,7 +62,7 @@ export class CardDriver implements Driver<CardApi> {
       link: this.config.transport?.type === 'serial' ? 'serial' : 'tcp',
       ...(this.info?.terminalId ? { terminalId: this.info.terminalId } : {}),
       ...(this.info?.softwareVersion ? { softwareVersion: this.info.softwareVersion } : {}),
-      ...(this.busy ? { operation: this.busy } : {}),
+      ...(this.busy && this.busy !== 'status' ? { operation: this.busy } : {}),
       pendingRecovery: this.ledger.pending().length,
     };
   }
@@ -226,12 +226,14 @@ export class CardDriver implements Driver<CardApi> {
   private async status(): Promise<{ connected: boolean; busy: boolean; terminalId?: string; softwareVersion?: string; terminalStatus?: number; pendingRecovery: number }> {
     const pendingRecovery = this.ledger.pending().length;
     const base = { connected: this.terminal !== undefined, busy: this.busy !== undefined, pendingRecovery };
-    if (this.terminal && !this.busy) {
-      const terminal = this.claim('recovery');
+    const terminal = this.terminal;
+    if (terminal && !this.busy) {
+      // a quick enquiry: not worth publishing busy/ready around it
+      this.busy = 'status';
       try {
         this.info = { ...this.info, ...(await terminal.status(this.signal)) };
       } finally {
-        this.release();
+        this.busy = undefined;
       }
     }
     const info = this.info;

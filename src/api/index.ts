@@ -3,14 +3,14 @@
  * generator and tests; loads no driver, transport or native module.
  */
 import { gpioApi } from '../drivers/gpio/api.js';
-// import { printerApi } from '../drivers/printer/api.js';
+import { printerApi } from '../drivers/printer/api.js';
 import { scannerApi } from '../drivers/scanner/api.js';
 import { cardApi } from '../drivers/card/api.js';
 import { cashApi } from '../drivers/cash/api.js';
 
 export const DEVICE_APIS = {
   gpio: gpioApi,
-  // printer: printerApi,
+  printer: printerApi,
   scanner: scannerApi,
   card: cardApi,
   cash: cashApi,

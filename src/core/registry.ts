@@ -4,14 +4,14 @@
  * its driver, transports and heavy libraries load when the device is configured (see `create`).
  */
 import { gpioKind } from '../drivers/gpio/kind.js';
-// import { printerKind } from '../drivers/printer/kind.js';
+import { printerKind } from '../drivers/printer/kind.js';
 import { scannerKind } from '../drivers/scanner/kind.js';
 import { cardKind } from '../drivers/card/kind.js';
 import { cashKind } from '../drivers/cash/kind.js';
 
 export const DEVICE_KINDS = {
   gpio: gpioKind,
-  // printer: printerKind,
+  printer: printerKind,
   scanner: scannerKind,
   card: cardKind,
   cash: cashKind,

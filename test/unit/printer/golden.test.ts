@@ -1,0 +1,76 @@
+/**
+ * Golden images: each receipt is printed through the driver over a real PTY, decoded by the virtual
+ * printer from the bytes on the wire, and compared with the committed PNG under test/golden/printer/.
+ * UPDATE_GOLDEN=1 rewrites the PNGs (then look at them before committing).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiptDocumentSchema, type ReceiptDocumentInput } from '../../../src/drivers/printer/api.js';
+import { hasSocat } from '../../helpers/env.js';
+import { BIDI_TEXT, receiptFor, type Lang } from '../../fixtures/printer/receipts.js';
+import { startRig, type Rig } from './harness.js';
+
+const GOLDEN_DIR = join(import.meta.dirname, '..', '..', 'golden', 'printer');
+/** Anti-aliased glyph edges may move by a dot between Skia builds; a wrong shaping changes thousands. */
+const MAX_DIFF_RATIO = 0.002;
+
+function compare(actual: Buffer, goldenPath: string): { diff: number; total: number; sizeMatch: boolean } {
+  const a = PNG.sync.read(actual);
+  const g = PNG.sync.read(readFileSync(goldenPath));
+  if (a.width !== g.width || a.height !== g.height) return { diff: Infinity, total: a.width * a.height, sizeMatch: false };
+  let diff = 0;
+  for (let i = 0; i < a.data.length; i += 4) if (a.data[i] !== g.data[i]) diff++;
+  return { diff, total: a.width * a.height, sizeMatch: true };
+}
+
+async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInput): Promise<void> {
+  const res = await rig.driver.commands.print(
+    { document: receiptDocumentSchema.parse(document), idempotencyKey: `golden-${name}-${Date.now()}` },
+    { transaction: undefined, signal: new AbortController().signal, requester: 'test' },
+  );
+  expect(res.duplicate).toBe(false);
+  const { png } = await rig.sim.page();
+  const path = join(GOLDEN_DIR, `${name}.png`);
+  if (process.env.UPDATE_GOLDEN) {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(path, png);
+  }
+  expect(existsSync(path), `${path} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+  const { diff, total, sizeMatch } = compare(png, path);
+  if (!sizeMatch || diff / total > MAX_DIFF_RATIO) {
+    mkdirSync(join(GOLDEN_DIR, '..', '..', '..', '.golden-actual'), { recursive: true });
+    writeFileSync(join(GOLDEN_DIR, '..', '..', '..', '.golden-actual', `printer-${name}.png`), png);
+  }
+  expect(sizeMatch, `${name}: page size differs from the golden image`).toBe(true);
+  expect(diff / total, `${name}: ${diff} of ${total} dots differ`).toBeLessThanOrEqual(MAX_DIFF_RATIO);
+}
+
+describe.skipIf(!hasSocat)('golden receipts, decoded by the virtual printer from the real byte stream', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig();
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  const langs: Lang[] = ['ar', 'en', 'es', 'fr', 'de', 'ru', 'zh'];
+  for (const lang of langs) {
+    it(`${lang} receipt matches test/golden/printer/${lang}.png`, async () => {
+      await checkGolden(rig, lang, receiptFor(lang));
+    });
+  }
+
+  it('mixed Arabic/English/digits (bidi) matches test/golden/printer/bidi.png', async () => {
+    await checkGolden(rig, 'bidi', {
+      blocks: [
+        { type: 'text', text: BIDI_TEXT },
+        { type: 'text', text: BIDI_TEXT, dir: 'ltr' },
+        { type: 'row', key: 'رقم الطلب', value: 'ABC-123 (2026)' },
+        { type: 'row', key: 'Order number', value: 'طلب 42' },
+      ],
+    });
+  });
+});

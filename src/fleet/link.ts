@@ -212,7 +212,7 @@ export class FleetLink {
       response = await this.o.operate(op, input, requester);
       this.o.log.info({ op, requester, status: response.status, ...(response.status === 'error' ? { code: response.error.code } : {}) }, 'remote operation done');
     }
-    const body = JSON.stringify(scrub(response));
+    const body = JSON.stringify(response.status === 'ok' ? { ...response, data: scrub(response.data) } : response);
     const props = packet.properties;
     if (props?.responseTopic) {
       this.client?.publish(props.responseTopic, body, { qos: 1, properties: props.correlationData ? { correlationData: props.correlationData } : {} });

@@ -1,0 +1,165 @@
+/**
+ * The fleet link end to end: a local Mosquitto for the kiosk, a "remote" Mosquitto with TLS and client
+ * certificates for the fleet, the daemon with simulated GPIO and scanner between them.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeAlertsSchema, fleetRecordSchema, type FleetRecord } from '../../src/api/alerts.js';
+import { gpioConfig } from '../helpers/configs.js';
+import { spawnDaemon, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { Probe } from '../helpers/mqtt-probe.js';
+import { makePki, operator, startRemoteBroker, until, type Pki, type Seen } from './fleet-tls.js';
+
+/** Everything personal the scanner simulator sends in this test (see test/integration/scanner.test.ts). */
+const SECRETS = ['ERIKSSON', 'ANNA', 'D23145890', 'L898902C3', '740812', '1974-08-12', 'PAY-REF-93817', '<<'];
+
+function kioskConfig(pki: Pki, remote: Broker, kioskId: string): Record<string, unknown> {
+  const id = pki.client(kioskId);
+  return {
+    simulation: true,
+    devices: {
+      gpio: gpioConfig.devices.gpio,
+      scanner: { inputs: { reader: { type: 'serial', path: '/dev/serial/by-id/usb-simulated-reader', baudRate: 115200 } } },
+    },
+    alerts: { enabled: true, doorInputs: ['door'], clockSyncFile: false },
+    fleet: {
+      enabled: true,
+      url: `mqtts://127.0.0.1:${remote.port}`,
+      region: 'test',
+      tls: { ca: pki.ca, cert: id.cert, key: id.key },
+      healthIntervalSec: 1,
+      remoteOps: ['rebirth', 'log-level'],
+    },
+  };
+}
+
+function records(seen: Seen[], base: string): FleetRecord[] {
+  return seen.filter((m) => m.topic === `${base}/event/alert` || m.topic === `${base}/health`).map((m) => fleetRecordSchema.parse(JSON.parse(m.text)));
+}
+
+describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with client certificates', () => {
+  let pki: Pki;
+  let local: Broker;
+  let remote: Broker;
+  let kiosk: TestDaemon;
+  let probe: Probe;
+  let op: Awaited<ReturnType<typeof operator>>;
+  const kioskId = `fleet${process.pid}`;
+  const fbase = `fleet/test/${kioskId}`;
+
+  /** Open or close the simulated door and wait until the alert set says so. */
+  const door = async (open: boolean): Promise<void> => {
+    const changed = probe.next('bridge/alerts', (p: unknown) => activeAlertsSchema.parse(p).alerts.some((a) => a.code === 'DOOR_OPEN') === open);
+    await probe.sim('gpio', 'input', { line: 'door', value: open }); // logical level: true = active = open
+    await changed;
+  };
+
+  beforeAll(async () => {
+    pki = makePki();
+    local = await startMosquitto();
+    remote = await startRemoteBroker(pki);
+    op = await operator(remote, pki, 'fleet/#', `operator-${process.pid}`);
+    kiosk = await startTestDaemon({ brokerUrl: local.url, kioskId, config: kioskConfig(pki, remote, kioskId) });
+    probe = await Probe.connect(local.url, kiosk.base);
+    await probe.waitFor('device/gpio/state', (p: { status: string }) => p.status === 'ready');
+    await probe.waitFor('device/scanner/state', (p: { status: string }) => p.status === 'ready');
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await kiosk?.stop();
+    await op?.client.endAsync(true);
+    await remote?.stop();
+    await local?.stop();
+  });
+
+  it('publishes online, info, device states and the alert set under fleet/{region}/{kioskId}', async () => {
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/state` && JSON.parse(m.text).state === 'online'), 'online on the remote broker');
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/device/gpio/state`), 'gpio state on the remote broker');
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/info`), 'info');
+    await door(true);
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/alerts` && m.text.includes('DOOR_OPEN')), 'the active alert set');
+    await door(false);
+    const info = JSON.parse(op.seen.find((m) => m.topic === `${fbase}/info`)!.text);
+    expect(info).toMatchObject({ kioskId, region: 'test', devices: { gpio: { kind: 'gpio' } } });
+  });
+
+  it('runs allowed remote operations, refuses the others, and logs who asked', async () => {
+    const ask = async (opName: string, payload: object): Promise<{ status: string; error?: { code: string } }> => {
+      const responseTopic = `operator/${process.pid}/${opName}`;
+      await op.client.subscribeAsync(responseTopic, { qos: 1 });
+      await op.client.publishAsync(`${fbase}/request/${opName}`, JSON.stringify(payload), { qos: 1, properties: { responseTopic, userProperties: { requester: 'alice' } } });
+      await until(() => op.seen.some((m) => m.topic === responseTopic), `a response to ${opName}`);
+      return JSON.parse(op.seen.find((m) => m.topic === responseTopic)!.text);
+    };
+    expect(await ask('log-level', { level: 'debug' })).toMatchObject({ status: 'ok', data: { level: 'debug' } });
+    expect(await ask('self-test', {})).toMatchObject({ status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN' } });
+    expect(kiosk.logs.some((l) => l.includes('remote operation requested') && l.includes('fleet:alice') && l.includes('log-level'))).toBe(true);
+    expect(kiosk.logs.some((l) => l.includes('remote operation refused') && l.includes('fleet:alice'))).toBe(true);
+  });
+
+  it('queues alerts and health on disk while the remote broker is down and delivers them in order, with no gap', async () => {
+    await until(() => records(op.seen, fbase).length > 0, 'a first record');
+    await remote.stop();
+    for (let i = 0; i < 3; i++) {
+      await door(true);
+      await door(false);
+      await probe.bridge('health'); // a health snapshot for the fleet (healthIntervalSec: 1 paces them)
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    await probe.bridge('health');
+    const queued = readFileSync(join(kiosk.stateDir, 'fleet', 'queue.jsonl'), 'utf8').trim().split('\n').map((l) => fleetRecordSchema.parse(JSON.parse(l)));
+    expect(queued.filter((r) => r.kind === 'alert')).toHaveLength(6);
+    expect(queued.filter((r) => r.kind === 'health').length).toBeGreaterThanOrEqual(3);
+    const last = queued.at(-1)!.seq;
+
+    await remote.start();
+    await until(() => records(op.seen, fbase).some((r) => r.seq === last), `record ${last} on the remote broker`);
+    const got = records(op.seen, fbase);
+    // At-least-once: a record may repeat after a reconnect, but first arrivals are in order with no gap.
+    const firsts: number[] = [];
+    for (const r of got) if (!firsts.includes(r.seq)) firsts.push(r.seq);
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    expect(firsts).toEqual(Array.from({ length: last - firsts[0]! + 1 }, (_, i) => firsts[0]! + i));
+    expect(got.every((r) => r.bootId === kiosk.daemon.bootId)).toBe(true);
+    for (const q of queued) expect(got.find((r) => r.seq === q.seq)).toMatchObject({ kind: q.kind, at: q.at });
+  });
+
+  it('never forwards personal data, whatever the scanner publishes locally', async () => {
+    await probe.request('scanner', 'enable', {});
+    const doc = probe.next('device/scanner/event/document');
+    await probe.sim('scanner', 'document', { format: 'TD1', expiresInDays: 400 });
+    await doc;
+    const code = probe.next('device/scanner/event/barcode');
+    await probe.sim('scanner', 'barcode', { data: 'https://pay.example.ae/?ref=PAY-REF-93817', aim: ']Q1' });
+    await code;
+    // The local bus did carry the data (so this test can fail)...
+    expect(probe.messages.some((m) => m.raw.toString().includes('ERIKSSON'))).toBe(true);
+    // ...and anything forwarded after it (an alert raised later) has arrived before we look.
+    await door(true);
+    await until(() => op.seen.filter((m) => m.topic === `${fbase}/alerts`).some((m) => m.text.includes('DOOR_OPEN')), 'a later alert');
+    await door(false);
+    const everything = op.seen.map((m) => `${m.topic} ${m.text}`).join('\n');
+    for (const secret of SECRETS) expect(everything, secret).not.toContain(secret);
+    expect(op.seen.some((m) => m.topic.includes('/event/') && !m.topic.endsWith('/event/alert'))).toBe(false);
+  });
+
+  it('a daemon killed with -9 shows offline on the remote side through the fleet link\'s will', { timeout: 60_000 }, async () => {
+    const id = `fleetkill${process.pid}`;
+    const d = spawnDaemon({ brokerUrl: local.url, kioskId: id, config: kioskConfig(pki, remote, id) });
+    const topic = `fleet/test/${id}/state`;
+    try {
+      await until(() => op.seen.some((m) => m.topic === topic && JSON.parse(m.text).state === 'online'), 'the spawned kiosk online', 400).catch((err: Error) => {
+        throw new Error(`${err.message}\n${d.logs.slice(-10).join('\n')}`);
+      });
+      d.kill('SIGKILL');
+      await d.exited;
+      await until(() => op.seen.some((m) => m.topic === topic && JSON.parse(m.text).state === 'offline'), 'offline from the will', 600);
+      expect(JSON.parse(op.seen.filter((m) => m.topic === topic).at(-1)!.text)).toMatchObject({ state: 'offline', reason: 'connection-lost', kioskId: id });
+    } finally {
+      d.kill('SIGKILL');
+    }
+  });
+});

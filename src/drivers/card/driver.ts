@@ -128,6 +128,18 @@ export class CardDriver implements Driver<CardApi> {
     };
   }
 
+  /** A command failed because the link did: hand the device back to the supervisor to reconnect. */
+  private failedOn(err: unknown): never {
+    const code = toKioskError(err).code;
+    if (code === 'TIMEOUT' || code === 'IO_ERROR' || code === 'PROTOCOL_ERROR') {
+      this.lastTrace = undefined;
+      this.terminal = undefined;
+      this.deps.host.noteError(code);
+      this.deps.host.lost(err);
+    }
+    throw err;
+  }
+
   /** The link failed mid-operation: the outcome is unknown, so restart and reconcile instead of guessing. */
   private lostMidOperation(err: unknown): string {
     const code = toKioskError(err).code;
@@ -182,6 +194,8 @@ export class CardDriver implements Driver<CardApi> {
       });
       this.deps.log.info({ key: record.key, operation, result: outcome.result, reason: 'reason' in outcome ? outcome.reason : undefined }, 'card operation finished');
       return outcome;
+    } catch (err) {
+      return this.failedOn(err);
     } finally {
       this.release();
     }
@@ -218,6 +232,8 @@ export class CardDriver implements Driver<CardApi> {
       await this.ledger.reversalOutcome(r, reversal);
       this.deps.log.info({ key: r.key, result: reversal.result }, 'card reversal finished');
       return reversal;
+    } catch (err) {
+      return this.failedOn(err);
     } finally {
       this.release();
     }
@@ -232,6 +248,8 @@ export class CardDriver implements Driver<CardApi> {
       this.busy = 'status';
       try {
         this.info = { ...this.info, ...(await terminal.status(this.signal)) };
+      } catch (err) {
+        this.failedOn(err);
       } finally {
         this.busy = undefined;
       }
@@ -255,6 +273,8 @@ export class CardDriver implements Driver<CardApi> {
       const answer = t.kind === 'approved' ? { result: 'ok' as const, receiptText } : { result: 'failed' as const, reason: 'reason' in t ? t.reason : 'CANCELLED', receiptText };
       await this.ledger.note('end-of-day', `eod-${this.deps.clock.iso()}`, { result: answer.result, ...(t.kind === 'approved' ? { trace: t.transaction.trace, amount: t.transaction.amount } : {}) });
       return answer;
+    } catch (err) {
+      return this.failedOn(err);
     } finally {
       this.release();
     }

@@ -62,7 +62,7 @@ describe('ZVT serial link', () => {
     const frame = encodeFrame(Uint8Array.of(0x80, 0x00, 0x00));
     peer.push(frame);
     const bad = Uint8Array.from(frame);
-    bad[bad.length - 1] ^= 0xff;
+    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
     peer.push(bad);
     await new Promise((r) => setImmediate(r));
     expect(got).toEqual([{ cls: 0x80, ins: 0x00, data: new Uint8Array() }]);

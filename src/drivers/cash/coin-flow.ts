@@ -24,6 +24,8 @@ export interface CoinFlowDeps {
   money<T>(fn: () => Promise<T>): Promise<T>;
   fraud(): void;
   late(sessionId: string): void;
+  /** Coins that fit are now accepted for this session. */
+  opened(session: Session): void;
 }
 
 /** Counter of the event `back` places before `counter` (1..255, wrapping past 0). */
@@ -43,6 +45,7 @@ export class CoinFlow {
     const open = s !== undefined && !s.ending && !this.d.blocked();
     const room = s ? s.amountDue + this.d.maxOverpay - ledger.totalOf(s.id) : 0;
     await coins.accept(open ? coins.coins.filter((c) => c.value <= room && s.currency.startsWith(c.country)).map((c) => c.position) : []);
+    if (open && !s.coinsOpen) this.d.opened(s);
     const read = await coins.read(ledger.lastCoinCounter);
     if (read.reset) log.warn('coin acceptor reset: its event buffer started again');
     if (read.lost > 0) {

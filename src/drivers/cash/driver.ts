@@ -142,6 +142,10 @@ class CashDriver implements Driver<CashApi> {
       session: () => this.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
       fraud: () => this.conditions({ jam: this.state.jam, full: this.state.full, removed: this.state.removed, fraud: true }),
       late: (id) => this.late(id),
+      opened: (s) => {
+        s.coinsOpen = true;
+        this.announce(s);
+      },
     });
     try {
       await this.coinAcceptor.connect();
@@ -244,6 +248,8 @@ class CashDriver implements Driver<CashApi> {
         await validator.setInhibits(fit.map((c) => c.channel));
         await validator.enable();
         this.deviceEnabled = true;
+        s.notesOpen = true;
+        this.announce(s);
       }
       return;
     }
@@ -275,7 +281,6 @@ class CashDriver implements Driver<CashApi> {
     await ledger.record('session.opened', s.id, { amountDue, currency });
     this.session = s;
     this.deps.log.info({ sessionId: s.id, amountDue, currency }, 'cash session opened');
-    this.publish();
     return s.done;
   }
 
@@ -299,6 +304,13 @@ class CashDriver implements Driver<CashApi> {
     return { sessionId, total: s.total, resolution };
   }
 
+  /** `busy` means "insert cash now": published once every fitted acceptor is open for the session. */
+  private announce(s: Session): void {
+    if (s.announced || !s.notesOpen || (this.coinsConnected && !s.coinsOpen)) return;
+    s.announced = true;
+    this.publish();
+  }
+
   private conditions(c: Conditions): void {
     if (this.state.update(c)) {
       for (const code of this.state.faults()) this.deps.host.noteError(code);
@@ -320,7 +332,8 @@ class CashDriver implements Driver<CashApi> {
 
   private publish(): void {
     if (!this.ledger) return;
-    this.state.publish(this.ledger, this.session, { connected: this.connected, coins: this.coinsConnected, validator: this.validator });
+    const s = this.session;
+    this.state.publish(this.ledger, s?.announced ? s : undefined, { connected: this.connected, coins: this.coinsConnected, validator: this.validator });
   }
 
   private requireLedger(): Ledger {

@@ -12,6 +12,10 @@ export class Session {
   ending: EndStatus | undefined;
   /** Monotonic time the end was asked for (bounds the wait for a note still in transit). */
   endingSince = 0;
+  /** Acceptors opened for this session; the state turns `busy` once all fitted ones are. */
+  notesOpen = false;
+  coinsOpen = false;
+  announced = false;
   readonly done: Promise<AcceptOutput>;
   private resolveDone!: (out: AcceptOutput) => void;
 

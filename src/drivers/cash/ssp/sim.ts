@@ -38,6 +38,8 @@ export class SspSimulator {
   private escrowReported = false;
   /** A note left escrow for the cashbox and has not been credited yet (stacking, or stuck in a jam). */
   private inTransit = false;
+  /** A note offered while the previous one was finishing; inserted when the mechanism is idle. */
+  private waiting: number | 'fake' | 'fraud' | undefined;
   private enabled = false;
   private inhibits = new Set<number>();
   private oneShots: SspEvent[] = [];
@@ -91,6 +93,11 @@ export class SspSimulator {
   insertNote(value: number | 'fake' | 'fraud'): { taken: boolean; reason?: string } {
     if (this.phase === 'off') return { taken: false, reason: 'no power' };
     if (!this.enabled) return { taken: false, reason: 'validator disabled' };
+    if ((this.phase === 'stacking' || this.phase === 'rejecting') && !this.waiting) {
+      // the customer holds the next note at the slot until the mechanism is free
+      this.waiting = value;
+      return { taken: true };
+    }
     if (this.phase !== 'idle') return { taken: false, reason: `validator busy (${this.phase})` };
     if (!this.present) return { taken: false, reason: 'cashbox removed' };
     if (this.full) return { taken: false, reason: 'stacker full' };
@@ -121,7 +128,14 @@ export class SspSimulator {
       this.persist();
       this.phase = 'idle';
       this.channel = 0;
+      this.takeWaiting();
     });
+  }
+
+  private takeWaiting(): void {
+    const next = this.waiting;
+    this.waiting = undefined;
+    if (next !== undefined) this.insertNote(next);
   }
 
   private accept(): void {
@@ -134,6 +148,7 @@ export class SspSimulator {
         this.oneShots.push({ name: 'stacked' });
         this.phase = 'idle';
         this.channel = 0;
+        this.takeWaiting();
       });
     });
   }

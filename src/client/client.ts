@@ -1,0 +1,362 @@
+/**
+ * The kiosk UI's side of the MQTT contract, for the browser (MQTT over WebSocket) and Node. Requests are
+ * checked against the daemon's own schemas before anything is sent; responses are matched by MQTT 5
+ * correlation data on a private response topic, or (MQTT 3.1.1) by the `transaction` the daemon echoes
+ * on the conventional response topic.
+ */
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { z } from 'zod';
+import { DEVICE_APIS } from '../api/index.js';
+import { bridgeOps } from '../api/bridge.js';
+import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../api/alerts.js';
+import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type BridgeInfo, type Health } from '../api/envelope.js';
+import { makeTopics, type Topics } from '../bus/topics.js';
+import type { CommandSpec, EventSpec } from '../core/driver.js';
+import { KioskRequestError } from './errors.js';
+import { LiveValue, type Live } from './live.js';
+import { Subscriptions } from './subscriptions.js';
+import type {
+  BridgeOpName, BridgeOpParams, BridgeOpResult, CommandName, CommandParams, CommandResult, DeviceName, DeviceState,
+  EventData, EventName, ProgressData, SimName, SimParams, SimResult,
+} from './types.js';
+
+export interface ConnectOptions {
+  /** Broker URL: `ws://127.0.0.1:9001` in a browser, `mqtt://127.0.0.1:1883` in Node. */
+  url: string;
+  kioskId: string;
+  /** Topic root (config `mqtt.root`). Default `kiosk`. */
+  root?: string;
+  /** 5 (default) or 4 (MQTT 3.1.1). */
+  protocolVersion?: 4 | 5;
+  clientId?: string;
+  username?: string;
+  password?: string;
+  /** Give up the first connection after this long (default 10 s); later reconnects retry for ever. */
+  connectTimeoutMs?: number;
+  /** Delay between reconnect attempts (default 1000 ms). */
+  reconnectPeriodMs?: number;
+}
+
+export interface BaseRequestOptions {
+  /** Default: 120 s for commands with a progress event (payments, printing), 10 s otherwise. */
+  timeoutMs?: number;
+  /** Your own correlation string (else one is generated); echoed in the response and progress. */
+  transaction?: string;
+}
+
+/** Options of one request; `onProgress` only exists for commands that publish progress. */
+export type RequestOptions<P = never> = BaseRequestOptions &
+  ([P] extends [never]
+    ? { onProgress?: undefined }
+    : {
+        /** Called with every progress event of this request (events carrying its transaction). */
+        onProgress?: (progress: P) => void;
+      });
+
+/** Whether the daemon is up, and what it said about itself. */
+export interface BridgeView {
+  /** True while the daemon's birth message says online (false after its last will or shutdown). */
+  readonly online: boolean;
+  readonly reason?: 'shutdown' | 'connection-lost';
+  readonly info?: BridgeInfo;
+}
+
+interface Pending {
+  resolve(data: unknown): void;
+  reject(err: KioskRequestError): void;
+}
+
+const decoder = new TextDecoder();
+const text = (bytes: Uint8Array): string => decoder.decode(bytes);
+const parseJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+};
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2, 10);
+}
+
+function lookup<T>(table: Readonly<Record<string, T>> | undefined, name: string, code: string, what: string): T {
+  const found = table && Object.hasOwn(table, name) ? table[name] : undefined;
+  if (found === undefined) throw new KioskRequestError(code, `${what} "${name}" is not in this client's API`, false);
+  return found;
+}
+
+export class KioskClient {
+  readonly topics: Topics;
+  /** The connection to the broker (not the daemon: see `bridge`). */
+  readonly connected: Live<boolean>;
+  /** The daemon's availability and bridge/info. */
+  readonly bridge: Live<BridgeView>;
+  readonly health: Live<Health | undefined>;
+  /** The active alerts (retained `bridge/alerts`). */
+  readonly alerts: Live<ActiveAlerts | undefined>;
+
+  private readonly connectedValue = new LiveValue(false);
+  private readonly bridgeValue = new LiveValue<BridgeView>({ online: false });
+  private readonly healthValue = new LiveValue<Health | undefined>(undefined);
+  private readonly alertsValue = new LiveValue<ActiveAlerts | undefined>(undefined);
+  private readonly states = new Map<string, LiveValue<unknown>>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly subs: Subscriptions;
+  private readonly responseTopic: string;
+  private readonly v5: boolean;
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    private readonly mqttClient: MqttClient,
+    readonly options: Readonly<ConnectOptions> & { readonly clientId: string },
+  ) {
+    this.topics = makeTopics(options.root ?? 'kiosk', options.kioskId);
+    this.v5 = (options.protocolVersion ?? 5) === 5;
+    this.responseTopic = `${this.topics.base}/client/${options.clientId}/response`;
+    this.connected = this.connectedValue;
+    this.bridge = this.bridgeValue;
+    this.health = this.healthValue;
+    this.alerts = this.alertsValue;
+    this.subs = new Subscriptions({
+      subscribe: (filters) => this.subscribeRaw(filters),
+      unsubscribe: (filters) => this.mqttClient.unsubscribeAsync(filters).then(() => undefined),
+    });
+    mqttClient.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
+    mqttClient.on('close', () => this.connectedValue.set(false));
+  }
+
+  /** Subscribe to what every client needs; called once the first connection is up. */
+  async init(): Promise<void> {
+    const t = this.topics;
+    const jobs = [
+      this.subs.add(t.bridgeState, (_topic, s) => this.onBridgeState(s)),
+      this.subs.add(t.bridgeInfo, (_topic, s) => this.onBridgeInfo(s)),
+      this.subs.add(t.bridgeHealth, (_topic, s) => this.healthValue.set(s ? healthSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(`${t.base}/bridge/alerts`, (_topic, s) => this.alertsValue.set(s ? activeAlertsSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.deviceState('+'), (topic, s) => this.onDeviceState(topic, s)),
+    ];
+    if (this.v5) jobs.push(this.subs.add(this.responseTopic, (_topic, s, corr) => this.onResponse(s, corr)));
+    else {
+      const onResponse = (_topic: string, s: string): void => this.onResponse(s, undefined);
+      jobs.push(this.subs.add(t.deviceResponse('+', '+'), onResponse), this.subs.add(t.simResponse('+', '+'), onResponse));
+      jobs.push(this.subs.add(t.bridgeResponse('+'), onResponse));
+    }
+    await Promise.all(jobs);
+    this.connectedValue.set(this.mqttClient.connected);
+    // Every later (re)connect: a clean session has forgotten our subscriptions.
+    this.mqttClient.on('connect', () => {
+      this.connectedValue.set(true);
+      this.subs.resubscribe().catch(() => undefined);
+    });
+  }
+
+  /**
+   * Send a command to a device and resolve with its result. Parameters that do not match the command's
+   * schema are rejected here (INVALID_PARAMS) and never sent. An error answer rejects with a
+   * {@link KioskRequestError} carrying the daemon's stable code.
+   */
+  request<D extends DeviceName, C extends CommandName<D>>(
+    device: D,
+    command: C,
+    params: CommandParams<D, C>,
+    opts: RequestOptions<ProgressData<D, C>> = {},
+  ): Promise<CommandResult<D, C>> {
+    return this.call('device', device, command, params, opts) as Promise<CommandResult<D, C>>;
+  }
+
+  /** Drive a simulator (only when the daemon runs with simulation on). */
+  sim<D extends DeviceName, S extends SimName<D>>(device: D, control: S, params: SimParams<D, S>, opts: BaseRequestOptions = {}): Promise<SimResult<D, S>> {
+    return this.call('sim', device, control, params, opts) as Promise<SimResult<D, S>>;
+  }
+
+  /** Ask the daemon itself (info, health, rebirth, restart-device, log-level). */
+  bridgeRequest<O extends BridgeOpName>(op: O, params: BridgeOpParams<O>, opts: BaseRequestOptions = {}): Promise<BridgeOpResult<O>> {
+    return this.call('bridge', 'bridge', op, params, opts) as Promise<BridgeOpResult<O>>;
+  }
+
+  /** Listen to a device's event. Resolves (subscribed) with the function that stops listening. */
+  on<D extends DeviceName, E extends EventName<D>>(device: D, event: E, handler: (data: EventData<D, E>) => void): Promise<() => void> {
+    const spec = lookup<EventSpec>(lookup(DEVICE_APIS, device, 'UNKNOWN_DEVICE', 'device').events, event, 'UNKNOWN_COMMAND', 'event');
+    return this.subs.add(this.topics.deviceEvent(device, event), (_topic, s) => {
+      const payload = parseJson(s);
+      const parsed = spec.payload.safeParse(payload);
+      // A newer daemon may publish a shape this client does not know yet: hand it over rather than drop it.
+      handler((parsed.success ? parsed.data : payload) as EventData<D, E>);
+    });
+  }
+
+  /** Listen to raised and cleared alerts (`bridge/event/alert`). */
+  onAlert(handler: (event: AlertEvent) => void): Promise<() => void> {
+    return this.subs.add(`${this.topics.base}/bridge/event/alert`, (_topic, s) => {
+      const parsed = alertEventSchema.safeParse(parseJson(s));
+      if (parsed.success) handler(parsed.data);
+    });
+  }
+
+  /** A device's retained state as a live value; undefined until the daemon has published one. */
+  state<D extends DeviceName>(device: D): Live<DeviceState<D> | undefined> {
+    return this.stateValue(device) as Live<DeviceState<D> | undefined>;
+  }
+
+  /** True when bridge/info lists the device and it is enabled ("fitted" on this kiosk). */
+  fitted(device: string): boolean {
+    return this.bridgeValue.get().info?.devices[device]?.enabled === true;
+  }
+
+  /** Disconnect. Pending requests reject with CLOSED. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [tx, p] of this.pending) p.reject(new KioskRequestError('CLOSED', 'the client was closed', true, undefined, tx));
+    this.pending.clear();
+    await this.mqttClient.endAsync();
+    this.connectedValue.set(false);
+  }
+
+  private async call(scope: 'device' | 'sim' | 'bridge', target: string, command: string, params: unknown, opts: BaseRequestOptions & { onProgress?: ((p: never) => void) | undefined }): Promise<unknown> {
+    const table = scope === 'bridge' ? bridgeOps : scope === 'device' ? lookup(DEVICE_APIS, target, 'UNKNOWN_DEVICE', 'device').commands : lookup(DEVICE_APIS, target, 'UNKNOWN_DEVICE', 'device').sim;
+    const spec = lookup<CommandSpec>(table, command, 'UNKNOWN_COMMAND', `${scope} command`);
+    const checked = spec.input.safeParse(params);
+    if (!checked.success) throw invalidParams(checked.error);
+    if (this.closed) throw new KioskRequestError('CLOSED', 'the client was closed', true);
+    const t = this.topics;
+    const topic = scope === 'bridge' ? t.bridgeRequest(command) : scope === 'device' ? t.deviceRequest(target, command) : t.simRequest(target, command);
+    const progressTopic = scope === 'device' && spec.progressEvent && opts.onProgress ? t.deviceEvent(target, spec.progressEvent) : undefined;
+    const timeoutMs = opts.timeoutMs ?? (spec.progressEvent ? 120_000 : 10_000);
+    return this.exchange(topic, params, spec.output, { ...opts, timeoutMs, progressTopic });
+  }
+
+  private async exchange(
+    topic: string,
+    params: unknown,
+    output: z.ZodType,
+    opts: BaseRequestOptions & { onProgress?: ((p: never) => void) | undefined; timeoutMs: number; progressTopic: string | undefined },
+  ): Promise<unknown> {
+    const tx = opts.transaction ?? `${this.options.clientId}-${++this.seq}`;
+    let unsubscribeProgress = (): void => undefined;
+    const onProgress = opts.onProgress as ((p: unknown) => void) | undefined;
+    if (opts.progressTopic && onProgress) {
+      unsubscribeProgress = await this.subs.add(opts.progressTopic, (_topic, s) => {
+        const payload = parseJson(s) as { transaction?: unknown } | undefined;
+        if (payload?.transaction === tx) onProgress(payload);
+      });
+    }
+    try {
+      const data = await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(tx);
+          reject(new KioskRequestError('TIMEOUT', `no answer within ${opts.timeoutMs} ms (the operation may still complete)`, true, undefined, tx));
+        }, opts.timeoutMs);
+        const settle = (fn: () => void): void => {
+          clearTimeout(timer);
+          this.pending.delete(tx);
+          fn();
+        };
+        this.pending.set(tx, { resolve: (d) => settle(() => resolve(d)), reject: (e) => settle(() => reject(e)) });
+        const body = JSON.stringify({ ...(params as object), transaction: tx });
+        // mqtt-packet writes a string property as its UTF-8 bytes, in Node and in the browser bundle alike.
+        const properties = this.v5 ? { responseTopic: this.responseTopic, correlationData: tx as unknown as Buffer } : undefined;
+        this.mqttClient.publish(topic, body, { qos: 1, ...(properties ? { properties } : {}) }, (err) => {
+          if (err) this.pending.get(tx)?.reject(new KioskRequestError('CLOSED', `publish failed: ${err.message}`, true, undefined, tx));
+        });
+      });
+      const parsed = output.safeParse(data);
+      return parsed.success ? parsed.data : data;
+    } finally {
+      unsubscribeProgress();
+    }
+  }
+
+  private onMessage(topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+    const corr = packet.properties?.correlationData;
+    this.subs.dispatch(topic, text(payload), corr ? text(corr) : undefined);
+  }
+
+  private onResponse(s: string, correlation: string | undefined): void {
+    const parsed = responseSchema.safeParse(parseJson(s));
+    if (!parsed.success) return;
+    const res = parsed.data;
+    const tx = correlation ?? res.transaction;
+    const pending = tx === undefined ? undefined : this.pending.get(tx);
+    if (!pending) return;
+    if (res.status === 'ok') pending.resolve(res.data);
+    else pending.reject(new KioskRequestError(res.error.code, res.error.message, res.error.retryable, res.error.details, tx));
+  }
+
+  private onBridgeState(s: string): void {
+    const parsed = s ? bridgeStateSchema.safeParse(parseJson(s)).data : undefined;
+    const prev = this.bridgeValue.get();
+    this.bridgeValue.set({
+      online: parsed?.state === 'online',
+      ...(parsed?.reason ? { reason: parsed.reason } : {}),
+      ...(prev.info ? { info: prev.info } : {}),
+    });
+  }
+
+  private onBridgeInfo(s: string): void {
+    const info = s ? bridgeInfoSchema.safeParse(parseJson(s)).data : undefined;
+    const { info: _old, ...rest } = this.bridgeValue.get();
+    this.bridgeValue.set(info ? { ...rest, info } : rest);
+  }
+
+  private onDeviceState(topic: string, s: string): void {
+    const device = topic.slice(this.topics.base.length + 1).split('/')[1];
+    if (!device) return;
+    const parsed = s ? deviceStateSchema.safeParse(parseJson(s)) : undefined;
+    if (!parsed) return this.stateValue(device).set(undefined);
+    if (!parsed.success) return;
+    const api = Object.hasOwn(DEVICE_APIS, device) ? DEVICE_APIS[device as DeviceName] : undefined;
+    const detail = api?.stateDetail.safeParse(parsed.data.detail);
+    this.stateValue(device).set({ ...parsed.data, detail: detail?.success ? detail.data : parsed.data.detail });
+  }
+
+  private stateValue(device: string): LiveValue<unknown> {
+    let live = this.states.get(device);
+    if (!live) {
+      live = new LiveValue<unknown>(undefined);
+      this.states.set(device, live);
+    }
+    return live;
+  }
+
+  private async subscribeRaw(filters: string[]): Promise<void> {
+    // No Local (MQTT 5): our own requests are not echoed back to us.
+    await this.mqttClient.subscribeAsync(filters, this.v5 ? { qos: 1, nl: true } : { qos: 1 });
+  }
+}
+
+function invalidParams(error: z.ZodError): KioskRequestError {
+  const issues = error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const message = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+  return new KioskRequestError('INVALID_PARAMS', message, false, { issues });
+}
+
+/** Connect to the kiosk's broker; resolves once connected and subscribed. */
+export async function connect(options: ConnectOptions): Promise<KioskClient> {
+  const clientId = options.clientId ?? `kioskui-${randomId()}`;
+  const mqttOptions: IClientOptions = {
+    clientId,
+    protocolVersion: options.protocolVersion ?? 5,
+    clean: true,
+    reconnectPeriod: options.reconnectPeriodMs ?? 1000,
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    resubscribe: false,
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+  };
+  const mqttClient = mqtt.connect(options.url, mqttOptions);
+  const client = new KioskClient(mqttClient, { ...options, clientId });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      mqttClient.end(true);
+      reject(new KioskRequestError('TIMEOUT', `could not connect to ${options.url}`, true));
+    }, options.connectTimeoutMs ?? 10_000);
+    mqttClient.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  await client.init();
+  return client;
+}

@@ -26,8 +26,14 @@ export function scanIdOf(text: string): string {
   return createHmac('sha256', SCAN_ID_KEY).update(text).digest('hex').slice(0, 16);
 }
 
-export function createScannerDriver(config: ScannerConfig, deps: DriverDeps<ScannerApi>, makeStream: TransportFactory = defaultTransportFactory): Driver<ScannerApi> {
-  return new ScannerDriver(config, deps, makeStream);
+/** Test seams: the byte streams of the inputs, and the device-path watch (0 turns it off). */
+export interface ScannerDriverOptions {
+  makeStream?: TransportFactory;
+  presenceCheckMs?: number;
+}
+
+export function createScannerDriver(config: ScannerConfig, deps: DriverDeps<ScannerApi>, options: ScannerDriverOptions = {}): Driver<ScannerApi> {
+  return new ScannerDriver(config, deps, options);
 }
 
 class ScannerDriver implements Driver<ScannerApi> {
@@ -41,7 +47,7 @@ class ScannerDriver implements Driver<ScannerApi> {
   constructor(
     private readonly config: ScannerConfig,
     private readonly deps: DriverDeps<ScannerApi>,
-    private readonly makeStream: TransportFactory,
+    private readonly options: ScannerDriverOptions,
   ) {}
 
   readonly commands: CommandHandlers<ScannerApi> = {
@@ -59,7 +65,7 @@ class ScannerDriver implements Driver<ScannerApi> {
         read: (r) => this.onRead(name, r),
         discarded: (counter, n) => this.onDiscarded(name, counter, n),
         lost: (err) => this.onLost(name, err),
-      }, this.makeStream);
+      }, this.options.makeStream ?? defaultTransportFactory, this.options.presenceCheckMs);
       this.inputs.push(input);
       await input.open();
       this.deps.log.info({ input: name, path: input.label, type: cfg.type }, 'scanner input open');

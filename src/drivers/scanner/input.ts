@@ -3,6 +3,7 @@
  * keystrokes -> lines), and the read grouping with its gap timer. Reports reads, noise and loss to the
  * driver; knows nothing about arming or events.
  */
+import { stat } from 'node:fs/promises';
 import type { ByteStream } from '../../transports/byte-stream.js';
 import type { Clock } from '../../core/clock.js';
 import type { HidInputConfig, ScannerInputConfig, SerialInputConfig } from './config.js';
@@ -42,6 +43,18 @@ export function serialFraming(cfg: SerialInputConfig): ReaderPreset {
     groupGapMs: cfg.groupGapMs ?? preset.groupGapMs,
     commands: { ...preset.commands, ...cfg.commands },
   };
+}
+
+/**
+ * node-serialport reports "No such file or directory, cannot open ..." and "disconnected" errors without
+ * an errno `code`; give them one so the supervisor files them as offline (not plugged in), not fault.
+ */
+export function withErrno(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if ((e as NodeJS.ErrnoException).code !== undefined) return e;
+  const m = e.message;
+  const code = /No such file|ENOENT/i.test(m) ? 'ENOENT' : /Permission denied|EACCES/i.test(m) ? 'EACCES' : 'EIO';
+  return Object.assign(e, { code });
 }
 
 type Decoder = (chunk: Buffer, emitLine: (text: string) => void, frameEnd: () => void) => void;
@@ -85,6 +98,7 @@ export class ScannerInput {
   private readonly grouper: ReadGrouper;
   private readonly decode: Decoder;
   private timer: NodeJS.Timeout | undefined;
+  private presence: NodeJS.Timeout | undefined;
   private unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -93,6 +107,8 @@ export class ScannerInput {
     private readonly clock: Clock,
     private readonly sink: InputSink,
     private readonly makeStream: TransportFactory,
+    /** How often the device path is checked while open (0: never). */
+    private readonly presenceCheckMs = 500,
   ) {
     this.grouper = new ReadGrouper({ groupGapMs: cfg.type === 'hid' ? cfg.groupGapMs : serialFraming(cfg).groupGapMs });
     this.decode = cfg.type === 'hid' ? hidDecoder(cfg, sink) : serialDecoder(cfg, sink);
@@ -109,13 +125,38 @@ export class ScannerInput {
       stream.onData((chunk) => this.onData(chunk)),
       stream.onClose((err) => this.onClose(err)),
     ];
-    await stream.open();
+    await stream.open().catch((err: unknown) => {
+      throw withErrno(err);
+    });
+    if (this.presenceCheckMs > 0) {
+      const opened = await stat(this.cfg.path).catch(() => undefined);
+      this.presence = setInterval(() => void this.checkPresence(stream, opened?.rdev), this.presenceCheckMs);
+    }
+  }
+
+  /**
+   * An unplugged USB reader's /dev/serial/by-id link disappears at once, but node-serialport does not
+   * always report the hangup (a PTY whose master went away never does), so the path is watched too: gone,
+   * or now naming another device node (unplugged and replugged between two checks), means lost.
+   */
+  private async checkPresence(stream: ByteStream, rdev: number | undefined): Promise<void> {
+    let err: NodeJS.ErrnoException | undefined;
+    try {
+      const now = await stat(this.cfg.path);
+      if (rdev !== undefined && now.rdev !== rdev) err = Object.assign(new Error(`${this.cfg.path} is another device now`), { code: 'ENODEV' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') err = e as NodeJS.ErrnoException;
+    }
+    if (!err || this.stream !== stream) return;
+    await stream.close().catch(() => undefined);
+    if (this.stream === stream) this.onClose(err);
   }
 
   async close(): Promise<void> {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
     clearTimeout(this.timer);
+    clearInterval(this.presence);
     const stream = this.stream;
     this.stream = undefined;
     await stream?.close();
@@ -139,11 +180,12 @@ export class ScannerInput {
 
   private onClose(err: Error | undefined): void {
     clearTimeout(this.timer);
+    clearInterval(this.presence);
     this.deliver(this.grouper.flush());
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
     this.stream = undefined;
-    this.sink.lost(err ?? Object.assign(new Error(`${this.name} closed`), { code: 'EIO' }));
+    this.sink.lost(err ? withErrno(err) : Object.assign(new Error(`${this.name} closed`), { code: 'EIO' }));
   }
 
   private arm(): void {

@@ -68,7 +68,7 @@ export class LineSplitter {
   }
 
   private append(chunk: Buffer, out: LineToken[]): void {
-    let data = this.buf.length ? Buffer.concat([this.buf, chunk]) : Buffer.from(chunk);
+    let data: Buffer = this.buf.length ? Buffer.concat([this.buf, chunk]) : Buffer.from(chunk);
     if (this.torn && data.length > 0) data = this.skipTornRest(this.torn, data);
     this.torn = undefined;
     for (;;) {

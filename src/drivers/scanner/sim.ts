@@ -191,7 +191,11 @@ export async function startScannerSimulator(config: ScannerConfig, deps: Simulat
       const lines = specimenMrz(o.format, { expiry, badCheckDigit: o.badCheckDigit });
       const sim = pick(o.input);
       const written = await sim.writeLines(lines, { gapMs: o.lineGapMs, split: o.split, stopAfter: o.unplugAfterLines });
-      if (o.unplugAfterLines !== undefined) await sim.unplug(o.replugAfterMs);
+      if (o.unplugAfterLines !== undefined) {
+        // the cable goes while the next line would have been coming, not in the same instant as the last write
+        await sleep(Math.max(o.lineGapMs, 20));
+        await sim.unplug(o.replugAfterMs);
+      }
       return { lines: written };
     },
     barcode: async (raw) => {

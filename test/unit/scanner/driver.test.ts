@@ -56,16 +56,19 @@ function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' 
     device: 'scanner',
     setState: (_s, d) => (detail = d ?? detail),
     patchDetail: (p) => (detail = { ...detail, ...p }),
-    emit: (name, payload) => events.push({ name, payload: payload as Record<string, unknown> }),
+    emit: (name, payload) => events.push({ name, payload }),
     lost: (err) => lost.push(err),
     count: (c, by = 1) => (counters[c] = (counters[c] ?? 0) + by),
     noteError: () => undefined,
   };
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
-  const driver = createScannerDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, async (cfg: ScannerInputConfig) => {
-    const s = new FakeStream(cfg.path);
-    streams.set(cfg.path, s);
-    return s;
+  const driver = createScannerDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, {
+    presenceCheckMs: 0,
+    makeStream: async (cfg: ScannerInputConfig) => {
+      const s = new FakeStream(cfg.path);
+      streams.set(cfg.path, s);
+      return s;
+    },
   });
   return { driver, streams, events, counters, lost, logs, detail: () => detail, stream: (p: string) => streams.get(p)! };
 }

@@ -20,6 +20,8 @@ export class VirtualPrinter {
   readonly state: VirtualPrinterState = { paper: 'ok', cover: 'closed', cutterError: false, silent: false };
   /** Bytes received since start. */
   received = 0;
+  /** Time spent drawing onto the virtual paper (ms): the simulator's own cost, for benchmarks. */
+  busyMs = 0;
   private decoder = new EscPosDecoder();
   private held: Decoded[] = [];
   private trigger: { bytes: number; patch: Partial<VirtualPrinterState> } | undefined;
@@ -82,6 +84,15 @@ export class VirtualPrinter {
   }
 
   private async execute(cmds: Decoded[]): Promise<Uint8Array> {
+    const t0 = performance.now();
+    try {
+      return await this.executeAll(cmds);
+    } finally {
+      this.busyMs += performance.now() - t0;
+    }
+  }
+
+  private async executeAll(cmds: Decoded[]): Promise<Uint8Array> {
     const replies: number[] = [];
     for (const [i, d] of cmds.entries()) {
       if (this.trigger) {

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceStateSchema } from '../../src/api/envelope.js';
 import { cashApi } from '../../src/drivers/cash/api.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { hasMosquitto } from '../helpers/env.js';
@@ -26,17 +25,19 @@ const cashConfig = {
 };
 
 type AcceptOut = ReturnType<typeof cashApi.commands.accept.output.parse>;
-type Detail = { cashbox: { notes: Record<string, number>; count: number; value: number; full: boolean; nearFull: boolean; present: boolean }; fault: { code: string } | null; unsettled: { sessionId: string }[] };
+type Detail = { accepting: boolean; cashbox: { notes: Record<string, number>; count: number; value: number; full: boolean; nearFull: boolean; present: boolean }; fault: { code: string } | null; unsettled: { sessionId: string }[] };
 
 describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk simulators over PTYs)', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;
 
-  const state = async (pred: (status: string, d: Detail) => boolean = () => true) =>
-    (await probe.waitFor('device/cash/state', (p: { status: string; detail: Detail }) => pred(p.status, p.detail), 15_000)).payload as { status: string; detail: Detail };
-  const nextState = async (pred: (status: string, d: Detail) => boolean) =>
-    deviceStateSchema.parse((await probe.next('device/cash/state', (p: { status: string; detail: Detail }) => pred(p.status, p.detail), 15_000)).payload);
+  /** The latest cash state if it matches, else the next one that does. */
+  const state = async (pred: (status: string, d: Detail) => boolean = () => true) => {
+    const latest = probe.messages.filter((m) => m.topic === `${kiosk.base}/device/cash/state`).at(-1)?.payload as { status: string; detail: Detail } | undefined;
+    if (latest && pred(latest.status, latest.detail)) return latest;
+    return (await probe.next('device/cash/state', (p: { status: string; detail: Detail }) => pred(p.status, p.detail), 15_000)).payload as { status: string; detail: Detail };
+  };
   const sim = async (cmd: string, payload: Record<string, unknown> = {}) => {
     const res = await probe.sim('cash', cmd, payload);
     if (res.status !== 'ok') throw new Error(`sim ${cmd}: ${JSON.stringify(res)}`);
@@ -44,7 +45,7 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
   };
   /** Start an accept; resolves once the session runs, with the pending answer inside. */
   const startAccept = async (amountDue: number, transaction: string): Promise<{ answer: Promise<AcceptOut> }> => {
-    const busy = probe.next('device/cash/state', (p: { status: string }) => p.status === 'busy');
+    const busy = probe.next('device/cash/state', (p: { status: string; detail: { accepting: boolean } }) => p.status === 'busy' && p.detail.accepting);
     const answer = probe.request('cash', 'accept', { amountDue, currency: 'EUR', timeoutMs: 60_000, transaction }, { timeoutMs: 60_000 }).then((r) => {
       if (r.status !== 'ok') throw new Error(`accept: ${JSON.stringify(r)}`);
       return cashApi.commands.accept.output.parse(r.data);
@@ -70,6 +71,7 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     await state((s) => s === 'ready');
   }, 30_000);
   afterAll(async () => {
+    if (process.env.CASH_DEBUG) for (const l of kiosk?.logs ?? []) if (l.includes('"device":"cash"')) process.stderr.write(l);
     await probe?.close();
     await kiosk?.stop();
     await broker?.stop();
@@ -160,9 +162,10 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     const credit = probe.next('device/cash/event/credit', (p: { value: number }) => p.value === 2000);
     await sim('insert-note', { value: 2000 });
     await accepted;
+    await expect.poll(async () => (await sim('stacked')).phase, { timeout: 5000, interval: 5 }).toBe('stacking');
     await sim('power-cut', { offMs: 600, outcome: 'cashbox' });
     expect((await credit).payload).toMatchObject({ total: 2000, transaction: 'tx-power' });
-    await state((s) => s === 'busy');
+    await state((s, d) => s === 'busy' && d.accepting);
     await insertNote(500);
     expect(await answer).toMatchObject({ status: 'paid', total: 2500 });
     expect((await sim('stacked')).total).toBe(credited());

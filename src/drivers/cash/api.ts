@@ -140,6 +140,8 @@ export const cashApi = {
     currency: currency.nullable(),
     encrypted: z.boolean(),
     coinAcceptor: z.boolean(),
+    /** The acceptors are open for the running session: the customer may insert cash now. */
+    accepting: z.boolean(),
     session: sessionSummary.nullable(),
     /** Sessions to settle (retained so a UI or technician sees them after any restart). */
     unsettled: z.array(sessionSummary),
@@ -183,7 +185,7 @@ export const cashApi = {
     stacked: {
       summary: 'What the simulated validator has stacked (its persistent log), for tests.',
       input: z.strictObject({}),
-      output: z.object({ notes: z.array(amount), total: amount, coins: z.array(amount), coinsTotal: amount }),
+      output: z.object({ notes: z.array(amount), total: amount, coins: z.array(amount), coinsTotal: amount, phase: z.string() }),
     },
   },
 } as const satisfies DeviceApi;

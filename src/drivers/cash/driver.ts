@@ -249,13 +249,15 @@ class CashDriver implements Driver<CashApi> {
         await validator.enable();
         this.deviceEnabled = true;
         s.notesOpen = true;
-        this.announce(s);
+        if (s.announced) this.publish();
+        else this.announce(s);
       }
       return;
     }
     if (this.deviceEnabled) {
       await validator.disable();
       this.deviceEnabled = false;
+      this.publish();
     }
     if (!s) return;
     const inTransit = ledger.inFlight !== undefined;
@@ -333,7 +335,8 @@ class CashDriver implements Driver<CashApi> {
   private publish(): void {
     if (!this.ledger) return;
     const s = this.session;
-    this.state.publish(this.ledger, s?.announced ? s : undefined, { connected: this.connected, coins: this.coinsConnected, validator: this.validator });
+    const accepting = s !== undefined && s.announced && !s.ending && this.deviceEnabled && this.connected;
+    this.state.publish(this.ledger, s?.announced ? s : undefined, { connected: this.connected, coins: this.coinsConnected, accepting, validator: this.validator });
   }
 
   private requireLedger(): Ledger {

@@ -78,7 +78,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
     stacked: async () => {
       const notes = [...validator.stacked];
       const taken = [...(coins?.coins ?? [])];
-      return { notes, total: notes.reduce((a, b) => a + b, 0), coins: taken, coinsTotal: taken.reduce((a, b) => a + b, 0) };
+      return { notes, total: notes.reduce((a, b) => a + b, 0), coins: taken, coinsTotal: taken.reduce((a, b) => a + b, 0), phase: validator.currentPhase };
     },
   };
   return {

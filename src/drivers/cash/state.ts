@@ -62,7 +62,7 @@ export class CashState {
     };
   }
 
-  publish(ledger: Ledger, session: Session | undefined, link: { connected: boolean; coins: boolean; validator: NoteValidator | undefined }): void {
+  publish(ledger: Ledger, session: Session | undefined, link: { connected: boolean; coins: boolean; accepting: boolean; validator: NoteValidator | undefined }): void {
     const faults = this.faults();
     const status: DeviceStatus = !link.connected ? 'offline' : faults.length > 0 ? 'fault' : session ? 'busy' : 'ready';
     const open = session ? ledger.session(session.id) : undefined;
@@ -70,6 +70,7 @@ export class CashState {
       currency: link.validator?.setup?.currency ?? null,
       encrypted: link.validator?.encrypted ?? false,
       coinAcceptor: link.coins,
+      accepting: link.accepting,
       session: open ? summary(open) : null,
       unsettled: ledger.unsettled().map(summary),
       cashbox: this.cashbox(ledger),

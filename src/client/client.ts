@@ -124,7 +124,12 @@ export class KioskClient {
       unsubscribe: (filters) => this.mqttClient.unsubscribeAsync(filters).then(() => undefined),
     });
     mqttClient.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
-    mqttClient.on('close', () => this.connectedValue.set(false));
+    mqttClient.on('close', () => {
+      this.connectedValue.set(false);
+      // Without the broker we cannot know whether the daemon is up; its retained birth tells us again.
+      const { info } = this.bridgeValue.get();
+      if (this.bridgeValue.get().online) this.bridgeValue.set(info ? { online: false, info } : { online: false });
+    });
   }
 
   /** Subscribe to what every client needs; called once the first connection is up. */

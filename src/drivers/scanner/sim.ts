@@ -57,7 +57,7 @@ class SerialSimInput implements SimInput {
     let written = 0;
     for (const line of lines) {
       if (o.stopAfter !== undefined && written >= o.stopAfter) return written;
-      if (written > 0) await sleep(o.gapMs);
+      if (written > 0 && o.gapMs > 0) await sleep(o.gapMs);
       const bytes = Buffer.concat([Buffer.from(line, this.cfg.encoding), eol]);
       if (o.split) {
         const half = Math.floor(bytes.length / 2);

@@ -72,7 +72,11 @@ export class UsbBulkTransport implements ByteStream {
   async open(): Promise<void> {
     if (this.device) return;
     const usb = (this.usb ??= await (this.options.loadUsb ?? defaultLoad)());
-    const device = (await usb.getDevices()).find(
+    const devices = await usb.getDevices().catch((err: unknown) => {
+      // no USB bus at all (container, missing /sys/bus/usb): as "not plugged in", so it is retried
+      throw Object.assign(new Error(`${this.label}: cannot list USB devices (${err instanceof Error ? err.message : String(err)})`), { code: 'ENOENT', cause: err });
+    });
+    const device = devices.find(
       (d) => d.vendorId === this.options.vendorId && d.productId === this.options.productId && (this.options.serialNumber === undefined || d.serialNumber === this.options.serialNumber),
     );
     if (!device) throw Object.assign(new Error(`${this.label} is not connected`), { code: 'ENOENT' });

@@ -209,7 +209,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
       link.dropCompletionWaiters();
       await link.clearBuffers().catch(() => undefined);
       await this.jobs.put(key, { jobId, state: 'failed', code: k.code, at: this.deps.clock.iso() });
-      this.deps.host.count('jobsFailed');
+      this.deps.host.count('jobs_failed');
       this.deps.host.noteError(k.code);
       progress('failed', 0, job.bytes, k.code);
       this.deps.log.warn({ jobId, code: k.code }, 'print job failed');
@@ -217,7 +217,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
     }
     const durationMs = Math.round(performance.now() - t0);
     await this.jobs.put(key, { jobId, state: 'printed', at: this.deps.clock.iso(), bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs });
-    this.deps.host.count('jobsPrinted');
+    this.deps.host.count('jobs_printed');
     progress('done', job.bytes, job.bytes);
     this.deps.log.info({ jobId, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs }, 'receipt printed');
     return { jobId, idempotencyKey: key, duplicate: false, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs };

@@ -13,15 +13,14 @@ import { gpioConfig } from '../helpers/configs.js';
 /** Resolve with the first value of `live` that satisfies `ok`. */
 function until<T>(live: { subscribe(fn: (v: T) => void): () => void }, ok: (v: T) => boolean): Promise<T> {
   return new Promise((resolve) => {
-    let off: (() => void) | undefined;
     let done = false;
-    off = live.subscribe((v) => {
+    const off = live.subscribe((v) => {
       if (done || !ok(v)) return;
       done = true;
-      queueMicrotask(() => off?.());
+      // subscribe() may call back before it has returned `off`: unsubscribe once it has.
+      queueMicrotask(() => off());
       resolve(v);
     });
-    if (done) off();
   });
 }
 

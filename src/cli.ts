@@ -26,6 +26,10 @@ usage:
   kioskd [--config FILE]          run the daemon (default ${SYSTEM_CONFIG}, else the simulated kiosk)
   kioskd config check FILE        validate a config file and exit (78 when invalid)
   kioskd gpio-safe [--config FILE]  set every GPIO output to its safe value (systemd ExecStopPost)
+  kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
+  kioskd doctor [--config FILE] [--user NAME] [--json]   check the kiosk; each failure says how to fix it
+  kioskd ticket [--config FILE]   print a status ticket on the kiosk's own printer
+  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--json] [--once MS]   watch the fleet broker
   kioskd --version | --help
 `;
 
@@ -142,6 +146,10 @@ export async function main(argv: string[]): Promise<number> {
   const [command, sub] = args;
   if (command === 'config' && sub === 'check') return configCheck(args.slice(2));
   if (command === 'gpio-safe') return gpioSafe(args.slice(1));
+  if (command === 'status') return (await import('./cli/status.js')).statusCommand(args.slice(1), await loadConfig(configPath(args)));
+  if (command === 'doctor') return (await import('./cli/doctor.js')).doctorCommand(args.slice(1), configPath(args));
+  if (command === 'ticket') return (await import('./cli/ticket.js')).ticketCommand(args.slice(1), await loadConfig(configPath(args)));
+  if (command === 'fleet') return (await import('./cli/fleet.js')).fleetCommand(args.slice(1));
   if (command === undefined || command.startsWith('--')) return run(args);
   process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
   return 64;

@@ -27,6 +27,8 @@ export interface FleetLinkOptions {
   info(): BridgeInfo;
   /** Run an allowed remote operation; never throws. */
   operate(op: string, input: unknown, requester: string): Promise<ResponseEnvelope>;
+  /** The remote link went up or down. */
+  onLink?(connected: boolean): void;
 }
 
 const RETAINED = { qos: 1 as const, retain: true };
@@ -145,12 +147,14 @@ export class FleetLink {
       });
     }
     this.o.log.info({ url: this.o.config.url, pending: this.backlog() }, 'fleet link connected');
+    this.o.onLink?.(true);
     void this.drain();
   }
 
   private onClose(): void {
     const client = this.client;
     if (!client) return;
+    this.o.onLink?.(false);
     // mqtt.js would replay unacknowledged QoS 1 publishes on reconnect, ahead of our queue: drop them,
     // the queue resends them itself in order.
     for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));

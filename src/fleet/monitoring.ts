@@ -36,6 +36,16 @@ export interface MonitoringHost {
 /** Local topics of alerts. */
 export const alertTopics = (base: string): { alerts: string; event: string } => ({ alerts: `${base}/bridge/alerts`, event: `${base}/bridge/event/alert` });
 
+/** `{base}/bridge/fleet`, retained: the fleet link as the technician sees it (kioskd status). */
+export interface FleetLinkStatus {
+  connected: boolean;
+  url: string;
+  base: string;
+  queued: number;
+  since: string;
+}
+export const fleetStatusTopic = (base: string): string => `${base}/bridge/fleet`;
+
 function addresses(): string[] {
   return Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
     (addrs ?? []).filter((a) => !a.internal && a.family === 'IPv4').map((a) => `${name} ${a.address}`),
@@ -46,6 +56,7 @@ export class Monitoring {
   private engine: AlertEngine | undefined;
   private fleet: FleetLink | undefined;
   private active: ActiveAlerts | undefined;
+  private fleetStatus: FleetLinkStatus | undefined;
 
   constructor(private readonly h: MonitoringHost) {}
 
@@ -62,6 +73,10 @@ export class Monitoring {
         clock: this.h.clock,
         log: log.child({ component: 'fleet' }),
         info: () => this.h.info(),
+        onLink: (connected) => {
+          this.fleetStatus = { connected, url: config.fleet.url, base: fleet.topics.base, queued: fleet.backlog(), since: this.h.clock.iso() };
+          this.h.publishRetained(fleetStatusTopic(this.h.base), JSON.stringify(this.fleetStatus));
+        },
         operate: makeRemoteOperate({
           request: (...a) => this.h.request(...a),
           info: () => this.h.info(),
@@ -104,8 +119,10 @@ export class Monitoring {
 
   /** Retained messages for the local birth (the active alert set). */
   birth(): Array<{ topic: string; payload: string }> {
-    if (!this.engine) return [];
-    return [{ topic: alertTopics(this.h.base).alerts, payload: JSON.stringify(this.active ?? this.engine.active()) }];
+    const out: Array<{ topic: string; payload: string }> = [];
+    if (this.engine) out.push({ topic: alertTopics(this.h.base).alerts, payload: JSON.stringify(this.active ?? this.engine.active()) });
+    if (this.fleetStatus) out.push({ topic: fleetStatusTopic(this.h.base), payload: JSON.stringify(this.fleetStatus) });
+    return out;
   }
 
   async stop(): Promise<void> {

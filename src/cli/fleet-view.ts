@@ -1,0 +1,102 @@
+/**
+ * The operator's view of the fleet, built from the fleet link's topics (src/fleet/topics.ts) as they
+ * arrive: one row per kiosk with its link state, devices, active alerts and the last record seen. Pure:
+ * feed it messages, read rows.
+ */
+export interface KioskRow {
+  /** The kiosk's topic prefix, e.g. fleet/eu-west/k-0042. */
+  base: string;
+  kioskId: string;
+  region: string;
+  state: 'online' | 'offline' | 'unknown';
+  reason?: string;
+  version?: string;
+  devices: Record<string, string>;
+  alerts: Array<{ id: string; severity: string; message: string }>;
+  lastHealthAt?: string;
+  lastSeq?: number;
+  /** seq gaps seen (beyond records declared dropped). */
+  gaps: number;
+  restarts: number;
+}
+
+const SUFFIX = /^(.*)\/(state|info|health|alerts|event\/alert|device\/([^/]+)\/state)$/;
+
+function obj(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+}
+
+export class FleetView {
+  private readonly kiosks = new Map<string, KioskRow & { bootId?: string }>();
+
+  private row(base: string): KioskRow & { bootId?: string } {
+    let r = this.kiosks.get(base);
+    if (!r) {
+      const parts = base.split('/');
+      r = { base, kioskId: parts.at(-1) ?? base, region: parts.length > 2 ? (parts.at(-2) ?? '') : '', state: 'unknown', devices: {}, alerts: [], gaps: 0, restarts: 0 };
+      this.kiosks.set(base, r);
+    }
+    return r;
+  }
+
+  /** One message from the fleet broker. Unknown topics and bad JSON are ignored. */
+  ingest(topic: string, text: string): void {
+    const m = SUFFIX.exec(topic);
+    if (!m?.[1]) return;
+    let payload: Record<string, unknown>;
+    try {
+      payload = obj(JSON.parse(text));
+    } catch {
+      return;
+    }
+    const r = this.row(m[1]);
+    const kind = m[2];
+    if (kind === 'state') {
+      r.state = payload.state === 'online' || payload.state === 'offline' ? payload.state : 'unknown';
+      if (typeof payload.reason === 'string') r.reason = payload.reason;
+      else delete r.reason;
+      if (typeof payload.kioskId === 'string') r.kioskId = payload.kioskId;
+      if (typeof payload.version === 'string') r.version = payload.version;
+    } else if (kind === 'info') {
+      if (typeof payload.region === 'string') r.region = payload.region;
+      if (typeof payload.version === 'string') r.version = payload.version;
+    } else if (kind === 'alerts') {
+      const list = Array.isArray(payload.alerts) ? payload.alerts.map(obj) : [];
+      r.alerts = list.map((a) => ({ id: String(a.id), severity: String(a.severity), message: String(a.message) }));
+    } else if (m[3]) {
+      r.devices[m[3]] = String(payload.status ?? '?');
+    } else {
+      this.record(r, payload, kind === 'health');
+    }
+  }
+
+  /** A store-and-forward record: track seq gaps and restarts (a new bootId). */
+  private record(r: KioskRow & { bootId?: string }, rec: Record<string, unknown>, health: boolean): void {
+    const seq = typeof rec.seq === 'number' ? rec.seq : undefined;
+    if (typeof rec.bootId === 'string' && r.bootId !== undefined && rec.bootId !== r.bootId) r.restarts++;
+    if (typeof rec.bootId === 'string') r.bootId = rec.bootId;
+    if (seq !== undefined && r.lastSeq !== undefined && seq > r.lastSeq + 1) {
+      const dropped = typeof rec.dropped === 'number' ? rec.dropped : 0;
+      if (seq - r.lastSeq - 1 > dropped) r.gaps++;
+    }
+    if (seq !== undefined && (r.lastSeq === undefined || seq > r.lastSeq)) r.lastSeq = seq;
+    if (health && typeof rec.at === 'string') r.lastHealthAt = rec.at;
+  }
+
+  rows(): KioskRow[] {
+    return [...this.kiosks.values()]
+      .map(({ bootId: _b, ...r }) => r)
+      .sort((a, b) => a.region.localeCompare(b.region) || a.kioskId.localeCompare(b.kioskId));
+  }
+
+  summary(): { kiosks: number; online: number; offline: number; critical: number; warning: number } {
+    const rows = this.rows();
+    return {
+      kiosks: rows.length,
+      online: rows.filter((r) => r.state === 'online').length,
+      offline: rows.filter((r) => r.state === 'offline').length,
+      critical: rows.reduce((n, r) => n + r.alerts.filter((a) => a.severity === 'critical').length, 0),
+      warning: rows.reduce((n, r) => n + r.alerts.filter((a) => a.severity === 'warning').length, 0),
+    };
+  }
+}

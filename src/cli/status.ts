@@ -1,0 +1,95 @@
+/**
+ * `kioskd status`: the kiosk at a glance from its retained topics: bridge, devices, alerts, links.
+ * Exit 0 when the daemon is online, 1 when it is offline or has never published, 2 when the local
+ * broker cannot be reached.
+ */
+import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
+import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, type Health } from '../api/envelope.js';
+import type { KioskConfig } from '../core/config/schema.js';
+import { connectLocal, localBase, localUrl, readRetained, table, takeFlag } from './common.js';
+
+export interface StatusSnapshot {
+  kioskId: string;
+  broker: { url: string; reachable: boolean; error?: string };
+  bridge: { state: 'online' | 'offline' | 'unknown'; version?: string; bootId?: string; since?: string; reason?: string };
+  devices: Record<string, { status: string; since: string; error?: string; detail: Record<string, unknown> }>;
+  alerts: ActiveAlerts['alerts'];
+  health?: Health;
+  fleet?: { connected: boolean; url: string; queued: number; since: string };
+}
+
+export function snapshotFrom(kioskId: string, url: string, retained: Map<string, unknown>): StatusSnapshot {
+  const state = bridgeStateSchema.safeParse(retained.get('bridge/state'));
+  const info = bridgeInfoSchema.safeParse(retained.get('bridge/info'));
+  const health = healthSchema.safeParse(retained.get('bridge/health'));
+  const alerts = activeAlertsSchema.safeParse(retained.get('bridge/alerts'));
+  const fleet = retained.get('bridge/fleet') as StatusSnapshot['fleet'] | undefined;
+  const devices: StatusSnapshot['devices'] = {};
+  for (const [topic, payload] of retained) {
+    const m = /^device\/([^/]+)\/state$/.exec(topic);
+    const s = deviceStateSchema.safeParse(payload);
+    if (m?.[1] && s.success) devices[m[1]] = { status: s.data.status, since: s.data.since, detail: s.data.detail, ...(s.data.error ? { error: s.data.error.code } : {}) };
+  }
+  return {
+    kioskId,
+    broker: { url, reachable: true },
+    bridge: state.success
+      ? { state: state.data.state, version: state.data.version ?? (info.success ? info.data.version : undefined), bootId: state.data.bootId, since: state.data.since, reason: state.data.reason }
+      : { state: 'unknown' },
+    devices,
+    alerts: alerts.success ? alerts.data.alerts : [],
+    ...(health.success ? { health: health.data } : {}),
+    ...(fleet && typeof fleet === 'object' ? { fleet } : {}),
+  };
+}
+
+function brief(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .filter(([, v]) => typeof v !== 'object' || v === null)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
+export function renderStatus(s: StatusSnapshot): string {
+  const out: string[] = [];
+  const b = s.bridge;
+  out.push(`kiosk ${s.kioskId}: daemon ${b.state}${b.reason ? ` (${b.reason})` : ''}${b.version ? `, kioskd ${b.version}` : ''}${b.since ? `, since ${b.since}` : ''}`);
+  if (s.health) {
+    const sys = s.health.system;
+    out.push(`uptime ${Math.round(s.health.uptimeSec / 60)} min, CPU ${sys.cpuTempC ?? 'n/a'} °C, disk free ${sys.diskFreeBytes === null ? 'n/a' : `${Math.round(sys.diskFreeBytes / 1048576)} MB`}, load ${sys.loadavg[0].toFixed(2)}`);
+  }
+  out.push('');
+  const rows = Object.entries(s.devices).map(([name, d]) => {
+    const h = s.health?.devices[name];
+    return [name, d.status, d.since, d.error ?? '', h ? String(h.restarts) : '', brief(d.detail)];
+  });
+  out.push(table(['DEVICE', 'STATUS', 'SINCE', 'ERROR', 'RESTARTS', 'DETAIL'], rows));
+  out.push('');
+  out.push(s.alerts.length === 0 ? 'ALERTS: none' : table(['SEVERITY', 'ALERT', 'SINCE', 'WHAT TO DO'], s.alerts.map((a) => [a.severity, a.id, a.since, a.message])));
+  out.push('');
+  const links = [['local broker', s.broker.url, s.broker.reachable ? 'reachable' : `unreachable${s.broker.error ? `: ${s.broker.error}` : ''}`, s.health ? `${s.health.mqtt.reconnects} reconnects` : '']];
+  if (s.fleet) links.push(['fleet', s.fleet.url, s.fleet.connected ? 'connected' : 'down', `${s.fleet.queued} queued, since ${s.fleet.since}`]);
+  out.push(table(['LINK', 'URL', 'STATE', ''], links));
+  return `${out.join('\n')}\n`;
+}
+
+export async function statusCommand(args: string[], config: KioskConfig): Promise<number> {
+  const json = takeFlag(args, '--json');
+  const url = localUrl(config);
+  const kioskId = localBase(config).split('/')[1] ?? '';
+  let snapshot: StatusSnapshot;
+  try {
+    const client = await connectLocal(config);
+    try {
+      snapshot = snapshotFrom(kioskId, url, await readRetained(client, localBase(config)));
+    } finally {
+      await client.endAsync(true);
+    }
+  } catch (err) {
+    snapshot = { kioskId, broker: { url, reachable: false, error: (err as Error).message }, bridge: { state: 'unknown' }, devices: {}, alerts: [] };
+  }
+  process.stdout.write(json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderStatus(snapshot));
+  if (!snapshot.broker.reachable) return 2;
+  return snapshot.bridge.state === 'online' ? 0 : 1;
+}

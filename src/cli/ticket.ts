@@ -1,0 +1,57 @@
+/**
+ * `kioskd ticket`: asks the running daemon to print a status ticket on the kiosk's own printer
+ * (device/printer/request/print), built from the retained state. Exit 0 when printed.
+ */
+import { networkInterfaces } from 'node:os';
+import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
+import { bridgeInfoSchema, healthSchema, type DeviceStateMessage } from '../api/envelope.js';
+import type { KioskConfig } from '../core/config/schema.js';
+import { connectLocal, localBase, readRetained, requestLocal } from './common.js';
+import { snapshotFrom } from './status.js';
+import { buildTicketDocument } from './ticket-document.js';
+
+function addresses(): string[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, addrs]) => (addrs ?? []).filter((a) => !a.internal && a.family === 'IPv4').map((a) => `${name} ${a.address}`));
+}
+
+export async function ticketCommand(_args: string[], config: KioskConfig): Promise<number> {
+  const client = await connectLocal(config);
+  try {
+    const base = localBase(config);
+    const retained = await readRetained(client, base);
+    const info = bridgeInfoSchema.safeParse(retained.get('bridge/info'));
+    const snap = snapshotFrom(base.split('/')[1] ?? '', '', retained);
+    if (snap.bridge.state !== 'online' || !info.success) {
+      process.stderr.write('kioskd ticket: the daemon is not running (kioskd status)\n');
+      return 1;
+    }
+    if (!info.data.devices.printer?.enabled) {
+      process.stderr.write('kioskd ticket: this kiosk has no printer configured\n');
+      return 1;
+    }
+    const health = healthSchema.safeParse(retained.get('bridge/health'));
+    const alerts = activeAlertsSchema.safeParse(retained.get('bridge/alerts'));
+    const states: Record<string, DeviceStateMessage> = Object.fromEntries(Object.entries(snap.devices).map(([n, d]) => [n, { status: d.status as DeviceStateMessage['status'], since: d.since, detail: {}, ...(d.error ? { error: { code: d.error, at: d.since } } : {}) }]));
+    const document = buildTicketDocument({
+      kioskId: info.data.kioskId,
+      version: info.data.version,
+      bootId: info.data.bootId,
+      startedAt: info.data.startedAt,
+      at: new Date().toISOString(),
+      addresses: addresses(),
+      states,
+      ...(health.success ? { health: health.data } : {}),
+      ...(alerts.success ? { alerts: alerts.data as ActiveAlerts } : {}),
+    });
+    const idempotencyKey = `ticket-${info.data.bootId.slice(0, 8)}-${Date.now()}`;
+    const reply = (await requestLocal(client, base, 'device/printer', 'print', { document, idempotencyKey }, 60_000)) as { status: string; error?: { code: string; message: string } };
+    if (reply.status === 'ok') {
+      process.stdout.write(`status ticket printed (${idempotencyKey})\n`);
+      return 0;
+    }
+    process.stderr.write(`kioskd ticket: ${reply.error?.code}: ${reply.error?.message}\n`);
+    return 1;
+  } finally {
+    await client.endAsync(true);
+  }
+}

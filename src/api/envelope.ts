@@ -92,5 +92,14 @@ export const healthSchema = z.object({
   }),
   mqtt: z.object({ connected: z.boolean(), reconnects: z.number().int() }),
   devices: z.record(z.string(), deviceHealthSchema),
+  eventLoop: z
+    .object({
+      windowSec: z.number(),
+      delayP50Ms: z.number(),
+      delayP99Ms: z.number(),
+      delayMaxMs: z.number(),
+    })
+    .optional()
+    .describe('Event-loop delay (how late a timer could run) since the previous health snapshot'),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { bridgeOps } from '../api/bridge.js';
 import type { BridgeInfo, DeviceStateMessage, Health } from '../api/envelope.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker.js';
@@ -22,6 +23,8 @@ import { KioskError } from './errors.js';
 import { Journal } from './journal.js';
 import type { Logger, LogLevel } from './logger.js';
 import { DEVICE_KINDS } from './registry.js';
+
+const LOOP_SAMPLE_MS = 10;
 
 export interface DaemonDeps {
   config: KioskConfig;
@@ -62,6 +65,9 @@ export class Daemon {
   private healthSoon: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private startedAt: string;
+  /** Sampled every LOOP_SAMPLE_MS; each health snapshot reports and resets it. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+  private loopWindowStart = performance.now();
   private stopped = false;
   /** URL of the broker in use (the embedded one's when embedded). */
   brokerUrl = '';
@@ -137,6 +143,8 @@ export class Daemon {
     await this.startMonitoring();
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), ...this.runtimes.map((r) => r.start())]);
+    this.loopDelay.enable();
+    this.loopWindowStart = performance.now();
     this.healthTimer = setInterval(() => void this.publishHealth(), config.health.intervalSec * 1000);
     this.healthTimer.unref();
     await this.publishHealth();
@@ -323,7 +331,25 @@ export class Daemon {
       system,
       mqtt: { connected: this.connected, reconnects: this.bus?.reconnectCount ?? 0 },
       devices: Object.fromEntries(this.runtimes.map((r) => [r.name, r.health()])),
+      eventLoop: this.eventLoopWindow(),
     };
+  }
+
+  /** Event-loop delay since the previous snapshot (then starts a new window). */
+  private eventLoopWindow(): NonNullable<Health['eventLoop']> {
+    const h = this.loopDelay;
+    // The histogram holds whole sampling intervals; the delay is what exceeds the interval.
+    const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e4 - LOOP_SAMPLE_MS * 100) / 100);
+    const now = performance.now();
+    const window = {
+      windowSec: Math.round(now - this.loopWindowStart) / 1000,
+      delayP50Ms: h.count ? ms(h.percentile(50)) : 0,
+      delayP99Ms: h.count ? ms(h.percentile(99)) : 0,
+      delayMaxMs: h.count ? ms(h.max) : 0,
+    };
+    h.reset();
+    this.loopWindowStart = now;
+    return window;
   }
 
   private scheduleHealth(): void {
@@ -351,6 +377,7 @@ export class Daemon {
     clearInterval(this.healthTimer);
     clearTimeout(this.healthSoon);
     clearInterval(this.watchdogTimer);
+    this.loopDelay.disable();
     // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s.
     const deadline = performance.now() + 3000;
     for (const r of [...this.runtimes].reverse()) await r.stop(Math.max(100, Math.min(1500, deadline - performance.now())));

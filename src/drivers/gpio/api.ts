@@ -67,6 +67,18 @@ export const gpioApi = {
       }),
       output: z.object({ line: lineNameSchema, value: z.boolean() }),
     },
+    burst: {
+      summary:
+        'Drive a simulated input with a burst for load tests: each cycle flips it `toggles` times (odd: a real change) `spacingUs` apart and holds `holdMs`, then flips it `toggles + 1` times (even: a glitch that must not be published) and holds again. Answers when done.',
+      input: z.strictObject({
+        line: lineNameSchema,
+        cycles: z.number().int().min(1).max(100_000),
+        toggles: z.number().int().min(1).max(999).refine((n) => n % 2 === 1, 'an odd number'),
+        spacingUs: z.number().int().min(100).max(1_000_000),
+        holdMs: z.number().int().min(1).max(60_000),
+      }),
+      output: z.object({ line: lineNameSchema, edges: z.number().int(), changes: z.number().int(), durationMs: z.number() }),
+    },
   },
 } as const satisfies DeviceApi;
 

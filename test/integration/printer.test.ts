@@ -77,6 +77,19 @@ describe.skipIf(!hasMosquitto || !hasSocat)('printer through the daemon (virtual
     await probe.waitFor('device/printer/state', (p: { status: string; detail?: { paper?: string } }) => p.status === 'ready' && p.detail?.paper === 'ok', 10_000, true);
   });
 
+  it('goes offline when unplugged and comes back by itself when replugged', async () => {
+    const mark = probe.messages.length;
+    const statesSince = (): string[] =>
+      probe.messages.slice(mark).filter((m) => m.topic === `${kiosk.base}/device/printer/state`).map((m) => (m.payload as { status: string }).status);
+    await probe.sim('printer', 'unplug', { replugAfterMs: 500 });
+    for (let i = 0; i < 400 && !statesSince().includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(statesSince()).toContain('offline');
+    expect(statesSince()).not.toContain('fault');
+    expect(statesSince().at(-1)).toBe('ready');
+    const res = await probe.request('printer', 'print', { document: { blocks: [{ type: 'text', text: 'after replug' }] }, idempotencyKey: 'mqtt-replug-0001' });
+    expect(res.status).toBe('ok');
+  });
+
   it('rejects a malformed document with INVALID_PAYLOAD', async () => {
     const res = await probe.request('printer', 'print', { document: { blocks: [{ type: 'text' }] }, idempotencyKey: 'mqtt-bad-0001' });
     expect(res.status === 'error' && res.error.code).toBe('INVALID_PAYLOAD');

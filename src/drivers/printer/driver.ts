@@ -3,9 +3,10 @@
  * jobs exactly once per idempotency key and answers when the printer confirms the end of the job.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Driver, DriverDeps } from '../../core/driver.js';
-import { KioskError, toKioskError } from '../../core/errors.js';
+import { ERROR_CODES, KioskError, toKioskError } from '../../core/errors.js';
 import type { ByteStream } from '../../transports/byte-stream.js';
 import { printerApi, type PrinterApi, type ReceiptDocument } from './api.js';
 import type { PrinterConfig } from './config.js';
@@ -56,7 +57,9 @@ export class PrinterDriver implements Driver<PrinterApi> {
   async start(): Promise<void> {
     await this.jobs.load(this.deps.clock.now());
     const stream = await createPrinterTransport(this.config.transport);
-    await stream.open();
+    await stream.open().catch((err: unknown) => {
+      throw linkError(err, this.devicePath());
+    });
     this.stream = stream;
     stream.onClose((err) => this.onClosed(stream, err));
     this.link = new PrinterLink(stream, this.config.replyTimeoutMs);
@@ -67,8 +70,13 @@ export class PrinterDriver implements Driver<PrinterApi> {
       throw err;
     }
     this.schedulePoll();
-    const path = this.config.transport?.type === 'serial' || this.config.transport?.type === 'lp' ? this.config.transport.path : undefined;
+    const path = this.devicePath();
     if (path) this.presenceTimer = setInterval(() => void this.checkPresence(stream, path), 250);
+  }
+
+  private devicePath(): string | undefined {
+    const t = this.config.transport;
+    return t?.type === 'serial' || t?.type === 'lp' ? t.path : undefined;
   }
 
   /**
@@ -101,7 +109,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
   private onClosed(stream: ByteStream, err: Error | undefined): void {
     if (this.stream !== stream) return; // closed by us
     this.deps.log.warn({ err: err?.message, transport: stream.label }, 'printer link lost');
-    void this.release().finally(() => this.deps.host.lost(err ?? new Error(`${stream.label} closed`)));
+    void this.release().finally(() => this.deps.host.lost(linkError(err ?? new Error(`${stream.label} closed`), this.devicePath())));
   }
 
   private schedulePoll(): void {
@@ -222,6 +230,15 @@ export class PrinterDriver implements Driver<PrinterApi> {
     this.deps.log.info({ jobId, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs }, 'receipt printed');
     return { jobId, idempotencyKey: key, duplicate: false, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs };
   }
+}
+
+/** Transport errors as stable codes: a vanished device node is DEVICE_NOT_FOUND (offline, retried), the rest IO_ERROR. */
+function linkError(err: unknown, path: string | undefined): KioskError {
+  const k = toKioskError(err);
+  if (k.code !== 'INTERNAL') return k;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENODEV' || (path !== undefined && !existsSync(path))) return new KioskError('DEVICE_NOT_FOUND', `${path ?? 'the printer'} is gone (unplugged?)`, { cause: err });
+  return new KioskError('IO_ERROR', `${ERROR_CODES.IO_ERROR.message}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
 /** A job sent while the printer cannot print fails at once, before any byte goes out. */

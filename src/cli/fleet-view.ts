@@ -20,7 +20,7 @@ export interface KioskRow {
   restarts: number;
 }
 
-const SUFFIX = /^(.*)\/(state|info|health|alerts|event\/alert|device\/([^/]+)\/state)$/;
+const SUFFIX = /^(.*?)\/(state|info|health|alerts|event\/alert|device\/([^/]+)\/state)$/;
 
 function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
@@ -64,7 +64,7 @@ export class FleetView {
       const list = Array.isArray(payload.alerts) ? payload.alerts.map(obj) : [];
       r.alerts = list.map((a) => ({ id: String(a.id), severity: String(a.severity), message: String(a.message) }));
     } else if (m[3]) {
-      r.devices[m[3]] = String(payload.status ?? '?');
+      r.devices[m[3]] = typeof payload.status === 'string' ? payload.status : '?';
     } else {
       this.record(r, payload, kind === 'health');
     }

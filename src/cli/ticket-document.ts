@@ -52,7 +52,7 @@ export function buildTicketDocument(f: TicketFacts): ReceiptDocumentInput {
     row('kioskd', f.version),
     row('Started', f.startedAt),
     row('Boot', f.bootId.slice(0, 8)),
-    ...f.addresses.slice(0, 4).map((a, i) => row(i === 0 ? 'Address' : '', a)),
+    ...f.addresses.slice(0, 4).map((a, i) => row(i === 0 ? 'Address' : `Address ${i + 1}`, a)),
     ...(sys
       ? [
           row('CPU', sys.cpuTempC === null ? 'n/a' : `${sys.cpuTempC} C`),

@@ -3,7 +3,7 @@
  * (device/printer/request/print), built from the retained state. Exit 0 when printed.
  */
 import { networkInterfaces } from 'node:os';
-import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
+import { activeAlertsSchema } from '../api/alerts.js';
 import { bridgeInfoSchema, healthSchema, type DeviceStateMessage } from '../api/envelope.js';
 import type { KioskConfig } from '../core/config/schema.js';
 import { connectLocal, localBase, readRetained, requestLocal } from './common.js';
@@ -41,7 +41,7 @@ export async function ticketCommand(_args: string[], config: KioskConfig): Promi
       addresses: addresses(),
       states,
       ...(health.success ? { health: health.data } : {}),
-      ...(alerts.success ? { alerts: alerts.data as ActiveAlerts } : {}),
+      ...(alerts.success ? { alerts: alerts.data } : {}),
     });
     const idempotencyKey = `ticket-${info.data.bootId.slice(0, 8)}-${Date.now()}`;
     const reply = (await requestLocal(client, base, 'device/printer', 'print', { document, idempotencyKey }, 60_000)) as { status: string; error?: { code: string; message: string } };

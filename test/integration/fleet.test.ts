@@ -2,16 +2,20 @@
  * The fleet link end to end: a local Mosquitto for the kiosk, a "remote" Mosquitto with TLS and client
  * certificates for the fleet, the daemon with simulated GPIO and scanner between them.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAlertsSchema, fleetRecordSchema, type FleetRecord } from '../../src/api/alerts.js';
 import { gpioConfig } from '../helpers/configs.js';
-import { spawnDaemon, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { repoRoot, spawnDaemon, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { hasMosquitto, hasSocat } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { makePki, operator, startRemoteBroker, until, type Pki, type Seen } from './fleet-tls.js';
+
+const run = promisify(execFile);
 
 /** Everything personal the scanner simulator sends in this test (see test/integration/scanner.test.ts). */
 const SECRETS = ['ERIKSSON', 'ANNA', 'D23145890', 'L898902C3', '740812', '1974-08-12', 'PAY-REF-93817', '<<'];
@@ -144,6 +148,18 @@ describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with cli
     const everything = op.seen.map((m) => `${m.topic} ${m.text}`).join('\n');
     for (const secret of SECRETS) expect(everything, secret).not.toContain(secret);
     expect(op.seen.some((m) => m.topic.includes('/event/') && !m.topic.endsWith('/event/alert'))).toBe(false);
+  });
+
+  it('kioskd fleet lists the kiosk with its link state and active alerts (--json --once)', async () => {
+    await door(true);
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/alerts` && m.text.includes('DOOR_OPEN')), 'the alert on the remote broker');
+    const id = pki.client('watcher');
+    const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+    const { stdout } = await run(process.execPath, [cli, 'fleet', '--url', `mqtts://127.0.0.1:${remote.port}`, '--ca', pki.ca, '--cert', id.cert, '--key', id.key, '--json', '--once', '1500']);
+    const snap = JSON.parse(stdout) as { online: number; kiosks: Array<{ kioskId: string; region: string; state: string; devices: Record<string, string>; alerts: Array<{ id: string }>; gaps: number }> };
+    const row = snap.kiosks.find((k) => k.kioskId === kioskId);
+    expect(row).toMatchObject({ region: 'test', state: 'online', devices: { gpio: 'ready', scanner: 'ready' }, alerts: [{ id: 'DOOR_OPEN:door' }] });
+    await door(false);
   });
 
   it('a daemon killed with -9 shows offline on the remote side through the fleet link\'s will', { timeout: 60_000 }, async () => {

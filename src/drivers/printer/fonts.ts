@@ -22,6 +22,11 @@ const FILES: ReadonlyArray<[keyof FontPaths, string]> = [
 let canvasModule: Promise<CanvasModule> | undefined;
 const registered = new Map<string, string>();
 
+/** Whether canvas has been imported in this process (text-only receipts never import it). */
+export function isCanvasLoaded(): boolean {
+  return canvasModule !== undefined;
+}
+
 /** Import the canvas module once. */
 export function loadCanvas(): Promise<CanvasModule> {
   canvasModule ??= import('@napi-rs/canvas');

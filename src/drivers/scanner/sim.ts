@@ -119,7 +119,12 @@ class HidSimInput implements SimInput {
       if (o.stopAfter !== undefined && written >= o.stopAfter) break;
       if (written > 0) await sleep(o.gapMs);
       this.usNow = Math.max(this.usNow, Date.now() * 1000);
-      const events = typeText(line, keymap, this.usNow);
+      let events;
+      try {
+        events = typeText(line, keymap, this.usNow);
+      } catch (err) {
+        throw new KioskError('INVALID_PAYLOAD', `a ${this.cfg.keymap} keyboard cannot type that`, { cause: err });
+      }
       this.usNow = (events.at(-1)?.timeUs ?? this.usNow) + 1000;
       await this.writeRaw(encodeInputEvents(events, this.cfg.eventSize ?? nativeEventSize()));
       written++;

@@ -161,12 +161,13 @@ function hidUsage(code: number): number | undefined {
   return other === undefined ? undefined : 0x70000 + other;
 }
 
-/** Events a US-style keyboard writes to type `text` then Enter (fixtures and the simulator). */
+/** Events a keyboard on `keymap` writes to type `text` then Enter (fixtures and the simulator). */
 export function typeText(text: string, keymap: Keymap, startUs: number, keyGapUs = 2000): InputEvent[] {
-  const reverse = new Map<string, { code: number; shift: boolean }>();
-  for (const [code, [plain, shifted]] of keymap) {
-    if (!reverse.has(plain)) reverse.set(plain, { code, shift: false });
-    if (!reverse.has(shifted)) reverse.set(shifted, { code, shift: true });
+  const reverse = new Map<string, { code: number; mod?: number }>();
+  for (const [code, [plain, shifted, altgr]] of keymap) {
+    if (!reverse.has(plain)) reverse.set(plain, { code });
+    if (!reverse.has(shifted)) reverse.set(shifted, { code, mod: KEY.LEFTSHIFT });
+    if (altgr && !reverse.has(altgr)) reverse.set(altgr, { code, mod: KEY.RIGHTALT });
   }
   const out: InputEvent[] = [];
   let t = startUs;
@@ -177,12 +178,12 @@ export function typeText(text: string, keymap: Keymap, startUs: number, keyGapUs
     t += keyGapUs / 2;
   };
   for (const ch of [...text, '\n']) {
-    const k = ch === '\n' ? { code: KEY.ENTER, shift: false } : reverse.get(ch);
+    const k = ch === '\n' ? { code: KEY.ENTER } : reverse.get(ch);
     if (!k) throw new Error(`the keymap cannot type ${JSON.stringify(ch)}`);
-    if (k.shift) key(KEY.LEFTSHIFT, 1);
+    if (k.mod !== undefined) key(k.mod, 1);
     key(k.code, 1);
     key(k.code, 0);
-    if (k.shift) key(KEY.LEFTSHIFT, 0);
+    if (k.mod !== undefined) key(k.mod, 0);
   }
   return out;
 }

@@ -96,6 +96,8 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
     let kills = 0;
     let notesInserted = 0;
     let interruptedSeen = false;
+    /** Where the note was when the daemon died. */
+    const phases: Record<string, number> = {};
     while (kills < KILLS) {
       const duringRecovery = random() < 0.15 && kills > 0;
       if (!duringRecovery) {
@@ -108,6 +110,7 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
         // a note's journey takes about 4 steps plus a few polls: kill anywhere in it, or a bit after
         await sleep(Math.floor(random() * STEP_MS * 7));
       }
+      phases[sims.validator.currentPhase] = (phases[sims.validator.currentPhase] ?? 0) + 1;
       await kill9();
       kills++;
       state = await boot();
@@ -130,6 +133,7 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
     const closedInterrupted = journal().filter((e) => e.type === 'session.closed' && e.data.status === 'interrupted');
     expect(closedInterrupted.length).toBeGreaterThan(0);
     expect(sims.validator.stacked.length).toBeGreaterThan(notesInserted / 3);
-    process.stderr.write(`cash kill loop: seed ${seed}, ${kills} kills, ${notesInserted} notes offered, ${sims.validator.stacked.length} stacked, ${stackedTotal()} credited\n`);
+    process.stderr.write(`cash kill loop: seed ${seed}, ${kills} kills, ${notesInserted} notes offered, ${sims.validator.stacked.length} stacked, ${stackedTotal()} credited, note phase at kill: ${JSON.stringify(phases)}\n`);
+    if (KILLS >= 50) for (const phase of ['reading', 'escrow', 'stacking', 'idle']) expect(phases[phase], `killed during ${phase}`).toBeGreaterThan(0);
   }, 400_000);
 });

@@ -31,6 +31,8 @@ export const fleetConfigSchema = z.strictObject({
     })
     .prefault({}),
   keepaliveSec: z.number().int().min(5).max(1200).default(60),
+  /** At most one device state per device per this many seconds (the latest one; 0 forwards every change). */
+  stateMinIntervalSec: z.number().min(0).max(3600).default(10),
   /** At most one health snapshot is forwarded per this many seconds (alerts are forwarded at once). */
   healthIntervalSec: z.number().int().min(1).max(86_400).default(300),
   queue: z

@@ -44,6 +44,8 @@ export class FleetLink {
   private draining = false;
   private drainAgain = false;
   private readonly since: string;
+  private readonly stateTimers = new Map<string, NodeJS.Timeout>();
+  private readonly stateSentAt = new Map<string, number>();
 
   constructor(private readonly o: FleetLinkOptions) {
     this.topics = makeFleetTopics(fleetBase(o.config.topicPrefix, { region: o.config.region, kioskId: o.kioskId }));
@@ -96,11 +98,21 @@ export class FleetLink {
     this.o.log.info({ url: c.url, base: this.topics.base, pending: this.backlog() }, 'fleet link starting');
   }
 
-  /** Daemon tap: device state (retained on the fleet side, sanitised). */
+  /**
+   * Daemon tap: device state (retained on the fleet side, sanitised). At most one per device per
+   * stateMinIntervalSec, always the latest: a receipt's busy/ready flicker is not worth an uplink message.
+   */
   state(device: string, state: DeviceStateMessage): void {
-    const s = fleetDeviceState(state);
-    this.states.set(device, s);
-    this.publishRetained(this.topics.deviceState(device), s);
+    this.states.set(device, fleetDeviceState(state));
+    if (this.stateTimers.has(device)) return; // the pending send takes the latest state
+    const send = (): void => {
+      this.stateTimers.delete(device);
+      this.stateSentAt.set(device, this.o.clock.monotonic());
+      this.publishRetained(this.topics.deviceState(device), this.states.get(device));
+    };
+    const wait = (this.stateSentAt.get(device) ?? Number.NEGATIVE_INFINITY) + this.o.config.stateMinIntervalSec * 1000 - this.o.clock.monotonic();
+    if (wait <= 0) send();
+    else this.stateTimers.set(device, setTimeout(send, wait).unref());
   }
 
   /** Daemon tap: health; at most one per healthIntervalSec goes into the queue. */
@@ -227,6 +239,8 @@ export class FleetLink {
 
   /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
   async stop(): Promise<void> {
+    for (const t of this.stateTimers.values()) clearTimeout(t);
+    this.stateTimers.clear();
     const client = this.client;
     if (client?.connected) {
       await new Promise<void>((resolve) => {

@@ -35,6 +35,7 @@ function kioskConfig(pki: Pki, remote: Broker, kioskId: string): Record<string, 
       region: 'test',
       tls: { ca: pki.ca, cert: id.cert, key: id.key },
       healthIntervalSec: 1,
+      stateMinIntervalSec: 0,
       remoteOps: ['rebirth', 'log-level'],
     },
   };

@@ -35,6 +35,8 @@ const serialInputSchema = serialTransportSchema.extend({
   commands: z.strictObject({ beep: hexBytes.optional(), led: hexBytes.optional() }).optional(),
   /** How line bytes become text (QR codes from phones are UTF-8). */
   encoding: z.enum(['utf8', 'latin1']).default('utf8'),
+  /** false for a barcode-only scanner: a code whose text looks like an MRZ line is then never held as a document. */
+  detectMrz: z.boolean().default(true),
 });
 
 const hidInputSchema = z.strictObject({
@@ -49,6 +51,7 @@ const hidInputSchema = z.strictObject({
   groupGapMs: z.number().int().min(10).max(10_000).default(300),
   /** How often the non-blocking event device is polled while idle. */
   pollMs: z.number().int().min(1).max(200).default(10),
+  detectMrz: z.boolean().default(true),
 });
 
 export const scannerInputSchema = z.discriminatedUnion('type', [serialInputSchema, hidInputSchema]);

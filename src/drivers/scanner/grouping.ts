@@ -25,13 +25,14 @@ export function expectedMrzLines(firstLineLength: number): 2 | 3 {
 export class ReadGrouper {
   private pending: { lines: string[]; expected: number; lastAt: number } | undefined;
 
-  constructor(private readonly o: { groupGapMs: number }) {}
+  /** `detectMrz: false`: every line is a barcode (barcode-only scanners). */
+  constructor(private readonly o: { groupGapMs: number; detectMrz?: boolean }) {}
 
   /** A line arrived at monotonic time `at` (ms). Empty lines (CR then LF, blank separators) are ignored. */
   line(text: string, at: number): Read[] {
     const out = this.tick(at);
     if (text.length === 0) return out;
-    if (!isMrzLine(text)) {
+    if (this.o.detectMrz === false || !isMrzLine(text)) {
       out.push(...this.flush());
       out.push({ kind: 'barcode', text });
       return out;

@@ -110,7 +110,7 @@ export class ScannerInput {
     /** How often the device path is checked while open (0: never). */
     private readonly presenceCheckMs = 500,
   ) {
-    this.grouper = new ReadGrouper({ groupGapMs: cfg.type === 'hid' ? cfg.groupGapMs : serialFraming(cfg).groupGapMs });
+    this.grouper = new ReadGrouper({ groupGapMs: cfg.type === 'hid' ? cfg.groupGapMs : serialFraming(cfg).groupGapMs, detectMrz: cfg.detectMrz });
     this.decode = cfg.type === 'hid' ? hidDecoder(cfg, sink) : serialDecoder(cfg, sink);
   }
 

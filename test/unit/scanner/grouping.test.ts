@@ -49,6 +49,12 @@ describe('read grouping', () => {
     expect(g.line('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123', 0)).toEqual([{ kind: 'barcode', text: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123' }]);
   });
 
+  it('with MRZ detection off (barcode-only scanner) an MRZ-looking code is a barcode at once', () => {
+    const g = new ReadGrouper({ groupGapMs: 300, detectMrz: false });
+    expect(g.line(td1[0]!, 0)).toEqual([{ kind: 'barcode', text: td1[0] }]);
+    expect(g.dueAt).toBeUndefined();
+  });
+
   it('flush (unplug, frame end) hands out what there is', () => {
     const g = new ReadGrouper({ groupGapMs: 300 });
     g.line(td1[0]!, 0);

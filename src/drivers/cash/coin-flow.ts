@@ -65,12 +65,12 @@ export class CoinFlow {
     const { ledger, host } = this.d;
     await this.d.money(async () => {
       const s = this.d.session();
-      const key = s?.id ?? 'none';
+      const key = s?.id ?? ledger.orphanKey();
       const total = ledger.totalOf(key) + value;
       await ledger.record('coin.credited', key, { value, position, counter, total });
       host.count('coinsAccepted');
       host.emit('credit', {
-        sessionId: s?.id ?? null, value, total, currency: s?.currency ?? 'XXX', source: 'coin', recovered: false,
+        sessionId: key === 'none' ? null : key, value, total, currency: s?.currency ?? ledger.session(key)?.currency ?? 'XXX', source: 'coin', recovered: s === undefined,
         ...(s?.transaction ? { transaction: s.transaction } : {}),
       });
       if (ledger.session(key)?.late) this.d.late(key);

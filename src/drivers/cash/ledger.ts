@@ -83,6 +83,15 @@ export class Ledger {
     return [...this.sessions.values()].filter((s) => !s.settled && (s.status === 'interrupted' || s.late));
   }
 
+  /**
+   * Where money with no running session goes (a coin taken while the daemon was down): the latest
+   * session if it was interrupted and is not settled yet, else `none`.
+   */
+  orphanKey(): string {
+    const last = [...this.sessions.values()].at(-1);
+    return last && last.status === 'interrupted' && !last.settled ? last.sessionId : 'none';
+  }
+
   get inFlight(): InFlightNote | undefined {
     return this.inFlightNote;
   }

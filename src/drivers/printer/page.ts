@@ -4,7 +4,6 @@
  * raster, GS ( k QR, GS k Code128 with HRI). A cut ends a page. Text glyphs come from the registered
  * monospace font, so the simulator and the preview need canvas (loaded by the caller).
  */
-import type { SKRSContext2D } from '@napi-rs/canvas';
 import { Bitmap } from './bitmap.js';
 import type { QrEc } from './codec.js';
 import { code128Modules, code128Values } from './code128.js';
@@ -53,6 +52,7 @@ export class VirtualPaper {
   private strips: Bitmap[] = [];
   private line: Cell[] = [];
   private m: Modes = initialModes();
+  private readonly glyphs = new Map<string, Bitmap>();
   /** Cut pages, oldest first. */
   readonly pages: Bitmap[] = [];
 
@@ -121,19 +121,45 @@ export class VirtualPaper {
     this.line = [];
     const textH = Math.max(...cells.map((c) => c.h * CELL_H));
     const lineW = cells.reduce((n, c) => n + c.w * CELL_W, 0);
-    const x0 = this.alignOffset(lineW);
-    const c = this.canvas.createCanvas(this.width, textH);
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, this.width, textH);
-    let x = x0;
+    const strip = new Bitmap(this.width, textH);
+    let x = this.alignOffset(lineW);
     for (const cell of cells) {
-      drawCell(ctx, cell, x, textH);
+      this.drawCell(strip, cell, x, textH - cell.h * CELL_H);
       x += cell.w * CELL_W;
     }
-    const bm = Bitmap.fromRgba(this.width, textH, ctx.getImageData(0, 0, this.width, textH).data);
-    this.strips.push(bm);
+    this.strips.push(strip);
     this.blank(Math.max(0, this.m.spacing - textH));
+  }
+
+  /** Font A glyph, drawn once per character; larger sizes replicate dots as the printer does. */
+  private glyph(ch: string, bold: boolean): Bitmap {
+    const key = `${bold ? 'b' : 'r'}${ch}`;
+    let g = this.glyphs.get(key);
+    if (!g) {
+      const c = this.canvas.createCanvas(CELL_W, CELL_H);
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, CELL_W, CELL_H);
+      ctx.fillStyle = '#000';
+      ctx.font = `${bold ? 'bold ' : ''}20px ${FAMILY.mono}`;
+      ctx.lang = 'en';
+      ctx.fillText(ch, 0, 19);
+      g = Bitmap.fromRgba(CELL_W, CELL_H, ctx.getImageData(0, 0, CELL_W, CELL_H).data);
+      this.glyphs.set(key, g);
+    }
+    return g;
+  }
+
+  private drawCell(strip: Bitmap, cell: Cell, x0: number, y0: number): void {
+    const g = this.glyph(cell.ch, cell.bold);
+    for (let y = 0; y < CELL_H * cell.h; y++) {
+      const gy = Math.floor(y / cell.h);
+      const ink = (gx: number): number => (gy >= CELL_H - cell.underline ? 1 : g.get(gx, gy));
+      for (let x = 0; x < CELL_W * cell.w; x++) {
+        const on = ink(Math.floor(x / cell.w)) === 1;
+        if (on !== cell.inverse) strip.set(x0 + x, y0 + y, 1);
+      }
+    }
   }
 
   private alignOffset(w: number): number {
@@ -187,23 +213,6 @@ export class VirtualPaper {
       Object.assign(this.m, { bold: saved.bold, w: saved.w, h: saved.h, inverse: saved.inverse, underline: saved.underline });
     }
   }
-}
-
-function drawCell(ctx: SKRSContext2D, cell: Cell, x: number, lineH: number): void {
-  const w = cell.w * CELL_W;
-  const h = cell.h * CELL_H;
-  const top = lineH - h;
-  ctx.fillStyle = '#000';
-  if (cell.inverse) ctx.fillRect(x, top, w, h);
-  ctx.save();
-  ctx.setTransform(cell.w, 0, 0, cell.h, x, top);
-  ctx.font = `${cell.bold ? 'bold ' : ''}20px ${FAMILY.mono}`;
-  ctx.lang = 'en';
-  ctx.textBaseline = 'alphabetic';
-  ctx.fillStyle = cell.inverse ? '#fff' : '#000';
-  ctx.fillText(cell.ch, 0, 19);
-  if (cell.underline > 0) ctx.fillRect(0, CELL_H - cell.underline, CELL_W, cell.underline);
-  ctx.restore();
 }
 
 function scale(bm: Bitmap, sx: number, sy: number): Bitmap {

@@ -23,7 +23,9 @@ export const BUNDLED_CONFIG = join(packageRoot, 'config', 'simulated.yaml');
 const USAGE = `kioskd ${version} — kiosk peripherals over MQTT
 
 usage:
-  kioskd [--config FILE]          run the daemon (default ${SYSTEM_CONFIG}, else the simulated kiosk)
+  kioskd [--config FILE] [--playground [PORT]]
+                                  run the daemon (default ${SYSTEM_CONFIG}, else the simulated kiosk);
+                                  --playground also serves the UI playground on 127.0.0.1:PORT (8080)
   kioskd config check FILE        validate a config file and exit (78 when invalid)
   kioskd gpio-safe [--config FILE]  set every GPIO output to its safe value (systemd ExecStopPost)
   kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
@@ -90,6 +92,8 @@ async function run(args: string[]): Promise<number> {
   });
   await daemon.start();
   if (config.mqtt.url === 'embedded') banner(daemon);
+  // `--playground [PORT]`: the kiosk UI playground page (src/playground), loaded only when asked for.
+  if (args.includes('--playground')) await (await import('./playground/cli.js')).playgroundFromArgs(args, config, daemon, log);
   return new Promise<number>(() => undefined);
 }
 

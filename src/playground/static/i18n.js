@@ -1,0 +1,135 @@
+// The playground's words in the kiosk's seven languages. `t(key, vars)` looks a key up in the current
+// language (English when missing); `language` is a tiny live value the page re-renders from.
+export const LANGUAGES = /** @type {const} */ (['en', 'ar', 'es', 'fr', 'de', 'ru', 'zh']);
+export const RTL = new Set(['ar']);
+
+const M = {
+  title: { en: 'Kiosk playground', ar: 'تجربة الكشك', es: 'Banco de pruebas del quiosco', fr: 'Banc d’essai de la borne', de: 'Kiosk-Spielwiese', ru: 'Песочница киоска', zh: '自助终端演示' },
+  language: { en: 'Language', ar: 'اللغة', es: 'Idioma', fr: 'Langue', de: 'Sprache', ru: 'Язык', zh: '语言' },
+  kiosk: { en: 'Kiosk', ar: 'الكشك', es: 'Quiosco', fr: 'Borne', de: 'Kiosk', ru: 'Киоск', zh: '终端' },
+  'bridge.online': { en: 'kioskd online', ar: 'kioskd متصل', es: 'kioskd en línea', fr: 'kioskd en ligne', de: 'kioskd online', ru: 'kioskd в сети', zh: 'kioskd 在线' },
+  'bridge.offline': { en: 'kioskd offline', ar: 'kioskd غير متصل', es: 'kioskd sin conexión', fr: 'kioskd hors ligne', de: 'kioskd offline', ru: 'kioskd не в сети', zh: 'kioskd 离线' },
+  'broker.down': { en: 'No connection to the broker', ar: 'لا يوجد اتصال بالوسيط', es: 'Sin conexión con el bróker', fr: 'Pas de connexion au broker', de: 'Keine Verbindung zum Broker', ru: 'Нет связи с брокером', zh: '未连接到代理服务器' },
+  simulation: { en: 'Simulation', ar: 'محاكاة', es: 'Simulación', fr: 'Simulation', de: 'Simulation', ru: 'Симуляция', zh: '模拟' },
+  'status.ready': { en: 'ready', ar: 'جاهز', es: 'listo', fr: 'prêt', de: 'bereit', ru: 'готов', zh: '就绪' },
+  'status.busy': { en: 'busy', ar: 'مشغول', es: 'ocupado', fr: 'occupé', de: 'beschäftigt', ru: 'занят', zh: '忙碌' },
+  'status.starting': { en: 'starting', ar: 'يبدأ', es: 'iniciando', fr: 'démarrage', de: 'startet', ru: 'запуск', zh: '启动中' },
+  'status.offline': { en: 'offline', ar: 'غير متصل', es: 'sin conexión', fr: 'hors ligne', de: 'offline', ru: 'не в сети', zh: '离线' },
+  'status.fault': { en: 'fault', ar: 'عطل', es: 'avería', fr: 'panne', de: 'Störung', ru: 'неисправность', zh: '故障' },
+  'status.disabled': { en: 'disabled', ar: 'معطّل', es: 'desactivado', fr: 'désactivé', de: 'deaktiviert', ru: 'отключено', zh: '已停用' },
+  'status.notFitted': { en: 'not fitted', ar: 'غير مركّب', es: 'no instalado', fr: 'non installé', de: 'nicht eingebaut', ru: 'не установлено', zh: '未安装' },
+  'status.unknown': { en: 'waiting…', ar: 'في الانتظار…', es: 'esperando…', fr: 'en attente…', de: 'warte…', ru: 'ожидание…', zh: '等待中…' },
+  'alerts.title': { en: 'Alerts', ar: 'التنبيهات', es: 'Alertas', fr: 'Alertes', de: 'Warnungen', ru: 'Оповещения', zh: '警报' },
+  'alerts.none': { en: 'No active alerts', ar: 'لا توجد تنبيهات نشطة', es: 'No hay alertas activas', fr: 'Aucune alerte active', de: 'Keine aktiven Warnungen', ru: 'Нет активных оповещений', zh: '没有活动警报' },
+  'scanner.title': { en: 'ID scanner', ar: 'ماسح الهوية', es: 'Escáner de identidad', fr: 'Lecteur de pièces d’identité', de: 'Ausweisleser', ru: 'Сканер документов', zh: '证件扫描仪' },
+  'scanner.arm': { en: 'Scan an ID', ar: 'مسح الهوية', es: 'Escanear un documento', fr: 'Lire une pièce d’identité', de: 'Ausweis scannen', ru: 'Сканировать документ', zh: '扫描证件' },
+  'scanner.disarm': { en: 'Stop scanning', ar: 'إيقاف المسح', es: 'Detener', fr: 'Arrêter', de: 'Beenden', ru: 'Остановить', zh: '停止扫描' },
+  'scanner.armed': { en: 'Place the ID document on the reader', ar: 'ضع وثيقة الهوية على القارئ', es: 'Coloque el documento en el lector', fr: 'Posez la pièce d’identité sur le lecteur', de: 'Legen Sie den Ausweis auf den Leser', ru: 'Положите документ на считыватель', zh: '请将证件放在读卡器上' },
+  'scanner.idle': { en: 'The scanner is not armed', ar: 'الماسح غير مفعّل', es: 'El escáner no está activo', fr: 'Le lecteur n’est pas armé', de: 'Der Leser ist nicht aktiv', ru: 'Сканер не активен', zh: '扫描仪未启用' },
+  'scanner.valid': { en: 'Valid document', ar: 'وثيقة صالحة', es: 'Documento válido', fr: 'Document valide', de: 'Gültiges Dokument', ru: 'Документ действителен', zh: '证件有效' },
+  'scanner.invalid': { en: 'Could not verify the document', ar: 'تعذّر التحقق من الوثيقة', es: 'No se pudo verificar el documento', fr: 'Impossible de vérifier le document', de: 'Dokument konnte nicht geprüft werden', ru: 'Не удалось проверить документ', zh: '无法验证证件' },
+  'scanner.expired': { en: 'Expired', ar: 'منتهية الصلاحية', es: 'Caducado', fr: 'Expiré', de: 'Abgelaufen', ru: 'Просрочен', zh: '已过期' },
+  'scanner.barcode': { en: 'Barcode', ar: 'الرمز الشريطي', es: 'Código de barras', fr: 'Code-barres', de: 'Barcode', ru: 'Штрихкод', zh: '条形码' },
+  'field.documentType': { en: 'Type', ar: 'النوع', es: 'Tipo', fr: 'Type', de: 'Art', ru: 'Тип', zh: '类型' },
+  'field.documentNumber': { en: 'Document no.', ar: 'رقم الوثيقة', es: 'N.º de documento', fr: 'N° du document', de: 'Dokumentnr.', ru: '№ документа', zh: '证件号码' },
+  'field.surname': { en: 'Surname', ar: 'اسم العائلة', es: 'Apellidos', fr: 'Nom', de: 'Nachname', ru: 'Фамилия', zh: '姓' },
+  'field.givenNames': { en: 'Given names', ar: 'الاسم', es: 'Nombre', fr: 'Prénoms', de: 'Vornamen', ru: 'Имя', zh: '名' },
+  'field.nationality': { en: 'Nationality', ar: 'الجنسية', es: 'Nacionalidad', fr: 'Nationalité', de: 'Staatsangehörigkeit', ru: 'Гражданство', zh: '国籍' },
+  'field.birthDate': { en: 'Date of birth', ar: 'تاريخ الميلاد', es: 'Fecha de nacimiento', fr: 'Date de naissance', de: 'Geburtsdatum', ru: 'Дата рождения', zh: '出生日期' },
+  'field.expiryDate': { en: 'Expiry', ar: 'تاريخ الانتهاء', es: 'Caducidad', fr: 'Expiration', de: 'Gültig bis', ru: 'Срок действия', zh: '有效期至' },
+  'fee.label': { en: 'Fee', ar: 'الرسوم', es: 'Tasa', fr: 'Frais', de: 'Gebühr', ru: 'Сбор', zh: '费用' },
+  'fee.service': { en: 'Certificate of good conduct', ar: 'شهادة حسن السيرة والسلوك', es: 'Certificado de buena conducta', fr: 'Certificat de bonne conduite', de: 'Führungszeugnis', ru: 'Справка о несудимости', zh: '无犯罪记录证明' },
+  'card.title': { en: 'Card payment', ar: 'الدفع بالبطاقة', es: 'Pago con tarjeta', fr: 'Paiement par carte', de: 'Kartenzahlung', ru: 'Оплата картой', zh: '刷卡支付' },
+  'card.pay': { en: 'Pay by card', ar: 'ادفع بالبطاقة', es: 'Pagar con tarjeta', fr: 'Payer par carte', de: 'Mit Karte zahlen', ru: 'Оплатить картой', zh: '刷卡支付' },
+  cancel: { en: 'Cancel', ar: 'إلغاء', es: 'Cancelar', fr: 'Annuler', de: 'Abbrechen', ru: 'Отмена', zh: '取消' },
+  'result.approved': { en: 'Payment approved', ar: 'تمت الموافقة على الدفع', es: 'Pago aprobado', fr: 'Paiement accepté', de: 'Zahlung genehmigt', ru: 'Платёж одобрен', zh: '支付成功' },
+  'result.declined': { en: 'Payment declined', ar: 'تم رفض الدفع', es: 'Pago rechazado', fr: 'Paiement refusé', de: 'Zahlung abgelehnt', ru: 'Платёж отклонён', zh: '支付被拒绝' },
+  'result.cancelled': { en: 'Payment cancelled', ar: 'تم إلغاء الدفع', es: 'Pago cancelado', fr: 'Paiement annulé', de: 'Zahlung abgebrochen', ru: 'Платёж отменён', zh: '支付已取消' },
+  'result.failed': { en: 'Payment failed', ar: 'فشل الدفع', es: 'El pago falló', fr: 'Échec du paiement', de: 'Zahlung fehlgeschlagen', ru: 'Сбой платежа', zh: '支付失败' },
+  'cash.title': { en: 'Cash payment', ar: 'الدفع نقدًا', es: 'Pago en efectivo', fr: 'Paiement en espèces', de: 'Barzahlung', ru: 'Оплата наличными', zh: '现金支付' },
+  'cash.pay': { en: 'Pay in cash', ar: 'ادفع نقدًا', es: 'Pagar en efectivo', fr: 'Payer en espèces', de: 'Bar zahlen', ru: 'Оплатить наличными', zh: '现金支付' },
+  'cash.insert': { en: 'Insert notes: {paid} of {due} paid', ar: 'أدخل الأوراق النقدية: تم دفع {paid} من {due}', es: 'Introduzca billetes: {paid} de {due} pagado', fr: 'Insérez des billets : {paid} sur {due} payés', de: 'Scheine einführen: {paid} von {due} bezahlt', ru: 'Вносите купюры: оплачено {paid} из {due}', zh: '请放入纸币：已付 {paid}，共 {due}' },
+  'cash.returned': { en: 'Note returned ({amount}): it would pay too much', ar: 'أُعيدت الورقة النقدية ({amount}): المبلغ أكبر من المطلوب', es: 'Billete devuelto ({amount}): pagaría de más', fr: 'Billet rendu ({amount}) : il paierait trop', de: 'Schein zurückgegeben ({amount}): zu viel', ru: 'Купюра возвращена ({amount}): это больше суммы', zh: '纸币已退回（{amount}）：金额超出' },
+  'cash.rejected': { en: 'Not accepted, please try another note', ar: 'غير مقبولة، جرّب ورقة أخرى', es: 'No aceptado, pruebe con otro billete', fr: 'Refusé, essayez un autre billet', de: 'Nicht angenommen, bitte anderen Schein', ru: 'Не принято, попробуйте другую купюру', zh: '未被接受，请换一张纸币' },
+  'cash.paid': { en: 'Paid {total}', ar: 'تم دفع {total}', es: 'Pagado {total}', fr: '{total} payés', de: '{total} bezahlt', ru: 'Оплачено {total}', zh: '已付 {total}' },
+  'cash.ended': { en: 'Cash payment ended: {status}, {total} taken', ar: 'انتهى الدفع النقدي: {status}، تم استلام {total}', es: 'Pago en efectivo terminado: {status}, {total} recibido', fr: 'Paiement en espèces terminé : {status}, {total} reçus', de: 'Barzahlung beendet: {status}, {total} erhalten', ru: 'Оплата наличными завершена: {status}, получено {total}', zh: '现金支付结束：{status}，已收 {total}' },
+  'printer.title': { en: 'Receipt printer', ar: 'طابعة الإيصالات', es: 'Impresora de recibos', fr: 'Imprimante de reçus', de: 'Belegdrucker', ru: 'Принтер чеков', zh: '收据打印机' },
+  'printer.preview': { en: 'Preview receipt', ar: 'معاينة الإيصال', es: 'Vista previa', fr: 'Aperçu du reçu', de: 'Beleg-Vorschau', ru: 'Просмотр чека', zh: '预览收据' },
+  'printer.print': { en: 'Print receipt', ar: 'طباعة الإيصال', es: 'Imprimir recibo', fr: 'Imprimer le reçu', de: 'Beleg drucken', ru: 'Напечатать чек', zh: '打印收据' },
+  'printer.printed': { en: 'Receipt printed, please take it', ar: 'تمت طباعة الإيصال، يرجى أخذه', es: 'Recibo impreso, recójalo', fr: 'Reçu imprimé, veuillez le prendre', de: 'Beleg gedruckt, bitte entnehmen', ru: 'Чек напечатан, заберите его', zh: '收据已打印，请取走' },
+  'printer.paper': { en: 'Paper: {paper}', ar: 'الورق: {paper}', es: 'Papel: {paper}', fr: 'Papier : {paper}', de: 'Papier: {paper}', ru: 'Бумага: {paper}', zh: '纸张：{paper}' },
+  'receipt.title': { en: 'Receipt', ar: 'إيصال', es: 'Recibo', fr: 'Reçu', de: 'Beleg', ru: 'Квитанция', zh: '收据' },
+  'receipt.paidBy': { en: 'Paid by', ar: 'طريقة الدفع', es: 'Pagado con', fr: 'Payé par', de: 'Bezahlt mit', ru: 'Способ оплаты', zh: '支付方式' },
+  'receipt.reference': { en: 'Reference', ar: 'المرجع', es: 'Referencia', fr: 'Référence', de: 'Referenz', ru: 'Номер', zh: '编号' },
+  'receipt.thanks': { en: 'Thank you', ar: 'شكرًا لكم', es: 'Gracias', fr: 'Merci', de: 'Vielen Dank', ru: 'Спасибо', zh: '谢谢' },
+  'method.card': { en: 'card', ar: 'بطاقة', es: 'tarjeta', fr: 'carte', de: 'Karte', ru: 'карта', zh: '银行卡' },
+  'method.cash': { en: 'cash', ar: 'نقدًا', es: 'efectivo', fr: 'espèces', de: 'bar', ru: 'наличные', zh: '现金' },
+  'gpio.title': { en: 'Guide lights and sensors', ar: 'أضواء الإرشاد والحساسات', es: 'Luces guía y sensores', fr: 'Voyants et capteurs', de: 'Leitlichter und Sensoren', ru: 'Подсветка и датчики', zh: '指示灯与传感器' },
+  'gpio.lights': { en: 'Lights', ar: 'الأضواء', es: 'Luces', fr: 'Voyants', de: 'Lichter', ru: 'Подсветка', zh: '指示灯' },
+  'gpio.sensors': { en: 'Sensors', ar: 'الحساسات', es: 'Sensores', fr: 'Capteurs', de: 'Sensoren', ru: 'Датчики', zh: '传感器' },
+  on: { en: 'on', ar: 'تشغيل', es: 'encendido', fr: 'allumé', de: 'an', ru: 'вкл.', zh: '开' },
+  off: { en: 'off', ar: 'إيقاف', es: 'apagado', fr: 'éteint', de: 'aus', ru: 'выкл.', zh: '关' },
+  'health.title': { en: 'Health', ar: 'الحالة الصحية', es: 'Estado', fr: 'Santé', de: 'Zustand', ru: 'Состояние', zh: '运行状况' },
+  'health.uptime': { en: 'Uptime', ar: 'مدة التشغيل', es: 'Tiempo activo', fr: 'Disponibilité', de: 'Laufzeit', ru: 'Время работы', zh: '运行时间' },
+  'health.cpu': { en: 'CPU temperature', ar: 'حرارة المعالج', es: 'Temperatura CPU', fr: 'Température CPU', de: 'CPU-Temperatur', ru: 'Температура ЦП', zh: 'CPU 温度' },
+  'health.memory': { en: 'Free memory', ar: 'الذاكرة المتاحة', es: 'Memoria libre', fr: 'Mémoire libre', de: 'Freier Speicher', ru: 'Свободная память', zh: '可用内存' },
+  'health.disk': { en: 'Free disk', ar: 'المساحة المتاحة', es: 'Disco libre', fr: 'Disque libre', de: 'Freier Speicher (Disk)', ru: 'Свободно на диске', zh: '可用磁盘' },
+  'sim.title': { en: 'Simulator', ar: 'المحاكي', es: 'Simulador', fr: 'Simulateur', de: 'Simulator', ru: 'Симулятор', zh: '模拟器' },
+  'sim.td1': { en: 'Show an ID card', ar: 'إظهار بطاقة هوية', es: 'Mostrar un DNI', fr: 'Présenter une carte d’identité', de: 'Ausweis vorlegen', ru: 'Показать ID-карту', zh: '出示身份证' },
+  'sim.td3': { en: 'Show a passport', ar: 'إظهار جواز سفر', es: 'Mostrar un pasaporte', fr: 'Présenter un passeport', de: 'Reisepass vorlegen', ru: 'Показать паспорт', zh: '出示护照' },
+  'sim.badCheck': { en: 'Show a damaged ID', ar: 'إظهار هوية تالفة', es: 'Mostrar un DNI dañado', fr: 'Présenter une pièce abîmée', de: 'Beschädigten Ausweis vorlegen', ru: 'Показать повреждённый документ', zh: '出示损坏的证件' },
+  'sim.qr': { en: 'Scan a QR code', ar: 'مسح رمز QR', es: 'Escanear un código QR', fr: 'Scanner un code QR', de: 'QR-Code scannen', ru: 'Сканировать QR-код', zh: '扫描二维码' },
+  'sim.approve': { en: 'Next card: approve', ar: 'البطاقة التالية: موافقة', es: 'Próxima tarjeta: aprobar', fr: 'Carte suivante : accepter', de: 'Nächste Karte: genehmigen', ru: 'Следующая карта: одобрить', zh: '下一张卡：批准' },
+  'sim.decline': { en: 'Next card: decline', ar: 'البطاقة التالية: رفض', es: 'Próxima tarjeta: rechazar', fr: 'Carte suivante : refuser', de: 'Nächste Karte: ablehnen', ru: 'Следующая карта: отклонить', zh: '下一张卡：拒绝' },
+  'sim.customerCancel': { en: 'Customer cancels at the terminal', ar: 'العميل يلغي على الجهاز', es: 'El cliente cancela en el terminal', fr: 'Le client annule sur le terminal', de: 'Kunde bricht am Terminal ab', ru: 'Клиент отменяет на терминале', zh: '客户在终端上取消' },
+  'sim.note': { en: 'Insert {amount}', ar: 'إدخال {amount}', es: 'Introducir {amount}', fr: 'Insérer {amount}', de: '{amount} einführen', ru: 'Внести {amount}', zh: '放入 {amount}' },
+  'sim.fake': { en: 'Insert a fake note', ar: 'إدخال ورقة مزيفة', es: 'Introducir un billete falso', fr: 'Insérer un faux billet', de: 'Falschgeld einführen', ru: 'Внести фальшивую купюру', zh: '放入假钞' },
+  'sim.paperOut': { en: 'Run out of paper', ar: 'نفاد الورق', es: 'Quedarse sin papel', fr: 'Plus de papier', de: 'Papier leer', ru: 'Закончилась бумага', zh: '纸张用尽' },
+  'sim.paperOk': { en: 'Load paper', ar: 'تحميل الورق', es: 'Cargar papel', fr: 'Charger du papier', de: 'Papier einlegen', ru: 'Заправить бумагу', zh: '装纸' },
+  'sim.coverOpen': { en: 'Open the cover', ar: 'فتح الغطاء', es: 'Abrir la tapa', fr: 'Ouvrir le capot', de: 'Deckel öffnen', ru: 'Открыть крышку', zh: '打开盖子' },
+  'sim.coverClose': { en: 'Close the cover', ar: 'إغلاق الغطاء', es: 'Cerrar la tapa', fr: 'Fermer le capot', de: 'Deckel schließen', ru: 'Закрыть крышку', zh: '关闭盖子' },
+  'sim.input': { en: 'Drive input', ar: 'تشغيل المدخل', es: 'Accionar entrada', fr: 'Actionner l’entrée', de: 'Eingang schalten', ru: 'Переключить вход', zh: '切换输入' },
+  error: { en: 'Error {code}: {message}', ar: 'خطأ {code}: {message}', es: 'Error {code}: {message}', fr: 'Erreur {code} : {message}', de: 'Fehler {code}: {message}', ru: 'Ошибка {code}: {message}', zh: '错误 {code}：{message}' },
+};
+
+let current = 'en';
+const listeners = new Set();
+
+/** The message for `key` in the current language, with `{name}` replaced from `vars`. */
+export function t(key, vars = {}) {
+  const entry = M[key];
+  const text = entry ? (entry[current] ?? entry.en) : key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+
+export function getLanguage() {
+  return current;
+}
+
+/** Switch language: sets <html lang dir>, relabels [data-i18n] elements, tells every listener. */
+export function setLanguage(lang) {
+  current = LANGUAGES.includes(lang) ? lang : 'en';
+  document.documentElement.lang = current;
+  document.documentElement.dir = RTL.has(current) ? 'rtl' : 'ltr';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const fn of listeners) fn(current);
+}
+
+/** Call `fn` on every language change. */
+export function onLanguage(fn) {
+  listeners.add(fn);
+}
+
+/** Money in minor units, formatted for the current language. */
+export function money(minor, currency) {
+  const digits = ['KWD', 'BHD', 'OMR'].includes(currency) ? 3 : 2;
+  const locale = current === 'zh' ? 'zh-CN' : current;
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+  }
+}
+
+/** Every language's keys exist (checked by the unit test). */
+export const MESSAGES = M;

@@ -90,13 +90,19 @@ export class AlertEngine {
     const alert: Alert = { ...c, since: at };
     this.activeById.set(c.id, alert);
     const log = c.severity === 'critical' ? this.o.log.error.bind(this.o.log) : this.o.log.warn.bind(this.o.log);
-    log({ code: c.code, alert: c.id, severity: c.severity, ...(c.subject !== undefined ? { subject: c.subject } : {}) }, `alert raised: ${c.message}`);
+    log({ code: c.code, alert: c.id, severity: c.severity, ...this.deviceField(c.subject) }, `alert raised: ${c.message}`);
     this.o.onChange({ action: 'raised', alert, at }, this.active());
+  }
+
+  /** `device` in the log line when the alert is about a device, so journalctl output filters by it. */
+  private deviceField(subject: string | undefined): { device?: string; subject?: string } {
+    if (subject === undefined) return {};
+    return this.devices.has(subject) ? { device: subject } : { subject };
   }
 
   private clear(alert: Alert): void {
     this.activeById.delete(alert.id);
-    this.o.log.info({ code: alert.code, alert: alert.id }, 'alert cleared');
+    this.o.log.info({ code: alert.code, alert: alert.id, ...this.deviceField(alert.subject) }, 'alert cleared');
     this.o.onChange({ action: 'cleared', alert, at: this.o.clock.iso() }, this.active());
   }
 }

@@ -72,7 +72,7 @@ describe.skipIf(!hasMosquitto)('a driver that throws', () => {
     broker = await startMosquitto();
     // Only GPIO is simulated (the bomb has no simulator).
     const config = validateConfig({ simulation: false, devices: { gpio: { ...gpioConfig.devices.gpio, simulate: true } }, kioskId: `bomb${process.pid}`, stateDir: tempDir(), mqtt: { url: broker.url } }, 'test');
-    kinds.bomb = bombKind as unknown as DeviceKind;
+    kinds.bomb = bombKind;
     (config.devices as Record<string, unknown>).bomb = { enabled: true, simulate: false };
     daemon = new Daemon({
       config,
@@ -117,7 +117,8 @@ describe.skipIf(!hasMosquitto)('a driver that throws', () => {
   });
 
   it('100 mixed requests while it throws: one answer each, GPIO answers all', async () => {
-    const cmds = Array.from({ length: 100 }, (_, i) => (i % 4 === 0 ? ['gpio', 'read'] : i % 4 === 1 ? ['bomb', 'crash'] : i % 4 === 2 ? ['bomb', 'ok'] : ['gpio', 'read']) as [string, string]);
+    const kinds: Array<[string, string]> = [['gpio', 'read'], ['bomb', 'crash'], ['bomb', 'ok'], ['gpio', 'read']];
+    const cmds = Array.from({ length: 100 }, (_, i) => kinds[i % 4] ?? ['gpio', 'read']);
     const answers = await Promise.all(cmds.map(([d, c], i) => probe.request(d, c, { transaction: `mix-${i}` })));
     expect(answers.filter((a) => a.status === 'ok')).toHaveLength(75);
     expect(answers.filter((a) => a.status === 'error').every((a) => a.status === 'error' && a.error.code === 'INTERNAL')).toBe(true);

@@ -118,7 +118,7 @@ describe.skipIf(!hasMosquitto)('a driver that throws', () => {
 
   it('100 mixed requests while it throws: one answer each, GPIO answers all', async () => {
     const kinds: Array<[string, string]> = [['gpio', 'read'], ['bomb', 'crash'], ['bomb', 'ok'], ['gpio', 'read']];
-    const cmds = Array.from({ length: 100 }, (_, i) => kinds[i % 4] ?? ['gpio', 'read']);
+    const cmds = Array.from({ length: 100 }, (_, i): [string, string] => kinds[i % 4] ?? ['gpio', 'read']);
     const answers = await Promise.all(cmds.map(([d, c], i) => probe.request(d, c, { transaction: `mix-${i}` })));
     expect(answers.filter((a) => a.status === 'ok')).toHaveLength(75);
     expect(answers.filter((a) => a.status === 'error').every((a) => a.status === 'error' && a.error.code === 'INTERNAL')).toBe(true);

@@ -201,7 +201,7 @@ class CashDriver implements Driver<CashApi> {
         const e = toKioskError(err);
         this.deps.host.noteError(e.code);
         this.deps.log.warn({ code: e.code, message: e.message }, 'validator link failed');
-        if (e.code === 'JOURNAL_UNAVAILABLE') this.session?.end('fault', this.deps.clock.monotonic());
+        if (e.code === 'JOURNAL_UNAVAILABLE') await this.journalLost();
         this.publish();
         await sleep(1000, signal).catch(() => undefined);
       }
@@ -263,11 +263,31 @@ class CashDriver implements Driver<CashApi> {
     const inTransit = ledger.inFlight !== undefined;
     if (inTransit && s.ending !== 'fault' && now - s.endingSince < IN_TRANSIT_WAIT_MS) return;
     const total = ledger.totalOf(s.id);
-    await ledger.record('session.closed', s.id, { status: s.ending, total });
-    this.session = undefined;
-    s.finish(total, s.ending ?? 'cancelled', inTransit);
+    try {
+      await ledger.record('session.closed', s.id, { status: s.ending, total });
+    } finally {
+      // answer even if the journal just failed: the customer must not wait for a dead disk
+      this.session = undefined;
+      s.finish(total, s.ending ?? 'cancelled', inTransit);
+    }
     this.deps.log.info({ sessionId: s.id, status: s.ending, total, amountDue: s.amountDue }, 'cash session closed');
     this.publish();
+  }
+
+  /**
+   * The journal cannot be written: no money may be taken. Acceptors off, the session answered `fault`
+   * (what it got so far, as far as the journal knows), the device in fault until the daemon restarts.
+   */
+  private async journalLost(): Promise<void> {
+    this.deps.log.error('money journal unavailable: cash acceptance stopped');
+    this.state.journalFailed = true;
+    await this.validator?.disable().catch(() => undefined);
+    this.deviceEnabled = false;
+    await this.coinAcceptor?.accept([]).catch(() => undefined);
+    const s = this.session;
+    if (!s) return;
+    this.session = undefined;
+    s.finish(this.requireLedger().totalOf(s.id), 'fault', true);
   }
 
   private async accept(amountDue: number, currency: string, timeoutMs: number, transaction: string | undefined) {

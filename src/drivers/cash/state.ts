@@ -15,6 +15,8 @@ export class CashState {
   /** Sticky: a fraud attempt stays a fault until a technician clears it. */
   fraud = false;
   currencyMismatch = false;
+  /** The money journal failed: nothing may be taken until the daemon restarts. */
+  journalFailed = false;
 
   constructor(
     private readonly config: CashConfig,
@@ -43,6 +45,7 @@ export class CashState {
     if (this.removed) codes.push('CASH_CASHBOX_REMOVED');
     if (this.full) codes.push('CASH_CASHBOX_FULL');
     if (this.currencyMismatch) codes.push('CASH_CURRENCY_MISMATCH');
+    if (this.journalFailed) codes.push('JOURNAL_UNAVAILABLE');
     return codes;
   }
 
@@ -64,7 +67,7 @@ export class CashState {
 
   publish(ledger: Ledger, session: Session | undefined, link: { connected: boolean; coins: boolean; accepting: boolean; validator: NoteValidator | undefined }): void {
     const faults = this.faults();
-    const status: DeviceStatus = !link.connected ? 'offline' : faults.length > 0 ? 'fault' : session ? 'busy' : 'ready';
+    const status: DeviceStatus = this.journalFailed ? 'fault' : !link.connected ? 'offline' : faults.length > 0 ? 'fault' : session ? 'busy' : 'ready';
     const open = session ? ledger.session(session.id) : undefined;
     this.host.setState(status, {
       currency: link.validator?.setup?.currency ?? null,

@@ -149,10 +149,7 @@ export class FleetLink {
     const client = this.client;
     if (!client) return;
     const t = this.topics;
-    client.publish(t.state, JSON.stringify(this.statePayload('online')), RETAINED);
-    client.publish(t.info, JSON.stringify(fleetInfo(this.o.info(), this.o.config.region)), RETAINED);
-    for (const [dev, s] of this.states) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
-    if (this.alerts) client.publish(t.alerts, JSON.stringify(this.alerts), RETAINED);
+    this.publishBirth(client);
     if (this.o.config.remoteOps.length > 0) {
       client.subscribe(`${t.base}/request/+`, { qos: 1 }, (err) => {
         if (err) this.o.log.error({ err: err.message }, 'fleet subscribe failed');
@@ -161,6 +158,15 @@ export class FleetLink {
     this.o.log.info({ url: this.o.config.url, pending: this.backlog() }, 'fleet link connected');
     this.o.onLink?.(true);
     void this.drain();
+  }
+
+  /** Everything retained on the fleet side: online, info, device states, the alert set. */
+  private publishBirth(client: MqttClient): void {
+    const t = this.topics;
+    client.publish(t.state, JSON.stringify(this.statePayload('online')), RETAINED);
+    client.publish(t.info, JSON.stringify(fleetInfo(this.o.info(), this.o.config.region)), RETAINED);
+    for (const [dev, s] of this.states) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
+    if (this.alerts) client.publish(t.alerts, JSON.stringify(this.alerts), RETAINED);
   }
 
   private onClose(): void {
@@ -226,6 +232,7 @@ export class FleetLink {
       }
       this.o.log.warn({ op, requester }, 'remote operation requested');
       response = await this.o.operate(op, input, requester);
+      if (op === 'rebirth' && response.status === 'ok' && this.client?.connected) this.publishBirth(this.client);
       this.o.log.info({ op, requester, status: response.status, ...(response.status === 'error' ? { code: response.error.code } : {}) }, 'remote operation done');
     }
     const body = JSON.stringify(response.status === 'ok' ? { ...response, data: scrub(response.data) } : response);

@@ -9,8 +9,8 @@ import { REDACTED_KEYS } from '../core/logger.js';
 
 const PERSONAL_KEY = /mrz|name|birth|document|passport|nationality|sex|gender|address|phone|email|pan$|card|track|iban|account|cvv|pin$|expir|barcode|qr|scan|raw|payload|^data$|^lines?$|text|personal|holder|signature|photo|image/i;
 const EXACT = new Set<string>(REDACTED_KEYS);
-/** An MRZ fragment (`<<`), or 12+ digits in a row, possibly spaced (a PAN, a document number). */
-const PERSONAL_VALUE = /<<|(?:\d[ -]?){12,}/;
+/** An MRZ fragment (`<<`), 12+ digits in a row, possibly spaced (a PAN, a document number), or a masked PAN. */
+const PERSONAL_VALUE = /<<|(?:\d[ -]?){12,}|\d{4,6}\*{3,}\d{2,4}/;
 
 export function looksPersonalKey(key: string): boolean {
   return EXACT.has(key) || PERSONAL_KEY.test(key);

@@ -1,6 +1,19 @@
 /** Serial transport (USB-CDC, RS-232) over node-serialport. */
+import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import { Listeners, type ByteStream } from './byte-stream.js';
+
+/**
+ * node-serialport reports "No such file or directory, cannot open ..." and disconnects without an errno
+ * `code`; give them one so callers can tell "not plugged in" (ENOENT) from "no permission" (EACCES).
+ */
+export function withErrno(err: unknown): NodeJS.ErrnoException {
+  const e = (err instanceof Error ? err : new Error(String(err))) as NodeJS.ErrnoException;
+  if (e.code !== undefined) return e;
+  const m = e.message;
+  const code = /No such file|ENOENT/i.test(m) ? 'ENOENT' : /Permission denied|EACCES/i.test(m) ? 'EACCES' : /busy|EBUSY/i.test(m) ? 'EBUSY' : 'EIO';
+  return Object.assign(e, { code });
+}
 
 export interface SerialOptions {
   /** Prefer stable paths: /dev/serial/by-id/... */
@@ -11,12 +24,19 @@ export interface SerialOptions {
   parity?: 'none' | 'even' | 'odd';
   /** Hardware flow control (RTS/CTS), e.g. for receipt printers. */
   rtscts?: boolean;
+  /**
+   * How often to check that the device path still names the device that was opened (ms; 0: never).
+   * A USB unplug removes /dev/serial/by-id/... at once, but the port does not always report the hangup
+   * (a PTY whose other side went away never does); a different node there means unplugged and replugged.
+   */
+  presenceCheckMs?: number;
 }
 
 export class SerialTransport implements ByteStream {
   private port: SerialPort | undefined;
   private readonly data = new Listeners<[Buffer]>();
   private readonly closed = new Listeners<[Error | undefined]>();
+  private presence: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SerialOptions) {}
 
@@ -39,17 +59,36 @@ export class SerialTransport implements ByteStream {
       rtscts: this.options.rtscts ?? false,
       autoOpen: false,
     });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(withErrno(err)) : resolve())));
+    let reason: Error | undefined;
     port.on('data', (chunk: Buffer) => this.data.emit(chunk));
     port.on('close', (err?: Error | null) => {
       if (this.port === port) this.port = undefined;
+      clearInterval(this.presence);
       // node-serialport reports an unplug as a close carrying a "disconnected" error
-      this.closed.emit(err ?? undefined);
+      const e = reason ?? err ?? undefined;
+      this.closed.emit(e ? withErrno(e) : undefined);
     });
     port.on('error', () => {
       // errors surface through close or the failing write; listening keeps Node from throwing
     });
     this.port = port;
+    const interval = this.options.presenceCheckMs ?? 500;
+    if (interval > 0) {
+      const opened = await stat(this.options.path).catch(() => undefined);
+      this.presence = setInterval(() => {
+        void stat(this.options.path).then(
+          (now) => (opened && now.rdev !== opened.rdev ? 'replaced' : undefined),
+          (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? 'gone' : undefined),
+        ).then((what) => {
+          if (!what || this.port !== port) return;
+          reason = Object.assign(new Error(`${this.label} ${what === 'gone' ? 'disappeared' : 'is another device now'}`), { code: 'ENODEV' });
+          clearInterval(this.presence);
+          port.close(() => undefined);
+        });
+      }, interval);
+      this.presence.unref();
+    }
   }
 
   async write(data: Uint8Array): Promise<void> {
@@ -64,6 +103,7 @@ export class SerialTransport implements ByteStream {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.presence);
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) return;

@@ -12,6 +12,7 @@ import { buildKeymap } from './keymap.js';
 import { LineSplitter, terminatorBytes } from './lines.js';
 import { READER_PRESETS, type ReaderPreset } from './presets.js';
 import { InputEventReader, KeystrokeDecoder, nativeEventSize } from './wedge.js';
+import { withErrno } from '../../transports/serial.js';
 
 export interface InputSink {
   read(read: Read): void;
@@ -43,18 +44,6 @@ export function serialFraming(cfg: SerialInputConfig): ReaderPreset {
     groupGapMs: cfg.groupGapMs ?? preset.groupGapMs,
     commands: { ...preset.commands, ...cfg.commands },
   };
-}
-
-/**
- * node-serialport reports "No such file or directory, cannot open ..." and "disconnected" errors without
- * an errno `code`; give them one so the supervisor files them as offline (not plugged in), not fault.
- */
-export function withErrno(err: unknown): Error {
-  const e = err instanceof Error ? err : new Error(String(err));
-  if ((e as NodeJS.ErrnoException).code !== undefined) return e;
-  const m = e.message;
-  const code = /No such file|ENOENT/i.test(m) ? 'ENOENT' : /Permission denied|EACCES/i.test(m) ? 'EACCES' : 'EIO';
-  return Object.assign(e, { code });
 }
 
 type Decoder = (chunk: Buffer, emitLine: (text: string) => void, frameEnd: () => void) => void;

@@ -91,11 +91,16 @@ describe.skipIf(!hasMosquitto)('kioskd status, doctor and ticket against a runni
   beforeAll(async () => {
     broker = await startMosquitto();
     const dir = tempDir();
-    const config = { ...gpioConfig, alerts: { enabled: true, doorInputs: ['door'], clockSyncFile: false } };
+    const config = {
+      ...gpioConfig,
+      devices: { ...gpioConfig.devices, printer: { statusPollMs: 200 } },
+      alerts: { enabled: true, doorInputs: ['door'], clockSyncFile: false },
+    };
     kiosk = await startTestDaemon({ brokerUrl: broker.url, kioskId, config, stateDir: join(dir, 'state') });
     file = writeConfig(dir, { ...config, kioskId, mqtt: { url: broker.url } });
     const probe = await Probe.connect(broker.url, kiosk.base);
     await probe.waitFor('device/gpio/state', (p: { status: string }) => p.status === 'ready');
+    await probe.waitFor('device/printer/state', (p: { status: string }) => p.status === 'ready', 20_000);
     const raised = probe.next('bridge/alerts', (p: { alerts: Array<{ code: string }> }) => p.alerts.some((a) => a.code === 'DOOR_OPEN'));
     await probe.sim('gpio', 'input', { line: 'door', value: true });
     await raised;
@@ -115,15 +120,37 @@ describe.skipIf(!hasMosquitto)('kioskd status, doctor and ticket against a runni
     expect(res.stdout).toMatch(/local broker\s+mqtt:\/\/127\.0\.0\.1/);
   });
 
-  it('doctor passes the broker and daemon checks; ticket refuses without a printer', async () => {
+  it('doctor passes the broker, daemon and printer checks; ticket prints on the kiosk printer', async () => {
     const res = await kioskd(['doctor', '--config', file, '--json']);
     const checks = JSON.parse(res.stdout) as Check[];
     expect(find(checks, 'broker reachable')?.result).toBe('pass');
     expect(find(checks, 'daemon online')?.result).toBe('pass');
-    expect(find(checks, 'printer answers')).toMatchObject({ result: 'skip', detail: 'no printer configured' });
-    const ticket = await kioskd(['ticket', '--config', file]);
-    expect(ticket.code).toBe(1);
-    expect(ticket.stderr).toContain('no printer configured');
+    expect(find(checks, 'printer answers')).toMatchObject({ result: 'pass', detail: 'paper ok, cover closed' });
+    const probe = await Probe.connect(broker.url, kiosk.base);
+    try {
+      const ticket = await kioskd(['ticket', '--config', file]);
+      expect(ticket.code, ticket.stderr).toBe(0);
+      expect(ticket.stdout).toMatch(/status ticket printed \(ticket-/);
+      const done = await probe.waitFor('device/printer/response/print');
+      expect(done.payload).toMatchObject({ status: 'ok', data: { duplicate: false } });
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('doctor says when the printer does not answer, with the fix', async () => {
+    const probe = await Probe.connect(broker.url, kiosk.base);
+    await probe.sim('printer', 'silent', { silent: true }); // a printer switched off
+    try {
+      const res = await kioskd(['doctor', '--config', file, '--json']);
+      const check = find(JSON.parse(res.stdout) as Check[], 'printer answers');
+      expect(check?.result).toBe('fail');
+      expect(check?.fix).toContain('select(.device=="printer")');
+      expect(res.code).toBe(1);
+    } finally {
+      await probe.sim('printer', 'silent', { silent: false });
+      await probe.close();
+    }
   });
 
   it('status exits 1 once the daemon has stopped (offline), 2 without a broker', async () => {

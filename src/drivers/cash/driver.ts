@@ -19,6 +19,7 @@ import { FACTORY_FIXED_KEY } from './ssp/essp.js';
 import { SspLink } from './ssp/link.js';
 import { NoteValidator } from './validator.js';
 import { CashState } from './state.js';
+import { cashboxEmptied, clearFault, settleSession } from './technician.js';
 
 /** How long an ending session waits for a note still on its way to the cashbox. */
 const IN_TRANSIT_WAIT_MS = 30_000;
@@ -58,16 +59,12 @@ class CashDriver implements Driver<CashApi> {
         return { cancelled: s !== undefined, sessionId: s?.id ?? null };
       },
       status: async () => this.state.status(this.requireLedger(), this.session, this.validator, this.coinAcceptor),
-      'cashbox-emptied': (input, ctx) => this.emptied(input.technician, input.comment, ctx.requester),
-      settle: (input, ctx) => this.settle(input.sessionId, input.resolution, input.by, ctx.requester),
-      'clear-fault': async (input, ctx) => {
-        const codes = this.state.faults();
-        this.state.clearFraud();
-        await this.requireLedger().record('fault.cleared', 'audit', { technician: input.technician, codes });
-        this.deps.log.info({ technician: input.technician, requester: ctx.requester, codes }, 'audit: cash fault cleared');
-        this.publish();
-        return { faults: this.state.faults() };
+      'cashbox-emptied': async (input, ctx) => {
+        if (this.session) throw new KioskError('DEVICE_BUSY', 'a cash session is running');
+        return this.published(await cashboxEmptied(this.requireLedger(), this.deps.log, { ...input, requester: ctx.requester }));
       },
+      settle: async (input, ctx) => this.published(await settleSession(this.requireLedger(), this.deps.log, input, ctx.requester)),
+      'clear-fault': async (input, ctx) => this.published(await clearFault(this.requireLedger(), this.deps.log, this.state, input.technician, ctx.requester)),
     };
   }
 
@@ -306,26 +303,6 @@ class CashDriver implements Driver<CashApi> {
     return s.done;
   }
 
-  private async emptied(technician: string, comment: string | undefined, requester: string | undefined) {
-    if (this.session) throw new KioskError('DEVICE_BUSY', 'a cash session is running');
-    const ledger = this.requireLedger();
-    const box = { ...ledger.cashbox, notes: { ...ledger.cashbox.notes } };
-    const entry = await ledger.record('cashbox.emptied', 'cashbox', { technician, ...(comment ? { comment } : {}), count: box.count, value: box.value, coinsValue: box.coinsValue, notes: box.notes });
-    this.deps.log.info({ technician, requester, count: box.count, value: box.value, coinsValue: box.coinsValue }, 'audit: cashbox emptied');
-    this.publish();
-    return { notes: box.notes, count: box.count, value: box.value, coinsValue: box.coinsValue, at: entry.at };
-  }
-
-  private async settle(sessionId: string, resolution: string, by: string, requester: string | undefined) {
-    const ledger = this.requireLedger();
-    const s = ledger.unsettled().find((u) => u.sessionId === sessionId);
-    if (!s) throw new KioskError('CASH_UNKNOWN_SESSION');
-    await ledger.record('session.settled', sessionId, { resolution, by });
-    this.deps.log.info({ sessionId, resolution, by, requester, total: s.total }, 'audit: cash session settled');
-    this.publish();
-    return { sessionId, total: s.total, resolution };
-  }
-
   /** `busy` means "insert cash now": published once every fitted acceptor is open for the session. */
   private announce(s: Session): void {
     if (s.announced || !s.notesOpen || (this.coinsConnected && !s.coinsOpen)) return;
@@ -349,6 +326,11 @@ class CashDriver implements Driver<CashApi> {
   private money<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.moneyQueue.then(fn, fn);
     this.moneyQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private published<T>(result: T): T {
+    this.publish();
     return result;
   }
 

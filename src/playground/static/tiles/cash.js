@@ -65,6 +65,9 @@ export function cashTile(ctx) {
   });
   action(cancel, out, () => ctx.kiosk.request('cash', 'cancel', {}));
   onLanguage(render);
+  ctx.kiosk.state('cash').subscribe((state) => {
+    tile.el.dataset.accepting = String(state?.detail.accepting === true);
+  });
 
   const sim = (label, testid, control, params) => action(h('button', { testid }, label()), out, () => ctx.kiosk.sim('cash', control, params));
   const noteButtons = NOTES.map((value) => {
@@ -72,6 +75,6 @@ export function cashTile(ctx) {
     onLanguage(() => (b.textContent = t('sim.note', { amount: money(value, currency()) })));
     return b;
   });
-  tile.sim.append(h('div', { class: 'buttons' }, noteButtons, sim(() => t('sim.fake'), 'sim-cash-fake', 'insert-fake', {})));
+  tile.sim.append(h('div', { class: 'buttons' }, noteButtons, action(h('button', { testid: 'sim-cash-fake', i18n: 'sim.fake' }), out, () => ctx.kiosk.sim('cash', 'insert-fake', {}))));
   return tile.el;
 }

@@ -31,7 +31,7 @@ export function gpioTile(ctx) {
       }));
       fill(sensors, Object.keys(inputs).map((line) => h('li', {}, ltr(line), h('span', { class: 'level', testid: `sensor-${line}` }))));
       fill(simInputs, Object.keys(inputs).map((line) => {
-        const button = h('button', { testid: `sim-input-${line}` }, `${t('sim.input')} `, ltr(line));
+        const button = h('button', { testid: `sim-input-${line}` }, h('span', { i18n: 'sim.input' }), ' ', ltr(line));
         return action(button, out, () => ctx.kiosk.sim('gpio', 'input', { line, value: !ctx.kiosk.state('gpio').get()?.detail.inputs[line] }));
       }));
       tile.render();

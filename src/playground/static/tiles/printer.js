@@ -34,6 +34,11 @@ export function printerTile(ctx) {
   tile.body.append(h('div', { class: 'buttons' }, preview, print), paper, progress, out, img);
 
   let printed = false;
+  let lastPhase;
+  const showPhase = () => {
+    const p = lastPhase;
+    progress.textContent = !p ? '' : p.bytesTotal ? `${t(`phase.${p.phase}`)} ${Math.round((100 * p.bytesSent) / p.bytesTotal)}%` : t(`phase.${p.phase}`);
+  };
   action(preview, out, async () => {
     const png = await ctx.kiosk.request('printer', 'preview', { document: receipt(ctx.payment(), ctx.fee()) });
     img.src = `data:image/png;base64,${png.png}`;
@@ -46,7 +51,8 @@ export function printerTile(ctx) {
     const key = `rcpt-${ctx.fee().reference}-${Date.now().toString(36)}`;
     await ctx.kiosk.request('printer', 'print', { document: receipt(ctx.payment(), ctx.fee()), idempotencyKey: key }, {
       onProgress: (p) => {
-        progress.textContent = p.bytesTotal ? `${p.phase} ${Math.round((100 * p.bytesSent) / p.bytesTotal)}%` : p.phase;
+        lastPhase = p;
+        showPhase();
       },
     });
     printed = true;
@@ -55,9 +61,10 @@ export function printerTile(ctx) {
 
   const render = () => {
     const d = ctx.kiosk.state('printer').get()?.detail;
-    paper.textContent = d ? t('printer.paper', { paper: d.paper }) : '';
+    paper.textContent = d ? t('printer.paper', { paper: t(`paper.${d.paper}`) }) : '';
     paper.dataset.paper = d?.paper ?? 'unknown';
     if (printed) fill(out, note('good', t('printer.printed'), 'printer-printed'));
+    showPhase();
   };
   ctx.kiosk.state('printer').subscribe(render);
   onLanguage(render);

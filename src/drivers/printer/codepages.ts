@@ -35,6 +35,12 @@ export function pageOfEscT(n: number): CodePageName | undefined {
   return escTToName.get(n);
 }
 
+/**
+ * Characters no printer code page has but whose look a plain one gives exactly (Intl.NumberFormat puts
+ * narrow no-break spaces in French amounts): used only when the page lacks the character itself.
+ */
+const LOOKALIKES: Record<string, string> = { '\u202f': ' ', '\u2009': ' ', '\u2007': ' ', '\u2002': ' ', '\u2003': ' ', '\u2010': '-', '\u2011': '-' };
+
 /** Bytes of `text` in `page`, or undefined if some character is not in it. Tabs/newlines are not allowed. */
 export function encode(text: string, page: CodePageName): Uint8Array | undefined {
   const map = encodeMap(page);
@@ -43,7 +49,8 @@ export function encode(text: string, page: CodePageName): Uint8Array | undefined
     const cp = ch.codePointAt(0) as number;
     if (cp >= 0x20 && cp < 0x7f) out.push(cp);
     else {
-      const b = map.get(ch);
+      const alike = LOOKALIKES[ch];
+      const b = map.get(ch) ?? (alike === undefined ? undefined : (alike.codePointAt(0) as number));
       if (b === undefined) return undefined;
       out.push(b);
     }

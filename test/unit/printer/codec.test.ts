@@ -37,6 +37,11 @@ describe('code pages', () => {
     expect(choosePage(['缴费收据'], pages)).toBeUndefined();
     expect(choosePage(['Fee', 'Пошлина'], ['cp437'])).toBeUndefined();
   });
+  it('prints the narrow no-break space of Intl amounts ("1\u202f500,00\u00a0€") as text, not raster', () => {
+    const amount = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(1500);
+    expect(choosePage([amount], ['cp437', 'cp858'])).toBe('cp858');
+    expect(decode(encode('1\u202f500', 'cp858') as Uint8Array, 'cp858')).toBe('1 500');
+  });
   it('round-trips through encode/decode, NFC-normalising decomposed input', () => {
     const bytes = encode('Re\u0301fe\u0301rence', 'cp858') as Uint8Array;
     expect(hex(bytes)).toBe('5282668272656e6365');

@@ -29,12 +29,12 @@ async function health(client: MqttClient, base: string): Promise<HealthMsg> {
   return (JSON.parse((await reply).toString()) as { data: HealthMsg }).data;
 }
 
-export async function benchBurst(o: { quick: boolean; brokerUrl: string }): Promise<BenchResult> {
+export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArgs?: string[] }): Promise<BenchResult> {
   const seconds = o.quick ? 2 : 10;
   const cycleMs = ((2 * TOGGLES - 1) * SPACING_US) / 1000 + 2 * HOLD_MS;
   const cycles = Math.floor((seconds * 1000) / cycleMs);
   const edgesPerLine = cycles * (2 * TOGGLES + 1);
-  const { kioskd } = await startKioskd({ brokerUrl: o.brokerUrl, kioskId: 'bench-burst', config: burstConfig, devices: ['gpio'] });
+  const { kioskd } = await startKioskd({ brokerUrl: o.brokerUrl, kioskId: 'bench-burst', config: burstConfig, devices: ['gpio'], ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}) });
   const client = await connectClient(o.brokerUrl);
   const base = kioskd.base;
   try {

@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 interface Bench {
   name: string;
-  run(ctx: { quick: boolean; brokerUrl: string }): Promise<BenchResult>;
+  run(ctx: { quick: boolean; brokerUrl: string; nodeArgs?: string[] }): Promise<BenchResult>;
 }
 
 /** A device helper's bench (bench/<device>.ts), loaded only if it exists, typed only by its result. */
@@ -61,6 +61,9 @@ async function main(args: string[]): Promise<number> {
   const quick = args.includes('--quick');
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : undefined;
+  // --profile DIR: every daemon the benches spawn writes a CPU profile there (for docs/performance.md).
+  const profileAt = args.indexOf('--profile');
+  const nodeArgs = profileAt >= 0 ? ['--cpu-prof', '--cpu-prof-dir', args[profileAt + 1] ?? 'profiles'] : undefined;
   const t0 = performance.now();
   const broker = await startMosquitto();
   const sections: BenchSection[] = [];
@@ -72,7 +75,7 @@ async function main(args: string[]): Promise<number> {
       const started = performance.now();
       process.stderr.write(`bench ${b.name}…`);
       try {
-        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url }), quick ? 45_000 : 150_000, b.name);
+        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url, ...(nodeArgs ? { nodeArgs } : {}) }), quick ? 45_000 : 150_000, b.name);
         sections.push(...r.sections);
         verdicts.push(...r.verdicts);
         process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -85,7 +88,7 @@ async function main(args: string[]): Promise<number> {
     await broker.stop();
   }
   const text = renderResults({ machine: machine(mosquittoVersion()), quick, totalSec: (performance.now() - t0) / 1000, verdicts, sections, failures });
-  const out = quick || only ? join(packageRoot, 'dist', 'bench', 'RESULTS-quick.md') : join(packageRoot, 'bench', 'RESULTS.md');
+  const out = quick || only || nodeArgs ? join(packageRoot, 'dist', 'bench', 'RESULTS-quick.md') : join(packageRoot, 'bench', 'RESULTS.md');
   writeFileSync(out, text);
   process.stdout.write(`${text}\nwritten to ${out}\n`);
   return 0;

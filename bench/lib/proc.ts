@@ -43,3 +43,10 @@ export async function cpuPercent(pid: number, ms: number): Promise<number> {
   const elapsed = (performance.now() - t0) / 1000;
   return ((c1 - c0) / elapsed) * 100;
 }
+
+/** Read and write system calls the process has made so far (/proc/<pid>/io syscr, syscw). */
+export function syscalls(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const get = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { reads: get('syscr'), writes: get('syscw') };
+}

@@ -35,7 +35,7 @@ export function machine(mosquitto: string): Machine {
 }
 
 function cell(v: unknown): string {
-  const text = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '');
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v == null ? '' : JSON.stringify(v);
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 

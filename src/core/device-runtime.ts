@@ -61,6 +61,7 @@ export class DeviceRuntime<C = unknown> {
   private restarts = 0;
   private readonly counters: Record<string, number> = {};
   private cycle: Promise<void> = Promise.resolve();
+  private pending: NodeJS.Immediate | undefined;
 
   constructor(private readonly o: DeviceRuntimeOptions<C>) {
     this.current = { status: o.enabled ? 'starting' : 'disabled', detail: {}, since: o.clock.iso() };
@@ -250,10 +251,22 @@ export class DeviceRuntime<C = unknown> {
     const next: DeviceStateMessage = error || (status === prev.status && prev.error) ? { status, detail, since, error: error ?? prev.error } : { status, detail, since };
     if (status === 'ready' || status === 'busy') delete next.error;
     this.current = next;
-    this.publish();
+    if (status !== prev.status || next.error !== prev.error) this.publish();
+    else this.publishSoon();
+  }
+
+  /**
+   * A detail-only change (a GPIO level, a paper sensor) is published once per event-loop turn, after
+   * the response and events of the command that caused it: the state is retained and only its latest
+   * value matters, so a burst of changes costs one publish, and a response never waits behind it.
+   */
+  private publishSoon(): void {
+    this.pending ??= setImmediate(() => this.publish());
   }
 
   private publish(): void {
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = undefined;
     this.o.sink.state(this.o.name, this.current);
   }
 }

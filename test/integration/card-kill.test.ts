@@ -28,7 +28,7 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
   throw new Error(`never happened: ${what}`);
 }
 
-describe.skipIf(!hasMosquitto)('card: kill -9 of the daemon in each phase of a sale', () => {
+describe.skipIf(!hasMosquitto)('card: kill -9 of the daemon in each phase of a sale', { timeout: 90_000 }, () => {
   let broker: Broker;
   let sim: CardSimulator;
   let probe: Probe;
@@ -45,10 +45,21 @@ describe.skipIf(!hasMosquitto)('card: kill -9 of the daemon in each phase of a s
   };
   const salesReceived = (amount: number) => sim.store.log.filter((e) => e.command === 'sale' && e.amount === amount);
 
+  /** Await `p`; on failure say what the daemon and the terminal were doing. */
+  async function explained<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      const tail = (daemon?.logs ?? []).slice(-15).join('\n');
+      const terminal = `terminal: holding=${sim.terminal.holding} silent=${sim.terminal.silent} powered=${sim.terminal.powered} last=${JSON.stringify(sim.store.last)}`;
+      throw new Error(`${(err as Error).message}\n${terminal}\ndaemon log tail:\n${tail}`);
+    }
+  }
+
   async function boot(): Promise<void> {
     const ready = probe.next('device/card/state', (p) => p.status === 'ready', 30_000);
     daemon = spawnDaemon({ brokerUrl: broker.url, config, stateDir, kioskId });
-    await ready;
+    await explained(ready);
   }
 
   async function kill9(): Promise<void> {
@@ -67,7 +78,7 @@ describe.skipIf(!hasMosquitto)('card: kill -9 of the daemon in each phase of a s
   async function restartAndRecover(key: string) {
     const recovered = probe.next('device/card/event/recovered', (p) => p.idempotencyKey === key, 30_000);
     await boot();
-    return cardApi.events.recovered.payload.parse((await recovered).payload);
+    return cardApi.events.recovered.payload.parse((await explained(recovered)).payload);
   }
 
   async function replay(key: string, amount: number) {
@@ -81,7 +92,7 @@ describe.skipIf(!hasMosquitto)('card: kill -9 of the daemon in each phase of a s
     const log = createLogger({ level: 'info', journald: false, write: () => undefined });
     sim = await startCardSimulator(cardConfigSchema.parse({}), { log, clock: systemClock, workDir: join(stateDir, 'sim-work'), stateDir: join(stateDir, 'terminal') });
     const transport = sim.driverConfig.transport;
-    config = { devices: { card: { transport, ackTimeoutMs: 1000, idleTimeoutMs: 5000 } }, mqtt: { protocolVersion: 5 } };
+    config = { devices: { card: { transport, ackTimeoutMs: 3000, idleTimeoutMs: 10_000 } }, mqtt: { protocolVersion: 5 } };
     probe = await Probe.connect(broker.url, `kiosk/${kioskId}`);
     await boot();
   });

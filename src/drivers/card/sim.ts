@@ -27,7 +27,7 @@ export async function startCardSimulator(config: CardConfig, deps: SimulatorDeps
   if (mode === 'tcp') {
     const listener = new TcpListener();
     const port = await listener.listen(0, '127.0.0.1', (stream) => terminal.attach(stream));
-    driverConfig = { ...config, transport: { type: 'tcp', host: '127.0.0.1', port, connectTimeoutMs: 2000 } };
+    driverConfig = { ...config, transport: { type: 'tcp', host: '127.0.0.1', port, connectTimeoutMs: 5000 } };
     stopTransport = () => listener.close();
   } else {
     const pty = await PtyPair.create(deps.workDir, 'zvt-terminal');

@@ -50,7 +50,7 @@ export function encode(text: string, page: CodePageName): Uint8Array | undefined
     if (cp >= 0x20 && cp < 0x7f) out.push(cp);
     else {
       const alike = LOOKALIKES[ch];
-      const b = map.get(ch) ?? (alike === undefined ? undefined : (alike.codePointAt(0) as number));
+      const b = map.get(ch) ?? alike?.codePointAt(0);
       if (b === undefined) return undefined;
       out.push(b);
     }

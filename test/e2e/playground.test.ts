@@ -4,6 +4,7 @@
  * through as a customer and a UI developer would, and screenshots in English and Arabic for docs/.
  */
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import { repoRoot } from '../helpers/daemon.js';
 import { canRunBrowser, kioskConfig, startKioskPage, type KioskPage } from './kiosk-page.js';
 
 const config = { ...kioskConfig, alerts: { enabled: true, clockSyncFile: false, evaluateSec: 1 } };
-const shots = join(repoRoot, 'docs', 'screenshots');
+// UPDATE_SCREENSHOTS=1 refreshes the committed docs/screenshots; otherwise they go to a temp dir.
+const shots = process.env.UPDATE_SCREENSHOTS ? join(repoRoot, 'docs', 'screenshots') : join(tmpdir(), 'kioskd-screenshots');
 
 const byId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 const text = async (page: Page, id: string): Promise<string> => (await byId(page, id).textContent()) ?? '';

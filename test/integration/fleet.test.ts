@@ -44,7 +44,7 @@ function kioskConfig(pki: Pki, remote: Broker, kioskId: string): Record<string, 
       tls: { ca: pki.ca, cert: id.cert, key: id.key },
       healthIntervalSec: 1,
       stateMinIntervalSec: 0,
-      remoteOps: ['rebirth', 'log-level', 'ticket'],
+      remoteOps: ['rebirth', 'log-level', 'ticket', 'self-test'],
     },
   };
 }
@@ -110,7 +110,8 @@ describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with cli
 
   it('runs allowed remote operations, refuses the others, and logs who asked', async () => {
     expect(await ask('log-level', { level: 'debug' })).toMatchObject({ status: 'ok', data: { level: 'debug' } });
-    expect(await ask('self-test', {})).toMatchObject({ status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN' } });
+    expect(await ask('restart-device', { device: 'gpio' })).toMatchObject({ status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN' } });
+    expect(await ask('self-test', {})).toMatchObject({ status: 'ok', data: { pass: true, devices: { gpio: { status: 'ready', pass: true }, printer: { pass: true } } } });
     expect(kiosk.logs.some((l) => l.includes('remote operation requested') && l.includes('fleet:alice') && l.includes('log-level'))).toBe(true);
     expect(kiosk.logs.some((l) => l.includes('remote operation refused') && l.includes('fleet:alice'))).toBe(true);
   });
@@ -188,6 +189,33 @@ describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with cli
     const row = snap.kiosks.find((k) => k.kioskId === kioskId);
     expect(row).toMatchObject({ region: 'test', state: 'online', devices: { gpio: 'ready', scanner: 'ready', printer: 'ready' }, alerts: expect.arrayContaining([expect.objectContaining({ id: 'DOOR_OPEN:door' })]) });
     expect(row?.gaps).toBe(0);
+    await door(false);
+  });
+
+  it('records queued before a daemon restart are delivered after it, under the old boot id, numbering on', async () => {
+    await remote.stop();
+    await door(true);
+    await door(false);
+    const oldBoot = kiosk.daemon.bootId;
+    const queued = readFileSync(join(kiosk.stateDir, 'fleet', 'queue.jsonl'), 'utf8').trim().split('\n').map((l) => fleetRecordSchema.parse(JSON.parse(l)));
+    expect(queued.filter((r) => r.kind === 'alert').length).toBeGreaterThanOrEqual(2);
+    await probe.close();
+    await kiosk.stop();
+    kiosk = await startTestDaemon({ brokerUrl: local.url, kioskId, stateDir: kiosk.stateDir, config: kioskConfig(pki, remote, kioskId) });
+    probe = await Probe.connect(local.url, kiosk.base);
+    await probe.waitFor('device/gpio/state', (p: { status: string }) => p.status === 'ready');
+    await door(true); // a record of the new boot, after the old ones
+    await remote.start();
+    const newBoot = kiosk.daemon.bootId;
+    await until(() => records(op.seen, fbase).some((r) => r.bootId === newBoot && r.kind === 'alert'), 'a record of the new boot');
+    const got = records(op.seen, fbase);
+    for (const q of queued) expect(got.find((r) => r.seq === q.seq), `seq ${q.seq}`).toMatchObject({ bootId: oldBoot, kind: q.kind });
+    const firstNew = got.find((r) => r.bootId === newBoot)!;
+    expect(firstNew.seq).toBeGreaterThan(queued.at(-1)!.seq);
+    const firsts: number[] = [];
+    for (const r of got) if (!firsts.includes(r.seq)) firsts.push(r.seq);
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/state` && JSON.parse(m.text).bootId === newBoot && JSON.parse(m.text).state === 'online'), 'online with the new boot id');
     await door(false);
   });
 

@@ -10,11 +10,11 @@ import { deviceStateSchema } from '../../src/api/envelope.js';
 import { cardApi, outcomeSchema, reversalSchema, transactionRecordSchema } from '../../src/drivers/card/api.js';
 import { SIM_PAN } from '../../src/drivers/card/zvt/sim-messages.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto } from '../helpers/env.js';
+import { hasMosquitto, hasSocat } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
-const cardConfig = { simulation: true, devices: { card: { ackTimeoutMs: 1000, idleTimeoutMs: 2500 } } };
+const cardConfig = { simulation: true, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000 } } };
 
 describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT simulator over TCP)', () => {
   let broker: Broker;
@@ -128,5 +128,36 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
       expect(text.toUpperCase().includes(spacedHex), `${name} contains a hex dump of the PAN`).toBe(false);
       if (name !== 'logs') expect(text, `${name} should hold the masked card`).toContain('476173******0119');
     }
+  });
+});
+
+describe.skipIf(!hasMosquitto || !hasSocat)('card terminal over MQTT, ZVT simulator on a PTY (serial framing)', () => {
+  let broker: Broker;
+  let kiosk: TestDaemon;
+  let probe: Probe;
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: { simulation: true, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000, sim: { link: 'serial' } } } } });
+    probe = await Probe.connect(broker.url, kiosk.base);
+    await probe.waitFor('device/card/state', (p) => p.status === 'ready', 20_000);
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await kiosk?.stop();
+    await broker?.stop();
+  });
+
+  it('approves and declines over DLE STX framing with CRC and ACK/NAK', async () => {
+    const st = deviceStateSchema.parse((await probe.waitFor('device/card/state', (p) => p.status === 'ready')).payload);
+    expect(cardApi.stateDetail.parse(st.detail)).toMatchObject({ link: 'serial', terminalId: '52001233' });
+    const ok = await probe.request('card', 'sale', { amount: 999, reference: 'serial-1', idempotencyKey: 'serial-1' });
+    expect(ok).toMatchObject({ status: 'ok', data: { result: 'approved', card: { masked: '476173******0119' } } });
+    await probe.sim('card', 'decline', { resultCode: 0x6e });
+    const no = await probe.request('card', 'sale', { amount: 999, reference: 'serial-2', idempotencyKey: 'serial-2' });
+    expect(no).toMatchObject({ status: 'ok', data: { result: 'declined', reason: 'CARD_BLOCKED' } });
+    const eod = await probe.request('card', 'end-of-day', {});
+    expect(eod).toMatchObject({ status: 'ok', data: { result: 'ok' } });
+    expect(kiosk.logs.join('\n')).not.toContain(SIM_PAN);
   });
 });

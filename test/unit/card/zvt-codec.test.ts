@@ -120,3 +120,14 @@ describe('ZVT codec edges', () => {
     expect(serialiseTlv(parseTlv(bytes))).toEqual(bytes);
   });
 });
+
+describe('simulator messages through the codec', () => {
+  it('a text block (06 D3) round-trips and reads back line by line', async () => {
+    const { simTextBlock } = await import('../../../src/drivers/card/zvt/sim-messages.js');
+    const { readTextBlock } = await import('../../../src/drivers/card/zvt/messages.js');
+    const bytes = simTextBlock(['REVERSAL', 'AED 12.50', 'Grüße']);
+    expect(toHex(roundTrip(bytes))).toBe(toHex(bytes));
+    const apdu = decodeApdu(bytes);
+    expect(readTextBlock(parseFields(apdu.cls, apdu.ins, apdu.data), 'cp437')).toEqual(['REVERSAL', 'AED 12.50', 'Grüße']);
+  });
+});

@@ -34,6 +34,12 @@ export function simPrintLine(text: string): Uint8Array {
   return apdu(CMD.printLine, Buffer.concat([Uint8Array.of(0x00), encodeText(text)]));
 }
 
+/** A whole receipt in one text block (06 D3): TLV 25 (print texts) holding one 07 per line. */
+export function simTextBlock(lines: readonly string[]): Uint8Array {
+  const tlv = [{ tag: 0x25, children: lines.map((l) => ({ tag: 0x07, value: encodeText(l) })) }];
+  return apdu(CMD.textBlock, new Uint8Array(), [{ tag: BMP.tlv, tlv }]);
+}
+
 export function simAbort(resultCode: number): Uint8Array {
   return apdu(CMD.abort, Uint8Array.of(resultCode));
 }

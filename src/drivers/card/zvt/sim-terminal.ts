@@ -12,7 +12,7 @@ import { BMP, bmpValue } from './bmp.js';
 import { ZvtLink, type LinkMode } from './link.js';
 import { CMD, fieldsOf, is } from './messages.js';
 import {
-  simAbort, simAck, simCompletion, simIntermediate, simNak, simPrintLine, simReceiptLines, simStatusInfo,
+  simAbort, simAck, simCompletion, simIntermediate, simNak, simPrintLine, simReceiptLines, simStatusInfo, simTextBlock,
 } from './sim-messages.js';
 import type { SimStore, SimTransaction } from './sim-store.js';
 
@@ -246,7 +246,8 @@ export class ZvtSimTerminal {
 
   private async finish(conn: Connection, tx: SimTransaction, copy: boolean): Promise<void> {
     await this.emit(conn, simStatusInfo(tx, new Date()));
-    for (const line of simReceiptLines(tx, copy)) await this.emit(conn, simPrintLine(line));
+    // administrative receipts come as one text block (06 D3), payment receipts as print lines (06 D1)
+    await this.emit(conn, simTextBlock(simReceiptLines(tx, copy)));
     await this.emit(conn, tx.resultCode === 0 || copy ? simCompletion(false) : simAbort(tx.resultCode), true);
   }
 }

@@ -134,6 +134,19 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
     expect(closedInterrupted.length).toBeGreaterThan(0);
     expect(sims.validator.stacked.length).toBeGreaterThan(notesInserted / 3);
     process.stderr.write(`cash kill loop: seed ${seed}, ${kills} kills, ${notesInserted} notes offered, ${sims.validator.stacked.length} stacked, ${stackedTotal()} credited, note phase at kill: ${JSON.stringify(phases)}\n`);
+    // the interrupted sessions were published for someone to settle, and settling is journaled
+    const recovered = probe.messages.filter((m) => m.topic.endsWith('/device/cash/event/recovered'));
+    expect(recovered.length).toBeGreaterThan(0);
+    const open = state.detail.unsettled[0];
+    expect(open).toBeDefined();
+    {
+      if (!open) return;
+      const settled = probe.next('device/cash/state', (p: { detail: { unsettled: { sessionId: string }[] } }) => !p.detail.unsettled.some((u) => u.sessionId === open.sessionId));
+      expect(await probe.request('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'ok' });
+      await settled;
+      expect(journal().filter((e) => e.type === 'session.settled' && e.key === open.sessionId)).toHaveLength(1);
+      expect(await probe.request('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'error', error: { code: 'CASH_UNKNOWN_SESSION' } });
+    }
     if (KILLS >= 50) for (const phase of ['reading', 'escrow', 'stacking', 'idle']) expect(phases[phase], `killed during ${phase}`).toBeGreaterThan(0);
   }, 400_000);
 });

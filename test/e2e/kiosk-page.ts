@@ -16,7 +16,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const canRunBrowser = hasMosquitto && hasSocat && existsSync(CHROMIUM);
 if (!canRunBrowser && process.env.CI) throw new Error(`CI must not skip the browser tests: need mosquitto, socat and ${CHROMIUM}`);
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];

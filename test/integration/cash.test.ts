@@ -171,6 +171,16 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     expect((await sim('stacked')).total).toBe(credited());
   });
 
+  it('a validator silent for longer than the grace period ends the session as a fault with what was taken', async () => {
+    const { answer } = await startAccept(5000, 'tx-silent');
+    await insertNote(1000);
+    await sim('power-cut', { offMs: 6500, outcome: 'cashbox' });
+    await state((s) => s === 'offline');
+    expect(await answer).toMatchObject({ status: 'fault', total: 1000, voucher: true, pending: false });
+    await state((s) => s === 'ready');
+    expect((await sim('stacked')).total).toBe(credited());
+  }, 20_000);
+
   it('a full cashbox is a fault until it is emptied; removal is a fault too; emptying is audited', async () => {
     await state((s) => s === 'ready');
     await sim('fill-cashbox');

@@ -23,6 +23,8 @@ import { cashboxEmptied, clearFault, settleSession } from './technician.js';
 
 /** How long an ending session waits for a note still on its way to the cashbox. */
 const IN_TRANSIT_WAIT_MS = 30_000;
+/** How long a session survives a validator that does not answer. */
+const OFFLINE_GRACE_MS = 5_000;
 
 export async function createCashDriver(config: CashConfig, deps: DriverDeps<CashApi>): Promise<Driver<CashApi>> {
   return new CashDriver(config, deps);
@@ -40,6 +42,7 @@ class CashDriver implements Driver<CashApi> {
   private connected = false;
   private coinsConnected = false;
   private deviceEnabled = false;
+  private offlineSince: number | undefined;
   private session: Session | undefined;
   private readonly state: CashState;
   private abort = new AbortController();
@@ -183,6 +186,7 @@ class CashDriver implements Driver<CashApi> {
       try {
         if (!this.connected) {
           await this.connectValidator();
+          this.offlineSince = undefined;
           this.publish();
         }
         await this.applySession();
@@ -199,10 +203,24 @@ class CashDriver implements Driver<CashApi> {
         this.deps.host.noteError(e.code);
         this.deps.log.warn({ code: e.code, message: e.message }, 'validator link failed');
         if (e.code === 'JOURNAL_UNAVAILABLE') await this.journalLost();
+        else await this.sessionWhileOffline();
         this.publish();
         await sleep(1000, signal).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * The validator does not answer. A short blip (a power cut, a reset) keeps the session: the note in
+   * transit is settled when the validator is back. A longer silence, a cancel or the deadline ends it.
+   */
+  private async sessionWhileOffline(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    const now = this.deps.clock.monotonic();
+    this.offlineSince ??= now;
+    if (!s.ending && (now >= s.deadline || now - this.offlineSince >= OFFLINE_GRACE_MS)) s.end(now >= s.deadline ? 'timeout' : 'fault', now);
+    if (s.ending) await this.closeSession(s, this.requireLedger().inFlight !== undefined).catch(() => undefined);
   }
 
   private async coinLoop(): Promise<void> {
@@ -259,11 +277,16 @@ class CashDriver implements Driver<CashApi> {
     if (!s) return;
     const inTransit = ledger.inFlight !== undefined;
     if (inTransit && s.ending !== 'fault' && now - s.endingSince < IN_TRANSIT_WAIT_MS) return;
+    await this.closeSession(s, inTransit);
+  }
+
+  /** Journal the end and answer the accept (even if the journal just failed: nobody waits on a dead disk). */
+  private async closeSession(s: Session, inTransit: boolean): Promise<void> {
+    const ledger = this.requireLedger();
     const total = ledger.totalOf(s.id);
     try {
       await ledger.record('session.closed', s.id, { status: s.ending, total });
     } finally {
-      // answer even if the journal just failed: the customer must not wait for a dead disk
       this.session = undefined;
       s.finish(total, s.ending ?? 'cancelled', inTransit);
     }

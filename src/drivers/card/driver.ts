@@ -35,6 +35,8 @@ export class CardDriver implements Driver<CardApi> {
   /** The terminal's last trace (null: none); undefined when it must be asked before the next operation. */
   private lastTrace: number | null | undefined;
   private signal: AbortSignal = new AbortController().signal;
+  /** Keys of operations between their first check and their journaled intent. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly config: CardConfig,
@@ -157,6 +159,7 @@ export class CardDriver implements Driver<CardApi> {
   }
 
   private replay(operation: MoneyOperation, input: MoneyInput, currency: Currency): CardOutcome | undefined {
+    if (this.inFlight.has(input.idempotencyKey)) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress');
     const r = this.ledger.get(input.idempotencyKey);
     if (!r) return undefined;
     if (r.operation !== operation || r.amount !== input.amount || r.currency !== currency || r.reference !== input.reference) {
@@ -173,6 +176,7 @@ export class CardDriver implements Driver<CardApi> {
     this.ledger.ensureWritable();
     const terminal = this.claim(operation);
     let record: OperationRecord | undefined;
+    this.inFlight.add(input.idempotencyKey);
     try {
       const prevTrace = await this.knownTrace(terminal);
       record = await this.ledger.intent({ key: input.idempotencyKey, operation, reference: input.reference, amount: input.amount, currency, prevTrace });
@@ -197,6 +201,7 @@ export class CardDriver implements Driver<CardApi> {
     } catch (err) {
       return this.failedOn(err);
     } finally {
+      this.inFlight.delete(input.idempotencyKey);
       this.release();
     }
   }

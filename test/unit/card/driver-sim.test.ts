@@ -140,3 +140,26 @@ describe('card driver recovery', () => {
     expect(rec.outcome).toMatchObject({ result: 'failed', reason: 'NOT_COMPLETED', charged: 'no' });
   });
 });
+
+describe('card driver concurrency', () => {
+  it('two requests with the same key at the same instant: one sale, the other DUPLICATE_REQUEST', async () => {
+    rig = await makeRig();
+    const results = await Promise.allSettled([sale(rig, 'same'), sale(rig, 'same')]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect((rejected as PromiseRejectedResult).reason).toMatchObject({ code: 'DUPLICATE_REQUEST' });
+    expect(rig.sim.store.log).toHaveLength(1);
+  });
+
+  it('another sale while one runs answers DEVICE_BUSY and sends nothing', async () => {
+    rig = await makeRig();
+    await rig.sim.commands.approve!({ holdAt: 'card' });
+    const first = sale(rig, 'b1');
+    await until(() => rig!.sim.store.log.length === 1, 'first sale received');
+    await expect(sale(rig, 'b2')).rejects.toMatchObject({ code: 'DEVICE_BUSY' });
+    rig.sim.terminal.release();
+    expect((await first).result).toBe('approved');
+    expect(rig.sim.store.log).toHaveLength(1);
+    await expect(rig.driver.commands.transaction({ idempotencyKey: 'b2' }, rig.ctx())).rejects.toMatchObject({ code: 'CARD_TRANSACTION_UNKNOWN' });
+  });
+});

@@ -92,6 +92,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with cli
     await until(() => op.seen.some((m) => m.topic === `${fbase}/state` && JSON.parse(m.text).state === 'online'), 'online on the remote broker');
     await until(() => op.seen.some((m) => m.topic === `${fbase}/device/gpio/state`), 'gpio state on the remote broker');
     await until(() => op.seen.some((m) => m.topic === `${fbase}/info`), 'info');
+    await probe.waitFor('bridge/fleet', (p: { connected: boolean; base: string }) => p.connected && p.base === fbase); // for kioskd status
     await door(true);
     await until(() => op.seen.some((m) => m.topic === `${fbase}/alerts` && m.text.includes('DOOR_OPEN')), 'the active alert set');
     await door(false);

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { renderStatus, snapshotFrom } from '../../../src/cli/status.js';
+
+describe('kioskd status rendering', () => {
+  it('reads the retained topics into one snapshot and prints devices, alerts and both links', () => {
+    const retained = new Map<string, unknown>([
+      ['bridge/state', { state: 'online', bootId: 'b1', version: '0.1.0', since: '2026-11-25T06:00:00.000Z' }],
+      ['device/printer/state', { status: 'offline', detail: { paper: 'ok', cover: 'closed' }, since: '2026-11-25T08:00:00.000Z', error: { code: 'DEVICE_NOT_FOUND', at: 'x' } }],
+      ['device/gpio/state', { status: 'ready', detail: { backend: 'sim', inputs: { door: false } }, since: '2026-11-25T06:00:01.000Z' }],
+      ['bridge/alerts', { kioskId: 'k1', at: 'x', alerts: [{ id: 'DEVICE_OFFLINE:printer', code: 'DEVICE_OFFLINE', severity: 'critical', subject: 'printer', message: 'check the cable', since: 'x', value: 130 }] }],
+      ['bridge/fleet', { connected: false, url: 'mqtts://fleet.example:8883', base: 'fleet/eu/k1', queued: 17, since: 'y' }],
+      ['device/broken/state', { nonsense: true }],
+    ]);
+    const snap = snapshotFrom('k1', 'mqtt://127.0.0.1:1883', retained);
+    expect(Object.keys(snap.devices).sort()).toEqual(['gpio', 'printer']);
+    const text = renderStatus(snap);
+    expect(text).toContain('kiosk k1: daemon online, kioskd 0.1.0');
+    expect(text).toMatch(/printer\s+offline\s+2026-11-25T08:00:00.000Z\s+DEVICE_NOT_FOUND/);
+    expect(text).toMatch(/gpio\s+ready/);
+    expect(text).toMatch(/critical\s+DEVICE_OFFLINE:printer\s+x\s+check the cable/);
+    expect(text).toMatch(/fleet\s+mqtts:\/\/fleet.example:8883\s+down\s+17 queued/);
+  });
+
+  it('a kiosk that never published is unknown', () => {
+    expect(snapshotFrom('k1', 'u', new Map()).bridge.state).toBe('unknown');
+  });
+});

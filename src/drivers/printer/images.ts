@@ -2,10 +2,17 @@
 import type { QrEc } from './codec.js';
 import { Bitmap } from './bitmap.js';
 
+const MAX_IMAGE_PIXELS = 4_000_000;
+
 /** Decode a base64 PNG, scale it down (nearest) to at most `maxWidth` dots, threshold to black/white. */
 export async function decodePng(base64: string, maxWidth: number): Promise<Bitmap> {
+  const bytes = Buffer.from(base64, 'base64');
+  // IHDR is the first chunk: width and height at bytes 16..23. Refuse before inflating a decompression bomb.
+  if (bytes.length < 24 || bytes.readUInt32BE(12) !== 0x49484452) throw new RangeError('not a PNG image');
+  const [iw, ih] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  if (iw * ih > MAX_IMAGE_PIXELS) throw new RangeError(`image is ${iw}x${ih}; at most ${MAX_IMAGE_PIXELS} pixels`);
   const { PNG } = await import('pngjs');
-  const png = PNG.sync.read(Buffer.from(base64, 'base64'));
+  const png = PNG.sync.read(bytes);
   const src = Bitmap.fromRgba(png.width, png.height, png.data);
   if (png.width <= maxWidth) return src;
   const scale = maxWidth / png.width;

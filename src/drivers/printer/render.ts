@@ -25,10 +25,13 @@ export interface RenderedJob {
 }
 
 const FONT_A_WIDTH = 12;
+/** About 2 m of paper at 8 dots/mm: longer is a mistake, and would cost a Pi hundreds of MB to preview. */
+export const MAX_RASTER_ROWS = 16_000;
 
 class JobBuilder {
   readonly chunks: Uint8Array[] = [];
   rasterBlocks = 0;
+  private rasterRows = 0;
   private page: CodePageName = 'cp437';
   private canvas: CanvasModule | undefined;
   readonly width: number;
@@ -55,6 +58,8 @@ class JobBuilder {
 
   raster(bm: Bitmap): void {
     this.rasterBlocks++;
+    this.rasterRows += bm.height;
+    if (this.rasterRows > MAX_RASTER_ROWS) throw new KioskError('DOCUMENT_INVALID', `the receipt is too long: more than ${MAX_RASTER_ROWS} rows of raster`);
     this.push(esc.align('left'));
     for (let y = 0; y < bm.height; y += this.opts.bandRows) {
       const rows = Math.min(this.opts.bandRows, bm.height - y);

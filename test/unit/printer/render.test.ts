@@ -121,6 +121,17 @@ describe('malformed documents are each a clear error', () => {
     const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'text', text: 'ok' }, { type: 'image', png: Buffer.from('GIF89a not a png at all').toString('base64') }] });
     await expect(renderReceipt(doc, cfg)).rejects.toMatchObject({ code: 'DOCUMENT_INVALID', details: { block: 1 } });
   });
+  it('refuses an image too large to decode, before inflating it', async () => {
+    const png = new PNG({ width: 4000, height: 2000 });
+    const b64 = PNG.sync.write(png).toString('base64');
+    const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'image', png: b64 }] });
+    await expect(renderReceipt(doc, cfg)).rejects.toMatchObject({ code: 'DOCUMENT_INVALID', message: expect.stringContaining('4000x2000') });
+  });
+  it('refuses a receipt longer than the raster limit', async () => {
+    const long = 'الرسوم '.repeat(280);
+    const doc = receiptDocumentSchema.parse({ blocks: Array.from({ length: 40 }, () => ({ type: 'text', text: long, size: 3 })) });
+    await expect(renderReceipt(doc, cfg)).rejects.toMatchObject({ code: 'DOCUMENT_INVALID', message: expect.stringContaining('too long') });
+  });
   it('prints a real PNG image as raster, scaled to the paper width', async () => {
     const png = new PNG({ width: 1000, height: 10 });
     png.data.fill(0);

@@ -12,6 +12,7 @@ import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { FleetConfig } from './config.js';
+import { Coalescer } from './coalesce.js';
 import { DiskQueue } from './queue.js';
 import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
 import { fleetBase, makeFleetTopics, type FleetTopics } from './topics.js';
@@ -38,18 +39,17 @@ export class FleetLink {
   readonly topics: FleetTopics;
   private client: MqttClient | undefined;
   private queue: DiskQueue | undefined;
-  private readonly states = new Map<string, DeviceStateMessage>();
+  private readonly states: Coalescer<DeviceStateMessage>;
   private alerts: ActiveAlerts | undefined;
   private lastHealthAt = Number.NEGATIVE_INFINITY;
   private draining = false;
   private drainAgain = false;
   private readonly since: string;
-  private readonly stateTimers = new Map<string, NodeJS.Timeout>();
-  private readonly stateSentAt = new Map<string, number>();
 
   constructor(private readonly o: FleetLinkOptions) {
     this.topics = makeFleetTopics(fleetBase(o.config.topicPrefix, { region: o.config.region, kioskId: o.kioskId }));
     this.since = o.clock.iso();
+    this.states = new Coalescer(o.config.stateMinIntervalSec * 1000, o.clock, (dev, s) => this.publishRetained(this.topics.deviceState(dev), s));
   }
 
   get connected(): boolean {
@@ -103,16 +103,7 @@ export class FleetLink {
    * stateMinIntervalSec, always the latest: a receipt's busy/ready flicker is not worth an uplink message.
    */
   state(device: string, state: DeviceStateMessage): void {
-    this.states.set(device, fleetDeviceState(state));
-    if (this.stateTimers.has(device)) return; // the pending send takes the latest state
-    const send = (): void => {
-      this.stateTimers.delete(device);
-      this.stateSentAt.set(device, this.o.clock.monotonic());
-      this.publishRetained(this.topics.deviceState(device), this.states.get(device));
-    };
-    const wait = (this.stateSentAt.get(device) ?? Number.NEGATIVE_INFINITY) + this.o.config.stateMinIntervalSec * 1000 - this.o.clock.monotonic();
-    if (wait <= 0) send();
-    else this.stateTimers.set(device, setTimeout(send, wait).unref());
+    this.states.push(device, fleetDeviceState(state));
   }
 
   /** Daemon tap: health; at most one per healthIntervalSec goes into the queue. */
@@ -165,7 +156,7 @@ export class FleetLink {
     const t = this.topics;
     client.publish(t.state, JSON.stringify(this.statePayload('online')), RETAINED);
     client.publish(t.info, JSON.stringify(fleetInfo(this.o.info(), this.o.config.region)), RETAINED);
-    for (const [dev, s] of this.states) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
+    for (const [dev, s] of this.states.values()) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
     if (this.alerts) client.publish(t.alerts, JSON.stringify(this.alerts), RETAINED);
   }
 
@@ -246,8 +237,7 @@ export class FleetLink {
 
   /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
   async stop(): Promise<void> {
-    for (const t of this.stateTimers.values()) clearTimeout(t);
-    this.stateTimers.clear();
+    this.states.clear();
     const client = this.client;
     if (client?.connected) {
       await new Promise<void>((resolve) => {

@@ -61,16 +61,45 @@ class JobBuilder {
     this.rasterRows += bm.height;
     if (this.rasterRows > MAX_RASTER_ROWS) throw new KioskError('DOCUMENT_INVALID', `the receipt is too long: more than ${MAX_RASTER_ROWS} rows of raster`);
     this.push(esc.align('left'));
-    for (let y = 0; y < bm.height; y += this.opts.bandRows) {
-      const rows = Math.min(this.opts.bandRows, bm.height - y);
-      const { widthBytes, data } = bm.packRows(y, rows);
-      this.chunks.push(esc.rasterBand(widthBytes, rows, data));
+    for (const run of rowRuns(bm)) {
+      if (run.blank) {
+        // blank rows go as ESC J (feed n dots): 3 bytes instead of a paper-wide row of zeros each
+        for (let left = run.rows; left > 0; left -= 255) this.chunks.push(Uint8Array.of(0x1b, 0x4a, Math.min(255, left)));
+        continue;
+      }
+      for (let y = run.y; y < run.y + run.rows; y += this.opts.bandRows) {
+        const rows = Math.min(this.opts.bandRows, run.y + run.rows - y);
+        const { widthBytes, data } = bm.packRows(y, rows);
+        this.chunks.push(esc.rasterBand(widthBytes, rows, data));
+      }
     }
   }
 
   columns(size: number): number {
     return Math.floor(this.width / (FONT_A_WIDTH * size));
   }
+}
+
+/**
+ * Runs of rows, top to bottom: blank runs (fed with ESC J) and ink runs (sent as raster). A blank
+ * stretch shorter than 8 rows inside ink stays in the raster: a feed command would not save bytes.
+ */
+export function rowRuns(bm: Bitmap): Array<{ y: number; rows: number; blank: boolean }> {
+  const segs: Array<{ y: number; rows: number; blank: boolean }> = [];
+  for (let y = 0; y < bm.height; y++) {
+    const blank = !bm.dots.subarray(y * bm.width, (y + 1) * bm.width).includes(1);
+    const last = segs[segs.length - 1];
+    if (last?.blank === blank) last.rows++;
+    else segs.push({ y, rows: 1, blank });
+  }
+  const runs: Array<{ y: number; rows: number; blank: boolean }> = [];
+  segs.forEach((seg, i) => {
+    const blank = seg.blank && (seg.rows >= 8 || i === 0 || i === segs.length - 1);
+    const last = runs[runs.length - 1];
+    if (last && !last.blank && !blank) last.rows += seg.rows;
+    else runs.push({ ...seg, blank });
+  });
+  return runs;
 }
 
 /** Word-wrap to a column count (code points), splitting words longer than a line. */

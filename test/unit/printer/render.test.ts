@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { receiptDocumentSchema, printerApi } from '../../../src/drivers/printer/api.js';
@@ -6,7 +7,7 @@ import { Bitmap } from '../../../src/drivers/printer/bitmap.js';
 import { printerConfigSchema } from '../../../src/drivers/printer/config.js';
 import { loadFonts } from '../../../src/drivers/printer/fonts.js';
 import { renderTextRaster } from '../../../src/drivers/printer/raster-text.js';
-import { renderReceipt, wrapColumns } from '../../../src/drivers/printer/render.js';
+import { renderReceipt, rowRuns, wrapColumns } from '../../../src/drivers/printer/render.js';
 import { detectDirection } from '../../../src/drivers/printer/script.js';
 import { receiptFor, sevenLanguageReceipt } from '../../fixtures/printer/receipts.js';
 
@@ -45,6 +46,23 @@ describe('text or raster, per block', () => {
     const bands = job.chunks.filter((c) => c[0] === 0x1d && c[1] === 0x76);
     expect(bands.length).toBeGreaterThan(3);
     for (const b of bands) expect((b[6] as number) | ((b[7] as number) << 8)).toBeLessThanOrEqual(32);
+  });
+  it('feeds blank rows (ESC J) instead of sending them as raster, covering every row once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 120 }), (inkRows) => {
+        const bm = new Bitmap(16, inkRows.length);
+        inkRows.forEach((ink, y) => ink && bm.set(3, y, 1));
+        const runs = rowRuns(bm);
+        let y = 0;
+        for (const r of runs) {
+          expect(r.y).toBe(y);
+          y += r.rows;
+          if (r.blank) expect(inkRows.slice(r.y, r.y + r.rows).some(Boolean)).toBe(false);
+        }
+        expect(y).toBe(inkRows.length);
+        for (let i = 1; i < runs.length; i++) expect(runs[i]?.blank === false && runs[i - 1]?.blank === false).toBe(false);
+      }),
+    );
   });
   it('uses the native QR command by default and a raster symbol when configured', async () => {
     const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'qr', data: 'https://example.gov/r/1' }] });

@@ -162,10 +162,11 @@ class CashDriver implements Driver<CashApi> {
     this.state.currencyMismatch = this.config.currency !== undefined && this.config.currency !== setup.currency;
     this.deviceEnabled = false;
     await validator.reject();
-    for (let i = 0; i < 600; i++) {
+    // idle = two quiet polls in a row, so the last one-shot event of a note in transit has been seen
+    for (let i = 0, quiet = 0; i < 600 && quiet < 2; i++) {
       const { busy } = await this.notes!.handle(await validator.poll(), 'drain');
-      if (!busy) break;
-      await sleep(this.config.validator.pollIntervalMs, this.abort.signal);
+      quiet = busy ? 0 : quiet + 1;
+      if (quiet < 2) await sleep(this.config.validator.pollIntervalMs, this.abort.signal);
     }
     if (!this.state.jam) await this.notes!.reconcile();
     this.connected = true;

@@ -50,8 +50,12 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
     });
     await subscribe(client, [`${base}/device/gpio/event/change`, `${base}/bridge/health`, `${base}/bridge/response/health`, `${base}/sim/gpio/response/burst`]);
     await sleep(1000);
+    await health(client, base);
+    // The same figure with nothing happening: on a shared machine, the floor of what load elsewhere does.
+    await sleep(o.quick ? 1000 : 3000);
     const rssBefore = rssBytes(kioskd.pid);
     const before = await health(client, base);
+    const idleLoop = before.eventLoop;
     windows.length = 0;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(kioskd.pid))), 200);
@@ -102,6 +106,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
             { figure: 'change events published', value: changes },
             { figure: 'events with a wrong value / from glitches', value: wrong },
             { figure: 'event-loop delay p99 / max (worst window)', value: `${fmt(p99, 2)} / ${fmt(maxDelay, 2)} ms` },
+            { figure: 'event-loop delay p99 / max when idle, just before', value: idleLoop ? `${fmt(idleLoop.delayP99Ms, 2)} / ${fmt(idleLoop.delayMaxMs, 2)} ms` : '–' },
             { figure: 'health windows covering the burst', value: loops.length },
             { figure: 'RSS before / peak / after', value: `${mb(rssBefore)} / ${mb(rssPeak)} / ${mb(rssAfter)}` },
           ],

@@ -70,6 +70,25 @@ describe('SSP framing', () => {
   });
 });
 
+describe('SSP payload decoders on random bytes', () => {
+  it('never throw on poll replies or encrypted packets, and SETUP REQUEST only with a RangeError', () => {
+    const key = aesKey(1n, 2n);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        const { events } = parsePollEvents(bytes);
+        expect(events.length).toBeLessThanOrEqual(bytes.length);
+        expect(() => decryptPacket(key, Uint8Array.of(0x7e, ...bytes))).not.toThrow();
+        try {
+          parseSetup(bytes);
+        } catch (err) {
+          expect(err).toBeInstanceOf(RangeError);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
 describe('SSP commands and replies', () => {
   it('walks poll events with and without channel bytes', () => {
     const { events, unknown } = parsePollEvents(hex('F1 EF 03 CC EE 03 EB E3'));

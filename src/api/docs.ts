@@ -181,5 +181,5 @@ export function buildMarkdown(version: string): string {
 }
 
 export function generateApiDocs(version: string): { asyncapi: string; markdown: string } {
-  return { asyncapi: stringify(buildAsyncApi(version), { lineWidth: 0 }), markdown: buildMarkdown(version) };
+  return { asyncapi: stringify(buildAsyncApi(version), { lineWidth: 0, aliasDuplicateObjects: false }), markdown: buildMarkdown(version) };
 }

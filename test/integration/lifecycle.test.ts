@@ -148,6 +148,8 @@ describe('the embedded broker (no Mosquitto needed)', () => {
       for (const u of [url, wsUrl]) {
         const probe = await Probe.connect(u, d.base, { protocolVersion: 4 });
         await probe.waitFor('bridge/state', (p) => p.state === 'online');
+        // bridge/state goes online as soon as MQTT is up; each device says when it is ready.
+        await probe.waitFor('device/gpio/state', (p) => p.status === 'ready');
         expect(await probe.request('gpio', 'set', { line: 'relay', value: false })).toMatchObject({ status: 'ok' });
         await probe.close();
       }

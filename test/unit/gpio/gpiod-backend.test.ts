@@ -66,9 +66,12 @@ describe('GpiodBackend (libgpiod v1 tools)', () => {
     const lost: Error[] = [];
     b.onLost((e) => lost.push(e));
     await b.open([{ name: 'presence', line: 'GPIO17' }], []);
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('pkill', ['-f', `tail -n \\+1 -f ${dir}/edges`]);
-    await until(() => lost.length === 1);
+    const { spawnSync } = await import('node:child_process');
+    // The stand-in execs `tail` after logging its call: kill it once it is really running.
+    await until(() => {
+      spawnSync('pkill', ['-f', `tail -n \\+1 -f ${dir}/edges`]);
+      return lost.length === 1;
+    });
     await b.close();
   });
 });

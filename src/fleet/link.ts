@@ -10,6 +10,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock } from '../core/clock.js';
+import { KioskError, registerErrorCodes } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
@@ -31,6 +32,10 @@ export interface FleetLinkOptions {
   /** The remote link went up or down. */
   onLink?(connected: boolean): void;
 }
+
+registerErrorCodes({
+  REMOTE_OP_FORBIDDEN: { retryable: false, message: 'This remote operation is not in fleet.remoteOps on this kiosk' },
+});
 
 const RETAINED = { qos: 1 as const, retain: true };
 const WINDOW = 32;
@@ -213,7 +218,7 @@ export class FleetLink {
     let response: ResponseEnvelope;
     if (!(this.o.config.remoteOps as readonly string[]).includes(op)) {
       this.o.log.warn({ op, requester }, 'remote operation refused: not in fleet.remoteOps');
-      response = { status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN', message: `remote operation ${op} is not allowed on this kiosk (fleet.remoteOps)`, retryable: false } };
+      response = { status: 'error', error: new KioskError('REMOTE_OP_FORBIDDEN', `remote operation ${op} is not allowed on this kiosk (fleet.remoteOps)`).toJSON() };
     } else {
       let input: unknown = {};
       try {

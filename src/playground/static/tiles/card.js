@@ -16,9 +16,13 @@ export function cardTile(ctx) {
 
   let lastProgress;
   let lastOutcome;
+  let seen = 0;
   const showProgress = () => {
-    progress.textContent = lastProgress ? (lastProgress.messages[getLanguage()] ?? lastProgress.messages.en) : '';
+    // The terminal's prompt matters while the customer acts; once there is an outcome, it says it all.
+    const p = lastOutcome ? undefined : lastProgress;
+    progress.textContent = p ? (p.messages[getLanguage()] ?? p.messages.en) : '';
     if (lastProgress) progress.dataset.code = lastProgress.code;
+    progress.dataset.seen = String(seen);
   };
   const showOutcome = () => {
     const o = lastOutcome;
@@ -30,6 +34,7 @@ export function cardTile(ctx) {
     const fee = ctx.fee();
     lastProgress = undefined;
     lastOutcome = undefined;
+    seen = 0;
     showProgress();
     fill(out);
     const idempotencyKey = `${fee.reference}-card-${Date.now().toString(36)}`;
@@ -38,10 +43,12 @@ export function cardTile(ctx) {
     lastOutcome = await ctx.kiosk.request('card', 'sale', { amount: fee.amount, currency, reference: fee.reference, idempotencyKey }, {
       onProgress: (p) => {
         lastProgress = p;
+        seen++;
         showProgress();
       },
     });
     showOutcome();
+    showProgress();
     if (lastOutcome.result === 'approved') ctx.paid({ method: 'card', amount: lastOutcome.amount, currency: lastOutcome.currency, reference: fee.reference });
   });
   action(cancel, out, () => ctx.kiosk.request('card', 'cancel', {}));

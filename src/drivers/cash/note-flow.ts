@@ -129,7 +129,7 @@ export class NoteFlow {
       return;
     }
     const counterBefore = await validator.stackedCounter();
-    await ledger.record('note.accepting', s.id, { channel, value, counterBefore });
+    await validator.holdWhile(ledger.record('note.accepting', s.id, { channel, value, counterBefore }));
     host.emit('escrow', { sessionId: s.id, value, currency, accepted: true, ...tx(s) });
   }
 

@@ -52,6 +52,28 @@ export class NoteValidator {
     await this.link.command(Uint8Array.of(SspCommand.DISABLE));
   }
 
+  /**
+   * Keep the note in escrow (HOLD every `everyMs`) while `work` runs, e.g. a journal fsync on a slow SD
+   * card: without it the validator gives the note back when the host is silent for too long.
+   */
+  async holdWhile<T>(work: Promise<T>, everyMs = 1000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const tick = (): void => {
+      if (done) return;
+      timer = setTimeout(() => {
+        this.link.command(Uint8Array.of(SspCommand.HOLD), { allowed: [SspReply.CANNOT_PROCESS] }).then(tick, tick);
+      }, everyMs);
+    };
+    tick();
+    try {
+      return await work;
+    } finally {
+      done = true;
+      clearTimeout(timer);
+    }
+  }
+
   /** Return the note in escrow. False when there was none (the device answers "cannot process"). */
   async reject(): Promise<boolean> {
     const reply = await this.link.command(Uint8Array.of(SspCommand.REJECT), { allowed: [SspReply.CANNOT_PROCESS] });

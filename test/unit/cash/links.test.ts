@@ -116,3 +116,29 @@ describe('ccTalk link against the simulated coin acceptor (with echo)', () => {
     expect(events).toEqual([{ kind: 'error', code: 2 }, { kind: 'coin', position: 2, sorter: 1 }, { kind: 'error', code: 1 }]);
   });
 });
+
+describe('escrow hold while the host is slow', () => {
+  it('HOLDs the note while a slow decision runs, so the validator does not hand it back', async () => {
+    const { NoteValidator } = await import('../../../src/drivers/cash/validator.js');
+    const { createLogger } = await import('../../../src/core/logger.js');
+    // the simulated validator gives an escrowed note back after 150 ms of host silence
+    const [host, device] = pipe();
+    const short = new SspSimulator(device, { currency: 'EUR', notes: [5], multiplier: 100, stepMs: 5, escrowTimeoutMs: 150, fixedKey: '0123456701234567', statePath: join(dir, `hold-${Math.random()}.json`) });
+    short.start();
+    sims.push(short);
+    const slowLink = new SspLink(host, { address: 0, replyTimeoutMs: 200, retries: 1 });
+    slowLink.attach();
+    const slow = new NoteValidator(slowLink, createLogger({ level: 'fatal', journald: false, write: () => undefined }), { enabled: false, fixedKey: '0123456701234567' });
+    await slow.connect();
+    await slow.setInhibits([1]);
+    await slow.enable();
+    short.insertNote(500);
+    await pollUntil(slowLink, 'readNote');
+    while (short.currentPhase !== 'escrow') await new Promise((r) => setTimeout(r, 2));
+    await pollUntil(slowLink, 'readNote');
+    await slow.holdWhile(new Promise((r) => setTimeout(r, 600)), 50);
+    expect(short.currentPhase).toBe('escrow');
+    await pollUntil(slowLink, 'credit');
+    expect(short.stacked).toEqual([500]);
+  });
+});

@@ -137,6 +137,7 @@ describe.skipIf(!canRunBrowser)('playground page in Chromium against the simulat
     await byId(page, 'sim-printer-paper-out').click();
     await page.waitForSelector('[data-testid="printer-paper"][data-paper="out"]');
     await byId(page, 'alert-PAPER_OUT').waitFor({ timeout: 20_000 });
+    expect(await text(page, 'alert-PAPER_OUT')).toContain('Printer out of paper');
     // The printer is in fault: the page does not offer to print.
     await page.waitForSelector('[data-testid="tile-printer"][data-status="fault"]');
     expect(await byId(page, 'printer-print').isDisabled()).toBe(true);
@@ -163,5 +164,15 @@ describe.skipIf(!canRunBrowser)('playground page in Chromium against the simulat
     await byId(page, 'light-light_printer').click();
     await page.waitForSelector(`[data-testid="light-light_printer"][aria-pressed="${pressed === 'true' ? 'false' : 'true'}"]`);
     expect(k.errors).toEqual([]);
+  });
+
+  it('shows every device offline when kioskd stops', async () => {
+    await k.daemon.stop();
+    await page.waitForSelector('[data-testid="bridge"][data-status="offline"]');
+    expect(await text(page, 'bridge')).toBe('kioskd offline');
+    for (const dev of ['gpio', 'scanner', 'card', 'cash', 'printer']) {
+      await page.waitForSelector(`[data-testid="tile-${dev}"][data-status="offline"]`);
+    }
+    expect(await byId(page, 'card-pay').isDisabled()).toBe(true);
   });
 });

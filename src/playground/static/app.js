@@ -72,7 +72,15 @@ async function main() {
   setLanguage(LANGUAGES.includes(s.lang) ? s.lang : 'en');
   const status = h('p', { class: 'connecting', testid: 'connecting' }, `${s.url} …`);
   document.body.append(status);
-  const kiosk = await connect({ url: s.url, kioskId: s.kioskId, root: s.root, protocolVersion: s.protocolVersion });
+  // The page may come up before the broker (a kiosk booting): keep trying.
+  let kiosk;
+  for (let attempt = 1; !kiosk; attempt++) {
+    try {
+      kiosk = await connect({ url: s.url, kioskId: s.kioskId, root: s.root, protocolVersion: s.protocolVersion, connectTimeoutMs: 5000 });
+    } catch (err) {
+      status.textContent = `${s.url}: ${err?.message ?? err} (${attempt})`;
+    }
+  }
   window.kiosk = kiosk; // for the browser console: try kiosk.request('gpio', 'read', {})
   let payment;
   const bar = feeBar(kiosk);

@@ -21,6 +21,16 @@ const M = {
   'status.unknown': { en: 'waiting…', ar: 'في الانتظار…', es: 'esperando…', fr: 'en attente…', de: 'warte…', ru: 'ожидание…', zh: '等待中…' },
   'alerts.title': { en: 'Alerts', ar: 'التنبيهات', es: 'Alertas', fr: 'Alertes', de: 'Warnungen', ru: 'Оповещения', zh: '警报' },
   'alerts.none': { en: 'No active alerts', ar: 'لا توجد تنبيهات نشطة', es: 'No hay alertas activas', fr: 'Aucune alerte active', de: 'Keine aktiven Warnungen', ru: 'Нет активных оповещений', zh: '没有活动警报' },
+  'alert.PAPER_OUT': { en: 'Printer out of paper', ar: 'نفد الورق في الطابعة', es: 'Impresora sin papel', fr: 'Imprimante sans papier', de: 'Drucker ohne Papier', ru: 'В принтере нет бумаги', zh: '打印机缺纸' },
+  'alert.PAPER_NEAR_END': { en: 'Printer paper running low', ar: 'ورق الطابعة على وشك النفاد', es: 'Queda poco papel', fr: 'Papier bientôt épuisé', de: 'Druckerpapier fast leer', ru: 'Бумага заканчивается', zh: '打印纸即将用尽' },
+  'alert.COVER_OPEN': { en: 'Printer cover open', ar: 'غطاء الطابعة مفتوح', es: 'Tapa de la impresora abierta', fr: 'Capot de l’imprimante ouvert', de: 'Druckerdeckel offen', ru: 'Крышка принтера открыта', zh: '打印机盖已打开' },
+  'alert.CASHBOX_NEAR_FULL': { en: 'Cashbox nearly full', ar: 'صندوق النقد ممتلئ تقريبًا', es: 'Caja casi llena', fr: 'Caisse presque pleine', de: 'Kassette fast voll', ru: 'Кассета почти заполнена', zh: '钱箱即将装满' },
+  'alert.CASHBOX_FULL': { en: 'Cashbox full', ar: 'صندوق النقد ممتلئ', es: 'Caja llena', fr: 'Caisse pleine', de: 'Kassette voll', ru: 'Кассета заполнена', zh: '钱箱已满' },
+  'alert.CASHBOX_REMOVED': { en: 'Cashbox removed', ar: 'تمت إزالة صندوق النقد', es: 'Caja retirada', fr: 'Caisse retirée', de: 'Kassette entnommen', ru: 'Кассета извлечена', zh: '钱箱已取出' },
+  'alert.DEVICE_OFFLINE': { en: 'Device offline', ar: 'جهاز غير متصل', es: 'Dispositivo sin conexión', fr: 'Périphérique hors ligne', de: 'Gerät offline', ru: 'Устройство не в сети', zh: '设备离线' },
+  'alert.DEVICE_FAULT': { en: 'Device fault', ar: 'عطل في جهاز', es: 'Avería de dispositivo', fr: 'Périphérique en panne', de: 'Gerätestörung', ru: 'Неисправность устройства', zh: '设备故障' },
+  'alert.DOOR_OPEN': { en: 'Service door open', ar: 'باب الصيانة مفتوح', es: 'Puerta de servicio abierta', fr: 'Porte de service ouverte', de: 'Servicetür offen', ru: 'Сервисная дверь открыта', zh: '维修门已打开' },
+  'alert.TAMPER': { en: 'Tampering detected', ar: 'تم اكتشاف عبث', es: 'Manipulación detectada', fr: 'Effraction détectée', de: 'Manipulation erkannt', ru: 'Обнаружено вмешательство', zh: '检测到篡改' },
   'scanner.title': { en: 'ID scanner', ar: 'ماسح الهوية', es: 'Escáner de identidad', fr: 'Lecteur de pièces d’identité', de: 'Ausweisleser', ru: 'Сканер документов', zh: '证件扫描仪' },
   'scanner.arm': { en: 'Scan an ID', ar: 'مسح الهوية', es: 'Escanear un documento', fr: 'Lire une pièce d’identité', de: 'Ausweis scannen', ru: 'Сканировать документ', zh: '扫描证件' },
   'scanner.disarm': { en: 'Stop scanning', ar: 'إيقاف المسح', es: 'Detener', fr: 'Arrêter', de: 'Beenden', ru: 'Остановить', zh: '停止扫描' },
@@ -105,6 +115,11 @@ let current = 'en';
 const listeners = new Set();
 
 /** The message for `key` in the current language, with `{name}` replaced from `vars`. */
+/** Whether a key exists (alert codes without a translation fall back to the daemon's English). */
+export function has(key) {
+  return key in M;
+}
+
 export function t(key, vars = {}) {
   const entry = M[key];
   const text = entry ? (entry[current] ?? entry.en) : key;

@@ -15,7 +15,9 @@ export function deviceTile(ctx, device, titleKey) {
     const info = ctx.kiosk.bridge.get().info;
     const fitted = info === undefined ? undefined : info.devices[device]?.enabled === true;
     const state = ctx.kiosk.state(device).get();
-    status = fitted === false ? 'notFitted' : (state?.status ?? 'unknown');
+    // A retained state outlives its daemon: while kioskd is down (or unreachable) nothing is ready.
+    const up = ctx.kiosk.connected.get() && ctx.kiosk.bridge.get().online;
+    status = fitted === false ? 'notFitted' : !up && state ? 'offline' : (state?.status ?? 'unknown');
     badge.textContent = t(`status.${status}`);
     badge.dataset.status = status;
     el.dataset.status = status;
@@ -23,6 +25,7 @@ export function deviceTile(ctx, device, titleKey) {
     for (const b of body.querySelectorAll('button[data-needs-device]')) b.disabled = !['ready', 'busy'].includes(status);
   };
   ctx.kiosk.bridge.subscribe(render);
+  ctx.kiosk.connected.subscribe(render);
   ctx.kiosk.state(device).subscribe(render);
   onLanguage(render);
   return { el, body, sim, status: () => status, render };

@@ -6,6 +6,7 @@
  */
 import { sleep } from '../../core/clock.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
+import * as esc from './codec.js';
 import type { PrinterLink } from './link.js';
 import type { RenderedJob } from './render.js';
 import type { PrinterStatus } from './status.js';
@@ -17,6 +18,8 @@ export interface SendOptions {
   readonly pollMs: number;
   /** Known line rate (serial), to allow for bytes still on the wire when timing out. */
   readonly secondsPerByte: number | undefined;
+  /** Largest write (consecutive whole commands joined); default 4096. */
+  readonly writeBytes?: number;
   onStatus(status: PrinterStatus): void;
   onProgress(phase: 'sending' | 'finishing', bytesSent: number): void;
 }
@@ -37,6 +40,27 @@ export function asMidJobError(err: unknown): KioskError {
   return new KioskError('PRINT_INTERRUPTED', `Printing was interrupted (${k.code}: ${k.message}); the receipt may be partly printed; it will not be reprinted`, { cause: err });
 }
 
+/** Chunks are whole commands; writing them in groups of up to this many bytes saves a drain per command. */
+const WRITE_BYTES = 4096;
+
+/** Join consecutive chunks into writes of at most `max` bytes (a chunk larger than that goes alone). */
+export function coalesce(chunks: readonly Uint8Array[], max: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let group: Uint8Array[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    if (size > 0 && size + c.length > max) {
+      out.push(esc.concat(group));
+      group = [];
+      size = 0;
+    }
+    group.push(c);
+    size += c.length;
+  }
+  if (size > 0) out.push(esc.concat(group));
+  return out;
+}
+
 export async function sendJob(o: SendOptions): Promise<void> {
   const started = performance.now();
   let sent = 0;
@@ -51,7 +75,7 @@ export async function sendJob(o: SendOptions): Promise<void> {
     lastPoll = performance.now();
   };
 
-  for (const chunk of o.job.chunks) {
+  for (const chunk of coalesce(o.job.chunks, o.writeBytes ?? WRITE_BYTES)) {
     await o.link.write(chunk);
     sent += chunk.length;
     const now = performance.now();

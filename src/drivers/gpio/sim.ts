@@ -1,11 +1,13 @@
 /** GPIO simulator: a simulated line set whose inputs the `sim/gpio/request/*` topics drive. */
+import type { z } from 'zod';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { SimGpioChip } from '../../transports/gpio/sim-chip.js';
 import { gpioApi } from './api.js';
 import type { GpioConfig } from './config.js';
 
-type BurstInput = ReturnType<typeof gpioApi.sim.burst.input.parse>;
+type InputInput = z.output<typeof gpioApi.sim.input.input>;
+type BurstInput = z.output<typeof gpioApi.sim.burst.input>;
 
 export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDeps): Promise<SimulatorHandle<GpioConfig>> {
   const chip = new SimGpioChip();
@@ -17,16 +19,17 @@ export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDep
   return {
     driverConfig: { ...config, backend: 'sim' },
     link: chip,
+    // The request router has validated each input against the same schema (gpioApi.sim) already.
     commands: {
       input: async (raw) => {
-        const { line, value, bounceEdges } = gpioApi.sim.input.input.parse(raw);
+        const { line, value, bounceEdges } = raw as InputInput;
         const c = config.inputs[line];
         if (!c) throw new KioskError('GPIO_LINE_UNKNOWN', `no input named ${line}`);
         chip.drive(line, value !== c.activeLow, bounceEdges);
         return { line, value };
       },
       burst: async (raw) => {
-        const input = gpioApi.sim.burst.input.parse(raw);
+        const input = raw as BurstInput;
         known(input.line);
         return runBurst(chip, input, bursts);
       },

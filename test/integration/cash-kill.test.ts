@@ -44,12 +44,16 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
   const sum = (type: string): number => journal().filter((e) => e.type === type).reduce((a, e) => a + (e.data.value ?? 0), 0);
   const stackedTotal = (): number => sims.validator.stacked.reduce((a, b) => a + b, 0);
 
+  const bootMs: number[] = [];
   async function boot(): Promise<{ status: string; detail: { cashbox: { value: number }; unsettled: { sessionId: string }[] } }> {
     const ready = probe.next('device/cash/state', (p: { status: string }) => p.status === 'ready', 30_000);
+    const t0 = Date.now();
     const d = spawnDaemon({ brokerUrl: broker.url, config, stateDir, kioskId });
     daemon = d;
     try {
-      return (await ready).payload as Awaited<ReturnType<typeof boot>>;
+      const payload = (await ready).payload as Awaited<ReturnType<typeof boot>>;
+      bootMs.push(Date.now() - t0);
+      return payload;
     } catch (err) {
       throw new Error(`daemon not ready: ${(err as Error).message}\n${d.logs.slice(-15).join('\n')}`);
     }
@@ -133,7 +137,7 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
     const closedInterrupted = journal().filter((e) => e.type === 'session.closed' && e.data.status === 'interrupted');
     expect(closedInterrupted.length).toBeGreaterThan(0);
     expect(sims.validator.stacked.length).toBeGreaterThan(notesInserted / 3);
-    process.stderr.write(`cash kill loop: seed ${seed}, ${kills} kills, ${notesInserted} notes offered, ${sims.validator.stacked.length} stacked, ${stackedTotal()} credited, note phase at kill: ${JSON.stringify(phases)}\n`);
+    process.stderr.write(`cash kill loop: seed ${seed}, ${kills} kills, ${notesInserted} notes offered, ${sims.validator.stacked.length} stacked, ${stackedTotal()} credited, note phase at kill: ${JSON.stringify(phases)}, boot to ready p50 ${[...bootMs].sort((a, b) => a - b)[bootMs.length >> 1]} ms\n`);
     // the interrupted sessions were published for someone to settle, and settling is journaled
     const recovered = probe.messages.filter((m) => m.topic.endsWith('/device/cash/event/recovered'));
     expect(recovered.length).toBeGreaterThan(0);

@@ -175,12 +175,14 @@ export class PrinterDriver implements Driver<PrinterApi> {
   }
 
   private async print(document: ReceiptDocument, key: string, transaction: string | undefined): Promise<Out> {
+    // the same key printing right now is already recorded as started: say so before looking it up
+    if (this.job?.endsWith(`#${key}`)) throw new KioskError('DUPLICATE_REQUEST');
     const prior = this.jobs.get(key);
     if (prior?.state === 'printed') {
       return { jobId: prior.jobId, idempotencyKey: key, duplicate: true, bytes: prior.bytes ?? 0, rasterBlocks: prior.rasterBlocks ?? 0, durationMs: prior.durationMs ?? 0 };
     }
     if (prior) throw new KioskError('JOB_ALREADY_ATTEMPTED', undefined, { details: { jobId: prior.jobId, ...(prior.code ? { code: prior.code } : {}) } });
-    if (this.job) throw new KioskError(this.job.endsWith(`#${key}`) ? 'DUPLICATE_REQUEST' : 'DEVICE_BUSY');
+    if (this.job) throw new KioskError('DEVICE_BUSY');
     if (!this.link) throw new KioskError('DEVICE_UNAVAILABLE');
     const jobId = `job-${this.deps.clock.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     this.job = `${jobId}#${key}`;
@@ -206,11 +208,15 @@ export class PrinterDriver implements Driver<PrinterApi> {
     preflight(status);
     await this.jobs.put(key, { jobId, state: 'started', at: this.deps.clock.iso() });
     this.refreshState();
+    let sent = 0;
     try {
       await sendJob({
         link, job, pollMs: Math.min(500, this.config.statusPollMs), secondsPerByte: wireSecondsPerByte(this.config.transport),
         onStatus: (s) => this.apply(s),
-        onProgress: (phase, sent) => progress(phase, sent, job.bytes),
+        onProgress: (phase, bytesSent) => {
+          sent = bytesSent;
+          progress(phase, bytesSent, job.bytes);
+        },
       });
     } catch (err) {
       const k = asMidJobError(err);
@@ -219,7 +225,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
       await this.jobs.put(key, { jobId, state: 'failed', code: k.code, at: this.deps.clock.iso() });
       this.deps.host.count('jobs_failed');
       this.deps.host.noteError(k.code);
-      progress('failed', 0, job.bytes, k.code);
+      progress('failed', sent, job.bytes, k.code);
       this.deps.log.warn({ jobId, code: k.code }, 'print job failed');
       throw k;
     }

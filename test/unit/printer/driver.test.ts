@@ -51,8 +51,12 @@ describe.skipIf(!hasSocat)('printer driver against the virtual printer on a PTY'
   });
 
   it('refuses a concurrent job with the same key (DUPLICATE_REQUEST) or another key (DEVICE_BUSY)', async () => {
-    rig = await startRig();
+    rig = await startRig({ sim: { wireBaud: 57_600 } }); // ~3 s for this receipt: the checks land mid-job
     const a = rig.driver.commands.print({ document: doc('ar'), idempotencyKey: 'conc-key-0001' }, ctx);
+    expect(await codeOf(rig.driver.commands.print({ document: doc('ar'), idempotencyKey: 'conc-key-0001' }, ctx))).toBe('DUPLICATE_REQUEST');
+    // also once the key is on disk as started and bytes are flowing
+    const sim = rig.sim;
+    await until(() => sim.printer.received > 2000, 5000, 'job under way');
     expect(await codeOf(rig.driver.commands.print({ document: doc('ar'), idempotencyKey: 'conc-key-0001' }, ctx))).toBe('DUPLICATE_REQUEST');
     expect(await codeOf(rig.driver.commands.print({ document: doc('en'), idempotencyKey: 'conc-key-0002' }, ctx))).toBe('DEVICE_BUSY');
     await a;

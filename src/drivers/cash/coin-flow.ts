@@ -47,7 +47,10 @@ export class CoinFlow {
     await coins.accept(open ? coins.coins.filter((c) => c.value <= room && s.currency.startsWith(c.country)).map((c) => c.position) : []);
     if (open && !s.coinsOpen) this.d.opened(s);
     const read = await coins.read(ledger.lastCoinCounter);
-    if (read.reset) log.warn('coin acceptor reset: its event buffer started again');
+    if (read.reset) {
+      log.warn('coin acceptor reset: its event buffer and inhibits started again');
+      coins.forgetInhibits();
+    }
     if (read.lost > 0) {
       log.error({ lost: read.lost }, 'coin events lost (more than 5 since the last read)');
       this.d.host.noteError('CASH_COINS_LOST');

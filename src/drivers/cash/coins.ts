@@ -30,6 +30,12 @@ export class CoinAcceptor {
     return coins;
   }
 
+  /** The acceptor reset itself (its inhibits are back to default): send ours again on the next `accept`. */
+  forgetInhibits(): void {
+    this.mask = -1;
+    this.master = undefined;
+  }
+
   /** Accept exactly these positions (none: master inhibit on). Only talks to the device on a change. */
   async accept(positions: readonly number[]): Promise<void> {
     const mask = positions.reduce((m, p) => m | (1 << (p - 1)), 0);

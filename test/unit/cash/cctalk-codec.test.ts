@@ -81,5 +81,7 @@ describe('ccTalk coin acceptor data', () => {
     expect(newEvents(1, buf(9))).toMatchObject({ lost: 3 });
     expect(newEvents(0, buf(3)).events).toHaveLength(3);
     expect(newEvents(40, buf(0))).toEqual({ events: [], lost: 0, reset: true });
+    const afterReset = { counter: 2, events: [{ kind: 'coin' as const, position: 4, sorter: 1 }, { kind: 'coin' as const, position: 2, sorter: 1 }, ...[0, 0, 0].map(() => ({ kind: 'error' as const, code: 0 }))] };
+    expect(newEvents(40, afterReset)).toEqual({ events: [afterReset.events[1], afterReset.events[0]], lost: 0, reset: true });
   });
 });

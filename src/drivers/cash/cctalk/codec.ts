@@ -152,6 +152,11 @@ export function newEvents(lastCounter: number | null, buffer: CcCreditBuffer): {
   let count = buffer.counter - last;
   if (last !== 0 && count < 0) count += 255;
   if (count <= 0) return { events: [], lost: 0, reset: count < 0 };
+  const isNull = (e: CcBufferedEvent): boolean => e.kind === 'error' && e.code === 0;
+  if (count > buffer.counter && buffer.counter < 5 && buffer.events.slice(buffer.counter).every(isNull)) {
+    // the device reset and took new events before this read: only its `counter` events are real
+    return { events: buffer.events.slice(0, buffer.counter).reverse(), lost: 0, reset: true };
+  }
   const kept = Math.min(count, 5);
   // the buffer is newest first: the oldest new event is at index kept-1
   return { events: buffer.events.slice(0, kept).reverse(), lost: count - kept, reset: false };

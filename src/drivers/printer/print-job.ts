@@ -75,6 +75,7 @@ export async function sendJob(o: SendOptions): Promise<void> {
     lastPoll = performance.now();
   };
 
+  o.onProgress('sending', 0);
   for (const chunk of coalesce(o.job.chunks, o.writeBytes ?? WRITE_BYTES)) {
     await o.link.write(chunk);
     sent += chunk.length;

@@ -4,6 +4,7 @@
  * UPDATE_GOLDEN=1 rewrites the PNGs (then look at them before committing).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,12 +40,13 @@ async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInpu
   }
   expect(existsSync(path), `${path} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
   const { diff, total, sizeMatch } = compare(png, path);
+  let saved = '';
   if (!sizeMatch || diff / total > MAX_DIFF_RATIO) {
-    mkdirSync(join(GOLDEN_DIR, '..', '..', '..', '.golden-actual'), { recursive: true });
-    writeFileSync(join(GOLDEN_DIR, '..', '..', '..', '.golden-actual', `printer-${name}.png`), png);
+    saved = join(tmpdir(), `kioskd-golden-actual-printer-${name}.png`);
+    writeFileSync(saved, png);
   }
-  expect(sizeMatch, `${name}: page size differs from the golden image`).toBe(true);
-  expect(diff / total, `${name}: ${diff} of ${total} dots differ`).toBeLessThanOrEqual(MAX_DIFF_RATIO);
+  expect(sizeMatch, `${name}: page size differs from the golden image (actual: ${saved})`).toBe(true);
+  expect(diff / total, `${name}: ${diff} of ${total} dots differ (actual: ${saved})`).toBeLessThanOrEqual(MAX_DIFF_RATIO);
 }
 
 describe.skipIf(!hasSocat)('golden receipts, decoded by the virtual printer from the real byte stream', () => {

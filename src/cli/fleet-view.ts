@@ -26,10 +26,12 @@ function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 }
 
-export class FleetView {
-  private readonly kiosks = new Map<string, KioskRow & { bootId?: string }>();
+type Tracked = KioskRow & { bootId?: string; liveSeq?: number };
 
-  private row(base: string): KioskRow & { bootId?: string } {
+export class FleetView {
+  private readonly kiosks = new Map<string, Tracked>();
+
+  private row(base: string): Tracked {
     let r = this.kiosks.get(base);
     if (!r) {
       const parts = base.split('/');
@@ -39,8 +41,11 @@ export class FleetView {
     return r;
   }
 
-  /** One message from the fleet broker. Unknown topics and bad JSON are ignored. */
-  ingest(topic: string, text: string): void {
+  /**
+   * One message from the fleet broker. Unknown topics and bad JSON are ignored. `retained`: delivered
+   * from the broker's store at subscription, so records sent before it were never seen (not a gap).
+   */
+  ingest(topic: string, text: string, retained = false): void {
     const m = SUFFIX.exec(topic);
     if (!m?.[1]) return;
     let payload: Record<string, unknown>;
@@ -66,26 +71,28 @@ export class FleetView {
     } else if (m[3]) {
       r.devices[m[3]] = typeof payload.status === 'string' ? payload.status : '?';
     } else {
-      this.record(r, payload, kind === 'health');
+      this.record(r, payload, kind === 'health', retained);
     }
   }
 
   /** A store-and-forward record: track seq gaps and restarts (a new bootId). */
-  private record(r: KioskRow & { bootId?: string }, rec: Record<string, unknown>, health: boolean): void {
+  private record(r: Tracked, rec: Record<string, unknown>, health: boolean, retained: boolean): void {
     const seq = typeof rec.seq === 'number' ? rec.seq : undefined;
     if (typeof rec.bootId === 'string' && r.bootId !== undefined && rec.bootId !== r.bootId) r.restarts++;
     if (typeof rec.bootId === 'string') r.bootId = rec.bootId;
-    if (seq !== undefined && r.lastSeq !== undefined && seq > r.lastSeq + 1) {
+    // Gaps only between two live records: before the first, we simply were not listening.
+    if (seq !== undefined && !retained && r.liveSeq !== undefined && seq > r.liveSeq + 1) {
       const dropped = typeof rec.dropped === 'number' ? rec.dropped : 0;
-      if (seq - r.lastSeq - 1 > dropped) r.gaps++;
+      if (seq - r.liveSeq - 1 > dropped) r.gaps++;
     }
+    if (seq !== undefined && !retained && (r.liveSeq === undefined || seq > r.liveSeq)) r.liveSeq = seq;
     if (seq !== undefined && (r.lastSeq === undefined || seq > r.lastSeq)) r.lastSeq = seq;
     if (health && typeof rec.at === 'string') r.lastHealthAt = rec.at;
   }
 
   rows(): KioskRow[] {
     return [...this.kiosks.values()]
-      .map(({ bootId: _b, ...r }) => r)
+      .map(({ bootId: _b, liveSeq: _l, ...r }) => r)
       .sort((a, b) => a.region.localeCompare(b.region) || a.kioskId.localeCompare(b.kioskId));
   }
 

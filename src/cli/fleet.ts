@@ -45,7 +45,7 @@ export async function fleetCommand(args: string[]): Promise<number> {
   };
   const view = new FleetView();
   const client = mqtt.connect(url, options);
-  client.on('message', (topic, payload) => view.ingest(topic, payload.toString('utf8')));
+  client.on('message', (topic, payload, packet) => view.ingest(topic, payload.toString('utf8'), packet.retain));
   client.on('error', (err) => process.stderr.write(`kioskd fleet: ${err.message}\n`));
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   // Retained state, alerts, info and health of every kiosk arrive at once; records as they come.

@@ -20,11 +20,12 @@ describe('fleet watcher view', () => {
 
   it('counts seq gaps not explained by dropped records, and restarts by boot id', () => {
     const v = new FleetView();
-    v.ingest('fleet/eu/k1/health', rec(1));
-    v.ingest('fleet/eu/k1/health', rec(2));
-    v.ingest('fleet/eu/k1/health', rec(5, 'b1', { dropped: 2 })); // 3 and 4 dropped on purpose
-    expect(v.rows()[0]).toMatchObject({ gaps: 0, lastSeq: 5, lastHealthAt: 't5' });
-    v.ingest('fleet/eu/k1/event/alert', rec(9, 'b2', { kind: 'alert' }));
-    expect(v.rows()[0]).toMatchObject({ gaps: 1, restarts: 1, lastSeq: 9, lastHealthAt: 't5' });
+    v.ingest('fleet/eu/k1/health', rec(0), true); // the retained latest at subscription...
+    v.ingest('fleet/eu/k1/health', rec(3)); // ...then live ones: 1 and 2 went out before we listened, not a gap
+    v.ingest('fleet/eu/k1/health', rec(4));
+    v.ingest('fleet/eu/k1/health', rec(7, 'b1', { dropped: 2 })); // 5 and 6 dropped on purpose
+    expect(v.rows()[0]).toMatchObject({ gaps: 0, lastSeq: 7, lastHealthAt: 't7' });
+    v.ingest('fleet/eu/k1/event/alert', rec(11, 'b2', { kind: 'alert' })); // 8-10 lost
+    expect(v.rows()[0]).toMatchObject({ gaps: 1, restarts: 1, lastSeq: 11, lastHealthAt: 't7' });
   });
 });

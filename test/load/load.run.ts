@@ -1,6 +1,6 @@
 /**
  * The load run: the real daemon as its own process (`node dist/src/cli.js`, every device simulated on
- * its real wire) against a real Mosquitto, fed ~400 mixed requests per second for LOAD_WARMUP_SECONDS (40) + LOAD_SECONDS (60
+ * its real wire) against a real Mosquitto, fed ~400 mixed requests per second for LOAD_WARMUP_SECONDS (60) + LOAD_SECONDS (60
  * measured) — reads, sets, status, bridge info, bad payloads, simulator input that makes the GPIO and the
  * scanner publish events, plus a receipt print every second and a card sale every few seconds.
  * Checks: every request answered exactly once; every barcode scanned arrives as one event; latency
@@ -18,11 +18,12 @@ import { linearFit, percentile } from './stats.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 /**
- * The same load runs this long first, unmeasured for memory: the daemon's RSS climbs for ~40 s under
- * load as V8 sizes its heap, compiles, and the printer loads its fonts and canvas (measured here: 135 ->
- * 169 MB, then flat); a trend is only meaningful after that.
+ * The same load runs this long first, unmeasured for memory: under this load the daemon's RSS climbs for
+ * 40-55 s as V8 grows its heap to its working size, compiles, and the printer loads fonts and canvas
+ * (measured on 2 cores: 139 -> 172 MB by 52 s, then +0.5 MB over the next 47 s); a trend is only
+ * meaningful after that. A leak does not level off, whatever the warm-up.
  */
-const WARMUP_SECONDS = Number(process.env.LOAD_WARMUP_SECONDS ?? 40);
+const WARMUP_SECONDS = Number(process.env.LOAD_WARMUP_SECONDS ?? 60);
 const RATE = Number(process.env.LOAD_RATE ?? 400);
 /**
  * A leak worth catching: one retained 150-byte object per request at 400/s is ~3.5 MB/min. Below
@@ -106,6 +107,7 @@ describe('load: mixed requests and device events against the daemon process', ()
     let duplicates = 0;
     let wrongAnswers = 0;
     const wrong: string[] = [];
+    let busyAnswers = 0;
     const events = new Map<string, number>();
     let barcodesOk = 0;
     client.on('message', (topic, payload) => {
@@ -126,8 +128,13 @@ describe('load: mixed requests and device events against the daemon process', ()
       if (!p) return;
       pending.delete(tx);
       latencies.push(now - p.at);
-      const expectOk = !p.bad;
-      if ((res.status === 'ok') !== expectOk || (p.bad && res.error?.code !== 'INVALID_PAYLOAD')) {
+      // The card terminal does one thing at a time: a status query during a sale (or the reverse) is
+      // answered DEVICE_BUSY (retryable), by design.
+      if (!p.bad && res.error?.code === 'DEVICE_BUSY') {
+        busyAnswers++;
+        return;
+      }
+      if ((res.status === 'ok') !== !p.bad || (p.bad && res.error?.code !== 'INVALID_PAYLOAD')) {
         wrongAnswers++;
         if (wrong.length < 5) wrong.push(`${p.mix}: ${payload.toString().slice(0, 300)}`);
       }
@@ -197,7 +204,7 @@ describe('load: mixed requests and device events against the daemon process', ()
     const eventTotal = [...events.values()].reduce((a, b) => a + b, 0);
     const total = sent + prints + sales + 1;
     const summary = {
-      requests: total, seconds: +duration.toFixed(1), ratePerSec: Math.round(total / (WARMUP_SECONDS + SECONDS)), lost: pending.size, duplicates, wrongAnswers,
+      requests: total, seconds: +duration.toFixed(1), ratePerSec: Math.round(total / (WARMUP_SECONDS + SECONDS)), lost: pending.size, duplicates, wrongAnswers, busyAnswers,
       latencyMs: { p50: +p50.toFixed(1), p90: +p90.toFixed(1), p99: +p99.toFixed(1), max: +max.toFixed(1) },
       events: Object.fromEntries(events), barcodesOk, prints, sales,
       rssMb: { first: rss[0]?.[1], afterWarmup: window[0]?.[1], last: rss.at(-1)?.[1], max: Math.max(...rss.map(([, r]) => r)), slopePerMin: +slopePerMin.toFixed(2), residualSd: +fit.residualSd.toFixed(2) },
@@ -215,7 +222,7 @@ describe('load: mixed requests and device events against the daemon process', ()
       section: 'load',
       what: `${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured of mixed requests + device events, daemon as its own process, all 5 devices simulated`,
       inFlight: `${total.toLocaleString('en')} requests (${summary.ratePerSec}/s: GPIO, status, bridge, bad payloads, simulator input; ${prints} prints, ${sales} card sales); ${eventTotal.toLocaleString('en')} events`,
-      behaviour: `every request answered once; ${barcodesOk} barcodes -> ${events.get('device/scanner/event/barcode') ?? 0} events`,
+      behaviour: `every request answered once (${busyAnswers} card requests DEVICE_BUSY while the terminal was busy, by design); ${barcodesOk} barcodes -> ${events.get('device/scanner/event/barcode') ?? 0} events`,
       figure: `latency p50 ${summary.latencyMs.p50} ms, p90 ${summary.latencyMs.p90}, p99 ${summary.latencyMs.p99}, max ${summary.latencyMs.max}; RSS ${summary.rssMb.first?.toFixed(0)} MB at start, ${summary.rssMb.afterWarmup?.toFixed(0)} after warm-up, ${summary.rssMb.last?.toFixed(0)} at end: trend ${summary.rssMb.slopePerMin} MB/min (limit ${MAX_SLOPE_MB_PER_MIN})`,
       lostOrDuplicated: `${pending.size} lost, ${duplicates} duplicated, ${wrongAnswers} wrong answers`,
       test: 'test/load/load.run.ts',

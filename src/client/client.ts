@@ -4,86 +4,27 @@
  * correlation data on a private response topic, or (MQTT 3.1.1) by the `transaction` the daemon echoes
  * on the conventional response topic.
  */
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import { DEVICE_APIS } from '../api/index.js';
 import { bridgeOps } from '../api/bridge.js';
 import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../api/alerts.js';
-import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type BridgeInfo, type Health } from '../api/envelope.js';
+import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type Health } from '../api/envelope.js';
 import { makeTopics, type Topics } from '../bus/topics.js';
 import type { CommandSpec, EventSpec } from '../core/driver.js';
+import { invalidParams, lookup, parseJson, text } from './checks.js';
 import { KioskRequestError } from './errors.js';
 import { LiveValue, type Live } from './live.js';
+import type { BaseRequestOptions, BridgeView, ConnectOptions, RequestOptions } from './options.js';
 import { Subscriptions } from './subscriptions.js';
 import type {
   BridgeOpName, BridgeOpParams, BridgeOpResult, CommandName, CommandParams, CommandResult, DeviceName, DeviceState,
   EventData, EventName, ProgressData, SimName, SimParams, SimResult,
 } from './types.js';
 
-export interface ConnectOptions {
-  /** Broker URL: `ws://127.0.0.1:9001` in a browser, `mqtt://127.0.0.1:1883` in Node. */
-  url: string;
-  kioskId: string;
-  /** Topic root (config `mqtt.root`). Default `kiosk`. */
-  root?: string;
-  /** 5 (default) or 4 (MQTT 3.1.1). */
-  protocolVersion?: 4 | 5;
-  clientId?: string;
-  username?: string;
-  password?: string;
-  /** Give up the first connection after this long (default 10 s); later reconnects retry for ever. */
-  connectTimeoutMs?: number;
-  /** Delay between reconnect attempts (default 1000 ms). */
-  reconnectPeriodMs?: number;
-}
-
-export interface BaseRequestOptions {
-  /** Default: 120 s for commands with a progress event (payments, printing), 10 s otherwise. */
-  timeoutMs?: number;
-  /** Your own correlation string (else one is generated); echoed in the response and progress. */
-  transaction?: string;
-}
-
-/** Options of one request; `onProgress` only exists for commands that publish progress. */
-export type RequestOptions<P = never> = BaseRequestOptions &
-  ([P] extends [never]
-    ? { onProgress?: undefined }
-    : {
-        /** Called with every progress event of this request (events carrying its transaction). */
-        onProgress?: (progress: P) => void;
-      });
-
-/** Whether the daemon is up, and what it said about itself. */
-export interface BridgeView {
-  /** True while the daemon's birth message says online (false after its last will or shutdown). */
-  readonly online: boolean;
-  readonly reason?: 'shutdown' | 'connection-lost';
-  readonly info?: BridgeInfo;
-}
-
 interface Pending {
   resolve(data: unknown): void;
   reject(err: KioskRequestError): void;
-}
-
-const decoder = new TextDecoder();
-const text = (bytes: Uint8Array): string => decoder.decode(bytes);
-const parseJson = (s: string): unknown => {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-};
-
-function randomId(): string {
-  return Math.random().toString(36).slice(2, 10);
-}
-
-function lookup<T>(table: Readonly<Record<string, T>> | undefined, name: string, code: string, what: string): T {
-  const found = table && Object.hasOwn(table, name) ? table[name] : undefined;
-  if (found === undefined) throw new KioskRequestError(code, `${what} "${name}" is not in this client's API`, false);
-  return found;
 }
 
 export class KioskClient {
@@ -329,39 +270,4 @@ export class KioskClient {
     // No Local (MQTT 5): our own requests are not echoed back to us.
     await this.mqttClient.subscribeAsync(filters, this.v5 ? { qos: 1, nl: true } : { qos: 1 });
   }
-}
-
-function invalidParams(error: z.ZodError): KioskRequestError {
-  const issues = error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const message = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  return new KioskRequestError('INVALID_PARAMS', message, false, { issues });
-}
-
-/** Connect to the kiosk's broker; resolves once connected and subscribed. */
-export async function connect(options: ConnectOptions): Promise<KioskClient> {
-  const clientId = options.clientId ?? `kioskui-${randomId()}`;
-  const mqttOptions: IClientOptions = {
-    clientId,
-    protocolVersion: options.protocolVersion ?? 5,
-    clean: true,
-    reconnectPeriod: options.reconnectPeriodMs ?? 1000,
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
-    resubscribe: false,
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-  };
-  const mqttClient = mqtt.connect(options.url, mqttOptions);
-  const client = new KioskClient(mqttClient, { ...options, clientId });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      mqttClient.end(true);
-      reject(new KioskRequestError('TIMEOUT', `could not connect to ${options.url}`, true));
-    }, options.connectTimeoutMs ?? 10_000);
-    mqttClient.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  await client.init();
-  return client;
 }

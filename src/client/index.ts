@@ -7,7 +7,9 @@
  *   { onProgress: (p) => show(p.messages.en) });
  * ```
  */
-export { connect, KioskClient, type BaseRequestOptions, type BridgeView, type ConnectOptions, type RequestOptions } from './client.js';
+export { connect } from './connect.js';
+export { KioskClient } from './client.js';
+export type { BaseRequestOptions, BridgeView, ConnectOptions, RequestOptions } from './options.js';
 export { KioskRequestError, CLIENT_ERROR_CODES } from './errors.js';
 export type { Live } from './live.js';
 export type * from './types.js';

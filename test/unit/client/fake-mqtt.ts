@@ -1,7 +1,8 @@
 /** A stand-in for mqtt.js's client that records what the kiosk client sends and lets a test answer. */
 import { EventEmitter } from 'node:events';
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import { KioskClient, type ConnectOptions } from '../../../src/client/client.js';
+import { KioskClient } from '../../../src/client/client.js';
+import type { ConnectOptions } from '../../../src/client/options.js';
 
 export interface Sent {
   topic: string;

@@ -13,9 +13,9 @@ import { rssBytes } from './lib/proc.js';
 import { yes, type BenchResult, type Verdict } from './lib/section.js';
 import { fmt, mb, sleep } from './lib/stats.js';
 
-const TOGGLES = 33;
+const TOGGLES = 75;
 const SPACING_US = 500;
-const HOLD_MS = 50;
+const HOLD_MS = 100;
 
 interface HealthMsg {
   at: string;

@@ -178,10 +178,15 @@ export class Daemon {
 
   private async createDevices(): Promise<void> {
     const { config, log, clock } = this.d;
+    // Health carries each device's status, not its detail: a GPIO level or a paper sensor changing
+    // does not warrant a health snapshot (disk and thermal probes), a status change does.
+    const lastStatus = new Map<string, string>();
     const sink: DeviceSink = {
       state: (device, state) => {
         this.bus?.publishRetained(this.topics.deviceState(device), JSON.stringify(state));
         this.taps.forEach((t) => t.state?.(device, state));
+        if (lastStatus.get(device) === state.status) return;
+        lastStatus.set(device, state.status);
         this.scheduleHealth();
       },
       event: (device, event, payload, personal) => {

@@ -183,9 +183,12 @@ export class KioskClient {
     let unsubscribeProgress = (): void => undefined;
     const onProgress = opts.onProgress as ((p: unknown) => void) | undefined;
     if (opts.progressTopic && onProgress) {
-      unsubscribeProgress = await this.subs.add(opts.progressTopic, (_topic, s) => {
+      const handler = (_topic: string, s: string): void => {
         const payload = parseJson(s) as { transaction?: unknown } | undefined;
         if (payload?.transaction === tx) onProgress(payload);
+      };
+      unsubscribeProgress = await this.subs.add(opts.progressTopic, handler).catch((err: unknown) => {
+        throw new KioskRequestError('CLOSED', `could not subscribe to progress: ${(err as Error).message}`, true, undefined, tx);
       });
     }
     try {

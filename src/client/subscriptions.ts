@@ -43,7 +43,15 @@ export class Subscriptions {
       this.handlers.set(filter, set);
     }
     set.add(handler);
-    if (isNew) await this.link.subscribe([filter]);
+    if (isNew) {
+      try {
+        await this.link.subscribe([filter]);
+      } catch (err) {
+        // Not subscribed: forget the handler, so a later add() subscribes again.
+        this.handlers.delete(filter);
+        throw err;
+      }
+    }
     return () => this.remove(filter, handler);
   }
 

@@ -72,6 +72,22 @@ describe('request (MQTT 5)', () => {
   });
 });
 
+describe('request (failures)', () => {
+  it('sends nothing when the progress subscription fails, and subscribes again next time', async () => {
+    const { client, mqtt } = await fakeClient();
+    mqtt.failSubscribe = true;
+    const params = { amountDue: 500, currency: 'EUR' };
+    await expect(client.request('cash', 'accept', params, { onProgress: () => undefined })).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(mqtt.sent).toHaveLength(0);
+    mqtt.failSubscribe = false;
+    const next = client.request('cash', 'accept', params, { onProgress: () => undefined });
+    await published(mqtt, 1);
+    expect(mqtt.subscribed.flat()).toContain('kiosk/k1/device/cash/event/credit');
+    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'error', error: { code: 'DEVICE_BUSY', message: 'busy', retryable: true } }, 'ui1-2');
+    await expect(next).rejects.toMatchObject({ code: 'DEVICE_BUSY', retryable: true });
+  });
+});
+
 describe('request (MQTT 3.1.1)', () => {
   it('matches the answer on the conventional response topic by transaction', async () => {
     const { client, mqtt } = await fakeClient({ protocolVersion: 4 });

@@ -20,7 +20,9 @@ export class FakeMqtt extends EventEmitter {
     this.sent.push({ topic, body: JSON.parse(body) as Record<string, unknown>, properties: opts.properties });
     cb?.();
   }
+  failSubscribe = false;
   async subscribeAsync(filters: string[]): Promise<unknown[]> {
+    if (this.failSubscribe) throw new Error('connection closed');
     this.subscribed.push(filters);
     return [];
   }

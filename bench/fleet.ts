@@ -123,8 +123,8 @@ function socketBytes(clients: MqttClient[]): { up: number; down: number } {
 
 export async function benchFleet(opts: { quick: boolean }): Promise<{ title: string; rows: Array<Record<string, string | number>>; notes?: string[] }> {
   const kiosks = opts.quick ? 1000 : 2000;
-  const simHours = opts.quick ? 1 : 24;
-  const wallSec = opts.quick ? 4 : 60;
+  const simHours = opts.quick ? 1 : 4;
+  const wallSec = opts.quick ? 4 : 30;
   const broker = await startMosquitto({ extraConfig: 'max_queued_messages 100000\nmax_inflight_messages 1000' });
   const pid = brokerPid(broker.configPath);
   const rss0 = rssBytes(pid);
@@ -192,7 +192,10 @@ export async function benchFleet(opts: { quick: boolean }): Promise<{ title: str
       { figure: 'broker CPU per kiosk per real day, ms', value: fmt(cpuPerKioskDay * 1000) },
       { figure: 'broker RSS after the run', value: mb(rssBytes(pid)) },
     ];
+    const lagged = received - received0 < expected;
     const notes = [
+      ...(lagged ? [`The single ingest client had received ${received - received0} of ${expected} messages when measured (it is the slow consumer here, not the broker); the broker queued the rest for it.`] : []),
+      `The load generator (one Node process) is the limit of the compression, not the broker (${fmt((cpu / elapsed) * 100)} % of a core), so the CPU figure is per message actually handled.`,
       `A kiosk's day is assumed to be ${PER_DAY.health} health snapshots (fleet.healthIntervalSec 300), ${PER_DAY.stateChanges} device state messages (after the 10 s per-device coalescing) and ${PER_DAY.alertEvents} alert events (each also republishes the retained alert set); payloads are the fleet link's own, built from realistic five-device state and health.`,
       `Keepalive is not compressed: add ~${Math.round((86_400 / 60) * 4 * 0.3)} B/day for PINGREQ/PINGRESP in idle minutes, and TLS adds ~29 B per record (AES-GCM) plus ~5 KB per reconnect handshake: about ${Math.round((upDay + msgsDay * 29) / 1024)} KB per kiosk per day over TLS.`,
       `Mapping to a cluster: at this cadence 50,000 kiosks send ${fmt((50_000 * msgsDay) / 86_400)} messages/s and would cost one such broker ~${fmt(cores50k)} core in steady state; the load that matters is connections (memory, ~${fmt((rssConnected - rss0) / kiosks / 1024)} KB each here, much more with TLS buffers) and reconnect storms after an outage (TLS handshakes plus the queued backlog). EMQX/HiveMQ/VerneMQ nodes each hold 100k+ TLS connections: put a load balancer in front, spread regions over nodes, keep retained state replicated, and consume with shared subscriptions ($share/ingest/fleet/+/+/event/alert, .../health) so ingest workers scale out — see docs/fleet.md.`,

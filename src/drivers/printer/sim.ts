@@ -22,6 +22,9 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
   private wireFreeAt = 0;
   /** Bumped when the link drops: bytes still "on the wire" then are lost, as on a real unplug. */
   private epoch = 0;
+  private paced: Promise<void> = Promise.resolve();
+  /** Aborted when the link drops: bytes still waiting for the wire are gone at once. */
+  private dropped = new AbortController();
   private reconnecting: Promise<void> | undefined;
 
   private constructor(
@@ -91,6 +94,8 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
 
   private linkDropped(): void {
     this.epoch++;
+    this.dropped.abort();
+    this.dropped = new AbortController();
     this.wireFreeAt = 0;
     this.printer.resetLink();
   }
@@ -106,16 +111,18 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
 
   private onData(port: SerialTransport, chunk: Buffer): void {
     const baud = this.config.sim.wireBaud;
-    const now = performance.now();
-    let delay = 0;
-    if (baud > 0) {
-      // the chunk is on the wire for chunk.length x 10 bits after the previous one has left
-      this.wireFreeAt = Math.max(now, this.wireFreeAt) + (chunk.length * 10_000) / baud;
-      delay = this.wireFreeAt - now;
-    }
+    // the chunk is on the wire for chunk.length x 10 bits after the previous one has left
+    if (baud > 0) this.wireFreeAt = Math.max(performance.now(), this.wireFreeAt) + (chunk.length * 10_000) / baud;
+    const due = this.wireFreeAt;
     const epoch = this.epoch;
-    const receive = (): Promise<Uint8Array> => (epoch === this.epoch ? this.printer.receive(chunk) : Promise.resolve(new Uint8Array(0)));
-    const reply = delay > 1 ? sleep(delay).then(receive) : receive();
+    const dropped = this.dropped.signal;
+    // one chain, so chunks are processed in arrival order whatever their timers do
+    const reply = this.paced.then(async () => {
+      const wait = due - performance.now();
+      if (baud > 0 && wait > 1 && epoch === this.epoch) await sleep(wait, dropped).catch(() => undefined);
+      return epoch === this.epoch ? this.printer.receive(chunk) : new Uint8Array(0);
+    });
+    this.paced = reply.then(() => undefined, () => undefined);
     void reply
       .then((bytes) => (bytes.length > 0 && port.isOpen ? port.write(bytes) : undefined))
       .catch((err: unknown) => this.deps.log.debug({ err }, 'printer sim could not answer'));

@@ -105,6 +105,17 @@ describe.skipIf(!hasSocat)('printer driver against the virtual printer on a PTY'
     expect(await codeOf(rig.driver.commands.print({ document: doc('zh'), idempotencyKey: 'cover-key-0002' }, ctx))).toBe('PRINT_INTERRUPTED');
   });
 
+  it('answers status now, and refuses a job with PRINTER_ERROR on a cutter error', async () => {
+    rig = await startRig();
+    expect(await rig.driver.commands.status({}, ctx)).toMatchObject({ paper: 'ok', cover: 'closed', online: true, cutterError: false });
+    await rig.sim.commands.cutter?.({ error: true });
+    expect(await rig.driver.commands.status({}, ctx)).toMatchObject({ online: false, cutterError: true });
+    expect(rig.host.status).toBe('fault');
+    expect(await codeOf(rig.driver.commands.print({ document: doc('en'), idempotencyKey: 'cutter-key-0001' }, ctx))).toBe('PRINTER_ERROR');
+    await rig.sim.commands.cutter?.({ error: false });
+    expect((await rig.driver.commands.print({ document: doc('en'), idempotencyKey: 'cutter-key-0001' }, ctx)).duplicate).toBe(false);
+  });
+
   it('reports near end as a status change and stays ready', async () => {
     rig = await startRig();
     await rig.sim.commands.paper?.({ state: 'near_end' });

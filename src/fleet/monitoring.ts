@@ -57,6 +57,7 @@ export class Monitoring {
   private fleet: FleetLink | undefined;
   private active: ActiveAlerts | undefined;
   private fleetStatus: FleetLinkStatus | undefined;
+  private statusTap: DaemonTap | undefined;
 
   constructor(private readonly h: MonitoringHost) {}
 
@@ -73,10 +74,7 @@ export class Monitoring {
         clock: this.h.clock,
         log: log.child({ component: 'fleet' }),
         info: () => this.h.info(),
-        onLink: (connected) => {
-          this.fleetStatus = { connected, url: config.fleet.url, base: fleet.topics.base, queued: fleet.backlog(), since: this.h.clock.iso() };
-          this.h.publishRetained(fleetStatusTopic(this.h.base), JSON.stringify(this.fleetStatus));
-        },
+        onLink: (connected) => this.publishFleetStatus(fleet, connected ? 'up' : 'down'),
         operate: makeRemoteOperate({
           request: (...a) => this.h.request(...a),
           info: () => this.h.info(),
@@ -91,6 +89,9 @@ export class Monitoring {
         await fleet.start();
         this.fleet = fleet;
         this.h.taps.add(fleet);
+        // The queue length in bridge/fleet follows the health cadence (unchanged payloads are not republished).
+        this.statusTap = { health: () => this.publishFleetStatus(fleet, 'same') };
+        this.h.taps.add(this.statusTap);
       } catch (err) {
         log.error({ component: 'fleet', err }, 'fleet link failed to start; the kiosk runs without it');
       }
@@ -117,6 +118,13 @@ export class Monitoring {
     }
   }
 
+  private publishFleetStatus(fleet: FleetLink, link: 'up' | 'down' | 'same'): void {
+    const connected = link === 'same' ? (this.fleetStatus?.connected ?? false) : link === 'up';
+    const since = link === 'same' && this.fleetStatus ? this.fleetStatus.since : this.h.clock.iso();
+    this.fleetStatus = { connected, url: this.h.config.fleet.url, base: fleet.topics.base, queued: fleet.backlog(), since };
+    this.h.publishRetained(fleetStatusTopic(this.h.base), JSON.stringify(this.fleetStatus));
+  }
+
   /** Retained messages for the local birth (the active alert set). */
   birth(): Array<{ topic: string; payload: string }> {
     const out: Array<{ topic: string; payload: string }> = [];
@@ -129,6 +137,7 @@ export class Monitoring {
     this.engine?.stop();
     if (this.engine) this.h.taps.delete(this.engine);
     if (this.fleet) this.h.taps.delete(this.fleet);
+    if (this.statusTap) this.h.taps.delete(this.statusTap);
     await this.fleet?.stop();
   }
 }

@@ -129,6 +129,8 @@ describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with cli
       await new Promise((r) => setTimeout(r, 1100));
     }
     await probe.bridge('health');
+    // What `kioskd status` shows on site meanwhile: the link down, records waiting.
+    await probe.waitFor('bridge/fleet', (p: { connected: boolean; queued: number }) => !p.connected && p.queued >= 6);
     const queued = readFileSync(join(kiosk.stateDir, 'fleet', 'queue.jsonl'), 'utf8').trim().split('\n').map((l) => fleetRecordSchema.parse(JSON.parse(l)));
     expect(queued.filter((r) => r.kind === 'alert')).toHaveLength(6);
     expect(queued.filter((r) => r.kind === 'health').length).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only latency,startup,burst,printer,...]`: every benchmark in one
  * go against a Mosquitto of its own, written to bench/RESULTS.md (quick runs: dist/bench/RESULTS-quick.md,
- * so a CI run never overwrites the committed figures). A failing benchmark is recorded, not fatal.
+ * so a CI run never overwrites the committed figures). A failing benchmark is recorded and the others
+ * still run; the exit code is then 1 (targets not met do not fail the run).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -75,7 +76,7 @@ async function main(args: string[]): Promise<number> {
       const started = performance.now();
       process.stderr.write(`bench ${b.name}…`);
       try {
-        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url, ...(nodeArgs ? { nodeArgs } : {}) }), quick ? 45_000 : 150_000, b.name);
+        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url, ...(nodeArgs ? { nodeArgs } : {}) }), quick ? 45_000 : 200_000, b.name);
         sections.push(...r.sections);
         verdicts.push(...r.verdicts);
         process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -91,7 +92,8 @@ async function main(args: string[]): Promise<number> {
   const out = quick || only || nodeArgs ? join(packageRoot, 'dist', 'bench', 'RESULTS-quick.md') : join(packageRoot, 'bench', 'RESULTS.md');
   writeFileSync(out, text);
   process.stdout.write(`${text}\nwritten to ${out}\n`);
-  return 0;
+  // A target not met is a figure to read, not a failure; a benchmark that could not run is one.
+  return failures.length ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

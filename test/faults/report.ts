@@ -28,6 +28,7 @@ export interface Row {
   at?: string;
 }
 
+/** Where rows go; the npm scripts also write vitest's JSON report here (vitest-*.json). */
 export const reportDir = process.env.KIOSKD_RELIABILITY_DIR ?? join(tmpdir(), 'kioskd-reliability');
 
 export function record(row: Row): void {

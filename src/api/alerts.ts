@@ -71,3 +71,12 @@ export const fleetRecordSchema = z.object({
   body: z.unknown(),
 });
 export type FleetRecord = z.infer<typeof fleetRecordSchema>;
+
+/** `{root}/{kioskId}/bridge/fleet`, retained: the fleet link as a technician sees it (`kioskd status`). */
+export const fleetLinkStatusSchema = z.object({
+  connected: z.boolean(),
+  url: z.string(),
+  base: z.string().describe('Topic prefix on the remote broker'),
+  queued: z.number().int().nonnegative().describe('Records waiting on disk for the remote broker'),
+  since: z.string(),
+});

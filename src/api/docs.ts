@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import type { CommandSpec, DeviceApi, EventSpec } from '../core/driver.js';
 import { allErrorCodes } from '../core/errors.js';
+import { activeAlertsSchema, alertEventSchema, fleetLinkStatusSchema, fleetRecordSchema } from './alerts.js';
 import { bridgeOps } from './bridge.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, errorResponseSchema, healthSchema, okResponseSchema, transactionSchema } from './envelope.js';
 import { DEVICE_APIS } from './index.js';
@@ -57,7 +58,10 @@ export function buildAsyncApi(version: string): Json {
   channel('bridgeState', 'bridge/state', schema(bridgeStateSchema, 'output'), 'Retained. online at (re)connect; last will and graceful stop publish offline.');
   channel('bridgeInfo', 'bridge/info', schema(bridgeInfoSchema, 'output'), 'Retained. Version, bootId, devices with their commands and events.');
   channel('bridgeHealth', 'bridge/health', schema(healthSchema, 'output'), 'Retained. Periodic and on device status change.');
-  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
+  channel('bridgeAlerts', 'bridge/alerts', schema(activeAlertsSchema, 'output'), 'Retained. The set of active alerts.');
+  channel('bridgeAlertEvent', 'bridge/event/alert', schema(alertEventSchema, 'output'), 'An alert raised or cleared. QoS 1, not retained.');
+  channel('bridgeFleet', 'bridge/fleet', schema(fleetLinkStatusSchema, 'output'), 'Retained. The fleet link as a technician sees it (only when the fleet link is configured).');
+  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth', 'bridgeAlerts', 'bridgeAlertEvent', 'bridgeFleet']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
   for (const [opName, spec] of Object.entries(bridgeOps) as Array<[string, CommandSpec]>) {
     const req = id('bridge', 'request', opName);
     const res = id('bridge', 'response', opName);
@@ -165,6 +169,22 @@ export function buildMarkdown(version: string): string {
     '### `bridge/health`',
     '',
     block(schema(healthSchema, 'output')),
+    '',
+    '### `bridge/alerts` (retained) and `bridge/event/alert`',
+    '',
+    block(schema(activeAlertsSchema, 'output')),
+    '',
+    block(schema(alertEventSchema, 'output')),
+    '',
+    '### `bridge/fleet` (retained, when the fleet link is configured)',
+    '',
+    block(schema(fleetLinkStatusSchema, 'output')),
+    '',
+    '### Fleet link records (on the remote broker; see docs/fleet.md)',
+    '',
+    'Alerts and health snapshots are stored and forwarded in order, each as:',
+    '',
+    block(schema(fleetRecordSchema, 'output')),
     '',
   ];
   for (const [dev, api] of Object.entries(DEVICE_APIS) as Array<[string, DeviceApi]>) {

@@ -14,6 +14,8 @@ import type { DaemonTap } from '../core/daemon.js';
 import type { Logger } from '../core/logger.js';
 import { FleetLink } from './link.js';
 import { makeRemoteOperate } from './remote-ops.js';
+import type { z } from 'zod';
+import type { fleetLinkStatusSchema } from '../api/alerts.js';
 
 export interface MonitoringHost {
   config: KioskConfig;
@@ -37,13 +39,7 @@ export interface MonitoringHost {
 export const alertTopics = (base: string): { alerts: string; event: string } => ({ alerts: `${base}/bridge/alerts`, event: `${base}/bridge/event/alert` });
 
 /** `{base}/bridge/fleet`, retained: the fleet link as the technician sees it (kioskd status). */
-export interface FleetLinkStatus {
-  connected: boolean;
-  url: string;
-  base: string;
-  queued: number;
-  since: string;
-}
+export type FleetLinkStatus = z.infer<typeof fleetLinkStatusSchema>;
 export const fleetStatusTopic = (base: string): string => `${base}/bridge/fleet`;
 
 function addresses(): string[] {

@@ -10,7 +10,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock } from '../core/clock.js';
-import { KioskError, registerErrorCodes } from '../core/errors.js';
+import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
@@ -32,10 +32,6 @@ export interface FleetLinkOptions {
   /** The remote link went up or down. */
   onLink?(connected: boolean): void;
 }
-
-registerErrorCodes({
-  REMOTE_OP_FORBIDDEN: { retryable: false, message: 'This remote operation is not in fleet.remoteOps on this kiosk' },
-});
 
 const RETAINED = { qos: 1 as const, retain: true };
 const WINDOW = 32;

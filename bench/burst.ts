@@ -16,6 +16,7 @@ import { fmt, mb, sleep } from './lib/stats.js';
 const TOGGLES = 75;
 const SPACING_US = 500;
 const HOLD_MS = 100;
+const WARMUP_CYCLES = 4;
 
 interface HealthMsg {
   at: string;
@@ -49,7 +50,22 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
       else if (topic === `${base}/sim/gpio/response/burst`) burstDone.push(payload.toString());
     });
     await subscribe(client, [`${base}/device/gpio/event/change`, `${base}/bridge/health`, `${base}/bridge/response/health`, `${base}/sim/gpio/response/burst`]);
-    await sleep(1000);
+    const drive = async (n: number): Promise<void> => {
+      burstDone.length = 0;
+      for (const line of BURST_LINES) {
+        client.publish(`${base}/sim/gpio/request/burst`, JSON.stringify({ line, cycles: n, toggles: TOGGLES, spacingUs: SPACING_US, holdMs: HOLD_MS }), { qos: 1 });
+      }
+      const deadline = Date.now() + seconds * 1000 + 20_000;
+      while (burstDone.length < BURST_LINES.length && Date.now() < deadline) await sleep(20);
+      const failed = burstDone.map((b) => JSON.parse(b) as { status: string }).filter((b) => b.status !== 'ok');
+      if (burstDone.length < BURST_LINES.length || failed.length) throw new Error(`bursts did not complete: ${burstDone.join(' ')}`);
+    };
+    // A short burst first (an even number of cycles: the lines end low again), so the memory baseline
+    // is the daemon's steady state (code compiled, pools grown) and "after" shows growth, not warm-up.
+    await sleep(500);
+    await drive(WARMUP_CYCLES);
+    await sleep(HOLD_MS + 200);
+    for (const values of events.values()) values.length = 0;
     await health(client, base);
     // The same figure with nothing happening: on a shared machine, the floor of what load elsewhere does.
     await sleep(o.quick ? 1000 : 3000);
@@ -60,19 +76,13 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(kioskd.pid))), 200);
     const t0 = performance.now();
-    for (const line of BURST_LINES) {
-      client.publish(`${base}/sim/gpio/request/burst`, JSON.stringify({ line, cycles, toggles: TOGGLES, spacingUs: SPACING_US, holdMs: HOLD_MS }), { qos: 1 });
-    }
-    const deadline = Date.now() + seconds * 1000 + 20_000;
-    while (burstDone.length < BURST_LINES.length && Date.now() < deadline) await sleep(20);
+    await drive(cycles);
     const elapsed = (performance.now() - t0) / 1000;
     await sleep(HOLD_MS + 200);
     const after = await health(client, base);
     clearInterval(sampler);
     await sleep(o.quick ? 1000 : 3000);
     const rssAfter = rssBytes(kioskd.pid);
-    const failures = burstDone.map((b) => JSON.parse(b) as { status: string }).filter((b) => b.status !== 'ok');
-    if (burstDone.length < BURST_LINES.length || failures.length) throw new Error(`bursts did not complete: ${burstDone.join(' ')}`);
 
     const edgesCounted = (after.devices.gpio?.counters.edges ?? 0) - (before.devices.gpio?.counters.edges ?? 0);
     const edgesSent = edgesPerLine * BURST_LINES.length;
@@ -93,7 +103,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
     const verdicts: Verdict[] = [
       { figure: 'burst: debouncing and no lost change', value: `${changes}/${expected} changes, ${wrong} wrong, ${edgesCounted}/${edgesSent} edges seen`, target: 'exact', met: correct },
       { figure: 'burst: event-loop delay p99 (inside kioskd)', value: `${fmt(p99, 2)} ms`, target: '< 10 ms', met: p99 < 10 },
-      { figure: 'burst: RSS back to baseline', value: `${mb(rssBefore)} → peak ${mb(rssPeak)} → ${mb(rssAfter)}`, target: '≤ baseline +10 % +2 MB', met: back },
+      { figure: 'burst: RSS back to baseline (after a warm-up burst)', value: `${mb(rssBefore)} → peak ${mb(rssPeak)} → ${mb(rssAfter)}`, target: '≤ baseline +10 % +2 MB', met: back },
     ];
     return {
       sections: [
@@ -108,7 +118,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
             { figure: 'event-loop delay p99 / max (worst window)', value: `${fmt(p99, 2)} / ${fmt(maxDelay, 2)} ms` },
             { figure: 'event-loop delay p99 / max when idle, just before', value: idleLoop ? `${fmt(idleLoop.delayP99Ms, 2)} / ${fmt(idleLoop.delayMaxMs, 2)} ms` : '–' },
             { figure: 'health windows covering the burst', value: loops.length },
-            { figure: 'RSS before / peak / after', value: `${mb(rssBefore)} / ${mb(rssPeak)} / ${mb(rssAfter)}` },
+            { figure: 'RSS after a warm-up burst / peak / after', value: `${mb(rssBefore)} / ${mb(rssPeak)} / ${mb(rssAfter)}` },
           ],
           notes: [
             `Debounce ${BURST_DEBOUNCE_MS} ms. Each line repeats: ${TOGGLES} flips ${SPACING_US} µs apart, hold ${HOLD_MS} ms (a change), ${TOGGLES + 1} flips, hold ${HOLD_MS} ms (a glitch), ${cycles} times; the simulator plays due edges on a 1 ms tick. Event-loop delay: monitorEventLoopDelay (10 ms sampling, the interval subtracted) inside the daemon, reported per window in bridge/health; the figure is the largest p99 of the windows that covered the burst, which bounds the p99 of the whole burst from above.`,

@@ -12,6 +12,7 @@ import { systemClock } from './core/clock.js';
 import { ConfigError, EXIT_CONFIG, loadConfigFile } from './core/config/load.js';
 import type { KioskConfig } from './core/config/schema.js';
 import { Daemon } from './core/daemon.js';
+import { createJournaldWriter } from './core/journald.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createNotifier } from './health/sd-notify.js';
 
@@ -57,7 +58,11 @@ async function loadConfig(path: string): Promise<KioskConfig> {
 async function run(args: string[]): Promise<number> {
   const path = configPath(args);
   const config = await loadConfig(path);
-  const log = createLogger({ level: config.logging.level, journald: process.env.JOURNAL_STREAM !== undefined });
+  // Under systemd: structured fields through journald's native socket (journalctl DEVICE=printer),
+  // else JSON lines on stdout with priority prefixes.
+  const underSystemd = process.env.JOURNAL_STREAM !== undefined;
+  const native = underSystemd ? createJournaldWriter() : undefined;
+  const log = createLogger({ level: config.logging.level, journald: underSystemd && !native, ...(native ? { write: native } : {}) });
   const notifier = await createNotifier(process.env, log);
   const mqttPassword = config.mqtt.passwordFile ? (await readFile(config.mqtt.passwordFile, 'utf8')).trim() : undefined;
   const daemon = new Daemon({

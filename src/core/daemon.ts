@@ -50,6 +50,11 @@ export interface DaemonTap {
   link?(connected: boolean): void;
 }
 
+/** A command by name, own keys only: `toString`, `constructor` or `__proto__` are not commands (found by fuzzing). */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export class Daemon {
   readonly bootId = randomUUID();
   readonly topics: Topics;
@@ -244,7 +249,7 @@ export class Daemon {
 
   private resolve(target: ParsedRequestTopic): ResolvedCommand {
     if (target.scope === 'bridge') {
-      const spec = (bridgeOps as Record<string, CommandSpec>)[target.command];
+      const spec = own(bridgeOps as Record<string, CommandSpec>, target.command);
       if (!spec) throw new KioskError('UNKNOWN_COMMAND', `the bridge has no operation ${target.command}`);
       return { spec, signal: NEVER_ABORTED, run: (input) => this.bridgeOp(target.command, input) };
     }
@@ -252,14 +257,14 @@ export class Daemon {
       const sim = this.simulators.get(target.target);
       if (!sim) throw new KioskError('UNKNOWN_DEVICE', `no simulated device ${target.target}`);
       const runtime = this.runtime(target.target);
-      const spec = runtime?.api.sim?.[target.command];
-      const handler = sim.commands[target.command];
+      const spec = runtime?.api.sim ? own(runtime.api.sim, target.command) : undefined;
+      const handler = own(sim.commands, target.command);
       if (!spec || !handler) throw new KioskError('UNKNOWN_COMMAND', `the ${target.target} simulator has no command ${target.command}`);
       return { spec, signal: NEVER_ABORTED, run: (input) => handler(input) };
     }
     const runtime = this.runtime(target.target);
     if (!runtime) throw new KioskError('UNKNOWN_DEVICE', `no device ${target.target} on this kiosk`);
-    const spec = runtime.api.commands[target.command];
+    const spec = own(runtime.api.commands, target.command);
     if (!spec) throw new KioskError('UNKNOWN_COMMAND', `${target.target} has no command ${target.command}`);
     return { spec, signal: runtime.signal, run: (input, ctx) => runtime.run(target.command, input, ctx) };
   }

@@ -200,27 +200,30 @@ export class Daemon {
       },
     };
     const devices = config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
-    for (const [name, kind] of Object.entries(DEVICE_KINDS) as Array<[string, DeviceKind<DeviceApi, unknown>]>) {
+    const configured = (Object.entries(DEVICE_KINDS) as Array<[string, DeviceKind<DeviceApi, unknown>]>).flatMap(([name, kind]) => {
       const devConfig = devices[name];
-      if (!devConfig) continue;
-      const simulated = devConfig.enabled && (config.simulation || devConfig.simulate);
-      const devLog = log.child({ device: name });
-      let driverConfig: unknown = devConfig;
-      let link: unknown;
-      if (simulated) {
-        if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
-        const sim = await kind.simulate(devConfig, {
-          log: devLog.child({ component: 'sim' }),
-          clock,
-          workDir: join(this.d.simDir ?? join(config.stateDir, 'sim'), name),
-          stateDir: join(config.stateDir, 'sim-state', name),
-        });
-        this.simulators.set(name, sim);
-        driverConfig = sim.driverConfig;
-        link = sim.link;
-      }
-      this.runtimes.push(
-        new DeviceRuntime({
+      return devConfig ? [{ name, kind, devConfig }] : [];
+    });
+    // Simulators start together (PTYs, sockets, the virtual printer's fonts); runtimes keep config order.
+    const created = await Promise.all(
+      configured.map(async ({ name, kind, devConfig }) => {
+        const simulated = devConfig.enabled && (config.simulation || devConfig.simulate);
+        const devLog = log.child({ device: name });
+        let driverConfig: unknown = devConfig;
+        let link: unknown;
+        if (simulated) {
+          if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
+          const sim = await kind.simulate(devConfig, {
+            log: devLog.child({ component: 'sim' }),
+            clock,
+            workDir: join(this.d.simDir ?? join(config.stateDir, 'sim'), name),
+            stateDir: join(config.stateDir, 'sim-state', name),
+          });
+          this.simulators.set(name, sim);
+          driverConfig = sim.driverConfig;
+          link = sim.link;
+        }
+        return new DeviceRuntime({
           name,
           kind,
           config: driverConfig,
@@ -233,9 +236,10 @@ export class Daemon {
           simulatorLink: link,
           journal: () => this.openJournal(),
           ...(this.d.backoff ? { backoff: this.d.backoff } : {}),
-        }),
-      );
-    }
+        });
+      }),
+    );
+    this.runtimes.push(...created);
   }
 
   /** The money journal, opened once on first use; a failed open is retried by the next device start. */

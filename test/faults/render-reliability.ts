@@ -65,7 +65,7 @@ function referencedRows(): Row[] {
 }
 
 const rows = [...readRows(), ...referencedRows()];
-const when = rows.map((r) => r.at ?? '').sort();
+const when = rows.flatMap((r) => (r.at ? [r.at] : [])).sort();
 const out = [
   '# Reliability: faults, bad input, load, security',
   '',

@@ -39,7 +39,7 @@ export function record(row: Row): void {
 export function readRows(): Row[] {
   let names: string[] = [];
   try {
-    names = readdirSync(reportDir).filter((n) => n.endsWith('.json'));
+    names = readdirSync(reportDir).filter((n) => /^(fault|input|load|security)\..*\.json$/.test(n));
   } catch {
     return [];
   }

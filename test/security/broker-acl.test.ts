@@ -3,7 +3,7 @@
  * user can ask (requests work, over TCP and WebSocket) but cannot publish anything that looks like it
  * came from a device or the daemon — a subscriber with the daemon's credentials never sees it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, spawnDaemon, tempDir, type SpawnedDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
 import { hasMosquitto } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { mosquittoPath, startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from '../faults/report.js';
 
@@ -157,5 +157,20 @@ describe.skipIf(!hasMosquitto)('production broker config: users, ACL, loopback',
     // ss -ltnH: State Recv-Q Send-Q Local Peer; only the local address column matters.
     const local = execFileSync('ss', ['-ltnH', `sport = :${broker.port}`]).toString().trim().split('\n').map((l) => l.trim().split(/\s+/)[3]);
     expect(local).toEqual([`127.0.0.1:${broker.port}`]);
+    // The WebSocket listener is configured on 127.0.0.1 too; what it really binds is recorded (2.0.11: all
+    // interfaces), which is why config/mosquitto/kioskd-ws-firewall.nft ships.
+    const ws = execFileSync('ss', ['-ltnH', `sport = :${broker.wsPort}`]).toString().trim().split('\n').map((l) => l.trim().split(/\s+/)[3]);
+    expect(ws.length).toBeGreaterThan(0);
+    const version = /version ([\d.]+)/.exec(spawnSync(mosquittoPath ?? 'mosquitto', ['-h'], { encoding: 'utf8' }).stdout)?.[1] ?? '?';
+    record({
+      id: 'security.listeners',
+      section: 'security',
+      what: `broker listeners as configured (both on 127.0.0.1), Mosquitto ${version}`,
+      inFlight: 'ss -ltn on the running broker',
+      behaviour: `TCP binds ${local.join(', ')}; WebSocket binds ${ws.join(', ')}`,
+      figure: ws.every((a) => a?.startsWith('127.0.0.1:')) ? 'both loopback only' : 'WebSocket on all interfaces: the shipped nftables rule drops 1883/9001 unless on lo',
+      lostOrDuplicated: 'n/a',
+      test: 'test/security/broker-acl.test.ts',
+    });
   });
 });

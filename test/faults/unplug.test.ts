@@ -7,6 +7,7 @@
  * - the note validator mid-acceptance, a note in escrow: a relay PTY between driver and simulator is
  *   removed (the cable, not the validator, goes away). Every note the validator stacked is credited
  *   exactly once in the journal; the session answers; the device comes back by itself.
+ * The card terminal's serial line pulled mid-sale does not recover yet: card-serial-unplug.repro.ts.
  * The scanner's unplug mid-document is test/integration/scanner.test.ts (referenced in the table).
  */
 import { readFileSync } from 'node:fs';
@@ -14,49 +15,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashConfigSchema } from '../../src/drivers/cash/config.js';
 import { startCashSimulators, type CashSimulators } from '../../src/drivers/cash/sim.js';
-import { PtyPair } from '../../src/transports/pty-pair.js';
-import { SerialTransport } from '../../src/transports/serial.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { startTestDaemon, tempDir } from '../helpers/daemon.js';
 import { hasMosquitto, hasSocat } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
+import { Cable } from './cable.js';
 import { record } from './report.js';
-
-/** A cable: bytes pass between the driver's PTY and the simulator's until it is pulled. */
-class Cable {
-  private driverSide: SerialTransport | undefined;
-  private simSide: SerialTransport | undefined;
-  private constructor(readonly pair: PtyPair, private readonly simPath: string) {}
-  static async connect(dir: string, simPath: string): Promise<Cable> {
-    const cable = new Cable(await PtyPair.create(dir, 'cable'), simPath);
-    cable.simSide = new SerialTransport({ path: simPath, baudRate: 9600 });
-    await cable.simSide.open();
-    cable.simSide.onData((c) => void cable.driverSide?.write(c).catch(() => undefined));
-    await cable.plugIn();
-    return cable;
-  }
-  private async plugIn(): Promise<void> {
-    const side = new SerialTransport({ path: this.pair.simPath, baudRate: 9600 });
-    await side.open();
-    side.onData((c) => void this.simSide?.write(c).catch(() => undefined));
-    this.driverSide = side;
-  }
-  async pull(): Promise<void> {
-    const side = this.driverSide;
-    this.driverSide = undefined;
-    await side?.close().catch(() => undefined);
-    await this.pair.unplug();
-  }
-  async replug(): Promise<void> {
-    await this.pair.replug();
-    await this.plugIn();
-  }
-  async close(): Promise<void> {
-    await this.pull();
-    await this.simSide?.close().catch(() => undefined);
-  }
-}
 
 const rows: string[] = [];
 
@@ -70,7 +35,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('serial devices unplugged mid-work',
     record({
       id: 'fault.unplug',
       section: 'fault',
-      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator; scanner: see test)',
+      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator; scanner: see its test; card on serial: not recovering, reported)',
       inFlight: 'a receipt half sent at 38400 baud; a cash accept with a note in escrow',
       behaviour: rows.join('; '),
       figure: 'both back to ready by themselves, no restart of the daemon',

@@ -35,11 +35,11 @@ describe.skipIf(!hasMosquitto || !hasSocat)('serial devices unplugged mid-work',
     record({
       id: 'fault.unplug',
       section: 'fault',
-      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator; scanner: see its test; card on serial: not recovering, reported)',
-      inFlight: 'a receipt half sent at 38400 baud; a cash accept with a note in escrow',
+      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator, coin acceptor; scanner: see its test; card on serial: not recovering, reported)',
+      inFlight: 'a receipt half sent at 38400 baud; a cash accept with a note in escrow; coins dropping while the coin cable is out',
       behaviour: rows.join('; '),
       figure: 'both back to ready by themselves, no restart of the daemon',
-      lostOrDuplicated: 'no receipt printed twice; every stacked note credited exactly once',
+      lostOrDuplicated: 'no receipt printed twice; every stacked note and dropped coin credited exactly once',
       test: 'test/faults/unplug.test.ts, test/integration/scanner.test.ts',
     });
   });
@@ -66,6 +66,57 @@ describe.skipIf(!hasMosquitto || !hasSocat)('serial devices unplugged mid-work',
     } finally {
       await probe.close();
       await kiosk.stop();
+    }
+  });
+
+  it('coin acceptor cable pulled while coins drop: credited once each from its buffered events after replug', async () => {
+    const dir = tempDir('kioskd-unplug-coins-');
+    const key = '5a5a1234abcd9876';
+    const simConfig = cashConfigSchema.parse({ validator: { encryption: { enabled: true, fixedKey: key } }, coinAcceptor: {}, simulator: { stepMs: 40 } });
+    const sims: CashSimulators = await startCashSimulators(simConfig, { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim-state') });
+    const cable = await Cable.connect(join(dir, 'cable'), sims.coinPath ?? '');
+    const kiosk = await startTestDaemon({
+      brokerUrl: broker.url,
+      stateDir: join(dir, 'state'),
+      config: {
+        devices: {
+          cash: {
+            validator: { port: { path: sims.validatorPath, baudRate: 9600 }, pollIntervalMs: 30, replyTimeoutMs: 150, retries: 2, encryption: { enabled: true, fixedKey: key } },
+            coinAcceptor: { port: { path: cable.pair.devicePath, baudRate: 9600 }, pollIntervalMs: 30, replyTimeoutMs: 150, retries: 2 },
+          },
+        },
+      },
+    });
+    const probe = await Probe.connect(broker.url, kiosk.base);
+    const coinCredits = (): number =>
+      readFileSync(join(dir, 'state', 'journal', 'money.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; data: { value?: number } })
+        .filter((e) => e.type === 'coin.credited').reduce((a, e) => a + (e.data.value ?? 0), 0);
+    const dropped = (): number => (sims.coins?.coins ?? []).reduce((a, b) => a + b, 0);
+    try {
+      await probe.waitFor('device/cash/state', (p) => p.status === 'ready', 20_000);
+      const busy = probe.next('device/cash/state', (p) => p.status === 'busy');
+      const accept = probe.request('cash', 'accept', { amountDue: 500, currency: 'EUR', timeoutMs: 20_000 }, { timeoutMs: 40_000 });
+      await busy;
+      const first = probe.next('device/cash/event/credit', (p: { value: number; source: string }) => p.source === 'coin' && p.value === 100);
+      expect(sims.coins?.insertCoin(100)).toMatchObject({ taken: true });
+      await first;
+      await cable.pull();
+      // The acceptor stays enabled and powered: coins still drop and go into its event buffer.
+      expect(sims.coins?.insertCoin(200)).toMatchObject({ taken: true });
+      expect(sims.coins?.insertCoin(200)).toMatchObject({ taken: true });
+      await new Promise((r) => setTimeout(r, 800));
+      await cable.replug();
+      const res = await accept;
+      for (let i = 0; i < 100 && coinCredits() !== dropped(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(coinCredits()).toBe(dropped());
+      expect(dropped()).toBe(500);
+      const out = res.status === 'ok' ? (res.data as { status: string; total: number }) : undefined;
+      rows.push(`coin acceptor: 2 coins dropped with the cable out; dropped ${dropped()} = journaled ${coinCredits()}; accept -> ${res.status === 'ok' ? `${out?.status} total ${out?.total}` : res.error.code}`);
+    } finally {
+      await probe.close();
+      await kiosk.stop();
+      await cable.close();
+      await sims.stop();
     }
   });
 

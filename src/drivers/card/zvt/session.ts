@@ -9,9 +9,11 @@ import type { ZvtLink } from './link.js';
 import { build06, CMD, is } from './messages.js';
 
 /** The terminal refused the command outright (84 xx): nothing was started. */
-export class ZvtRefused extends Error {
-  constructor(readonly code: number) {
-    super(`terminal refused the command (84 ${code.toString(16).padStart(2, '0')})`);
+/** The terminal answered 84 xx instead of 80 00: refused before anything started (nothing charged). */
+export class ZvtRefused extends KioskError {
+  constructor(readonly resultCode: number) {
+    // 9C: the terminal is busy (still finishing another dialogue); retry later.
+    super(resultCode === 0x9c ? 'DEVICE_BUSY' : 'PROTOCOL_ERROR', `terminal refused the command (84 ${resultCode.toString(16).padStart(2, '0')})`);
   }
 }
 

@@ -28,6 +28,11 @@ interface Connection {
   readonly link: ZvtLink;
   alive: boolean;
   ackWaiter: (() => void) | undefined;
+  /**
+   * The ECR stopped acknowledging our frames (cable pulled): like a real terminal, give up the rest of
+   * this dialogue instead of queueing every remaining message behind three repeats each.
+   */
+  gaveUp: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -58,7 +63,7 @@ export class ZvtSimTerminal {
       return;
     }
     const link = new ZvtLink(stream, this.mode, this.log, this.ackMs);
-    const conn: Connection = { stream, link, alive: true, ackWaiter: undefined };
+    const conn: Connection = { stream, link, alive: true, ackWaiter: undefined, gaveUp: false };
     link.attach();
     link.onApdu((apdu) => this.receive(conn, apdu));
     stream.onClose(() => {
@@ -127,6 +132,7 @@ export class ZvtSimTerminal {
       }
       return;
     }
+    conn.gaveUp = false; // a new command: the ECR is listening again
     this.busy = true;
     this.abortRequested = false;
     const id = ++this.opSeq;
@@ -139,7 +145,9 @@ export class ZvtSimTerminal {
 
   private async raw(conn: Connection, bytes: Uint8Array): Promise<void> {
     if (!conn.alive) return;
-    await conn.link.send(bytes).catch(() => undefined);
+    await conn.link.send(bytes).catch(() => {
+      conn.gaveUp = true;
+    });
   }
 
   /**
@@ -148,16 +156,17 @@ export class ZvtSimTerminal {
    */
   private async emit(conn: Connection, bytes: Uint8Array, final = false): Promise<void> {
     if (final) this.busy = false;
-    if (!conn.alive || this.silent || !this.powered) return;
-    const acked = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.ackMs);
+    if (!conn.alive || conn.gaveUp || this.silent || !this.powered) return;
+    const acked = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.ackMs);
       conn.ackWaiter = () => {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       };
     });
     await this.raw(conn, bytes);
-    await acked;
+    // No 80 00 in time: the ECR is gone or is a new session that knows nothing of this dialogue.
+    if (!(await acked) && !final) conn.gaveUp = true;
     conn.ackWaiter = undefined;
   }
 

@@ -118,8 +118,8 @@ export class ZvtTerminal implements PaymentTerminal {
     } catch (err) {
       if (!(err instanceof ZvtRefused)) throw err;
       // refused before it started: nothing charged
-      const meaning = resultMeaning(err.code);
-      return { kind: 'failed', reason: meaning.reason, resultCode: err.code, receipt: { lines: [] } };
+      const meaning = resultMeaning(err.resultCode);
+      return { kind: 'failed', reason: meaning.reason, resultCode: err.resultCode, receipt: { lines: [] } };
     }
     const receipt = { lines: got.lines };
     if (got.end?.kind === 'abort') {

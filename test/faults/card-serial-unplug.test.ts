@@ -1,12 +1,11 @@
 /**
- * REPRODUCTION, not part of any suite (CI forbids failing or skipped tests): the card terminal's serial
- * line (ZVT DLE framing) pulled mid-sale, customer at the card, terminal approving while the cable is
- * out, cable back after 1 s. Observed 2026-11-25: the sale answers failed/LINK_LOST/charged unknown
- * (right), but the device never becomes ready again — every start fails with PROTOCOL_ERROR "the
- * terminal did not acknowledge the command", so the sale is never reconciled (no event/recovered in
- * 30 s). The same cable pulled while idle recovers at once. Either the simulated terminal stays stuck
- * waiting for the ACK of its completion, or the driver needs to clear the line (NAK/ACK) at start.
- * Run: npx vitest run --config test/faults/repro.config.ts
+ * The card terminal's serial line (ZVT DLE framing) pulled mid-sale, the customer at the card, the
+ * terminal approving while the cable is out, the cable back after 1 s. The sale answers failed/charged
+ * unknown; after the replug kioskd reconciles with the terminal (06 20), publishes event/recovered with
+ * the terminal's true outcome, the sale is at the terminal once, and a replay of the key is a replay.
+ * Found as a reproduction on 2026-11-25: the simulated terminal kept delivering every message of the
+ * abandoned dialogue (2 s each) and stayed busy, so the driver never got to reconcile; a real terminal
+ * ends the dialogue when the ECR stops acknowledging, as the simulator now does.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { Cable } from './cable.js';
 
-describe('card terminal serial cable pulled mid-sale (repro)', () => {
+describe('card terminal serial cable pulled mid-sale', () => {
   let broker: Broker;
   beforeAll(async () => {
     broker = await startMosquitto();
@@ -65,6 +64,11 @@ describe('card terminal serial cable pulled mid-sale (repro)', () => {
       }
       expect(outcome).toMatchObject({ result: 'approved' });
       expect(salesAtTerminal()).toBe(1);
+      // Reconciliation runs while the driver starts; requests meanwhile get DEVICE_UNAVAILABLE (retryable).
+      const latest = (): { status?: string } | undefined =>
+        [...probe.messages].reverse().find((m) => m.topic === `${kiosk.base}/device/card/state`)?.payload as { status?: string } | undefined;
+      for (let i = 0; i < 400 && latest()?.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(latest()?.status).toBe('ready');
       const replay = await probe.request('card', 'sale', { amount: 3300, currency: 'AED', reference: 'unplug-card', idempotencyKey: key }, { timeoutMs: 20_000 });
       expect(replay.status === 'ok' || replay.error.code === 'DUPLICATE_REQUEST').toBe(true);
       expect(salesAtTerminal()).toBe(1);

@@ -5,9 +5,10 @@
  */
 import mqtt, { MqttClient, type IClientOptions, type IPublishPacket, type StreamBuilder } from 'mqtt';
 import tcpModule from 'mqtt/lib/connect/tcp';
+import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ResponseEnvelope } from '../api/envelope.js';
-import { parseRequestTopic, type ParsedRequestTopic, type Topics } from './topics.js';
+import { isAllowedResponseTopic, parseRequestTopic, type ParsedRequestTopic, type Topics } from './topics.js';
 
 export interface BusOptions {
   url: string;
@@ -126,9 +127,13 @@ export class MqttBus {
     const named = props?.userProperties?.['requester'];
     const requester = typeof named === 'string' ? named.slice(0, 64) : undefined;
     const flush = this.batchWrites();
-    void this.handlers.request(target, payload, packet.retain, requester).then((response) => {
+    const unsafeReply = props?.responseTopic !== undefined && !isAllowedResponseTopic(this.o.topics.base, props.responseTopic);
+    const answer = unsafeReply
+      ? Promise.resolve<ResponseEnvelope>({ status: 'error', error: new KioskError('INVALID_RESPONSE_TOPIC').toJSON() })
+      : this.handlers.request(target, payload, packet.retain, requester);
+    void answer.then((response) => {
       const body = JSON.stringify(response);
-      if (props?.responseTopic) {
+      if (props?.responseTopic && !unsafeReply) {
         const properties = props.correlationData ? { correlationData: props.correlationData } : {};
         this.client?.publish(props.responseTopic, body, { qos: 1, properties });
         flush();

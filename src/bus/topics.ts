@@ -51,3 +51,15 @@ export function parseRequestTopic(base: string, topic: string): ParsedRequestTop
   }
   return undefined;
 }
+
+/**
+ * Whether an MQTT 5 response topic may be used. The daemon may write anywhere under its root, so a
+ * response topic there would let any client make it publish a fake device state or event: under the
+ * root only `{base}/client/...` is allowed. Wildcards are never valid in a topic name.
+ */
+export function isAllowedResponseTopic(base: string, topic: string): boolean {
+  if (topic.length === 0 || topic.length > 256 || /[+#\u0000]/.test(topic)) return false;
+  const root = base.slice(0, base.indexOf('/') + 1);
+  if (!topic.startsWith(root)) return true;
+  return topic.startsWith(`${base}/client/`) && !topic.slice(base.length).split('/').includes('..');
+}

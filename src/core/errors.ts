@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   UNKNOWN_COMMAND: { retryable: false, message: 'The device has no such command' },
   RETAINED_REQUEST: { retryable: false, message: 'Requests must not be published retained' },
   PAYLOAD_TOO_LARGE: { retryable: false, message: 'The payload exceeds the size limit' },
+  INVALID_RESPONSE_TOPIC: { retryable: false, message: 'The MQTT 5 response topic is not allowed (under the kiosk root only {root}/{kioskId}/client/... is)' },
   // Device availability
   DEVICE_UNAVAILABLE: { retryable: true, message: 'The device is offline or in fault' },
   DEVICE_BUSY: { retryable: true, message: 'The device is busy with another operation' },

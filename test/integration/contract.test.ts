@@ -143,6 +143,19 @@ describe.skipIf(!hasMosquitto)('MQTT contract (real Mosquitto, simulated GPIO)',
     expect(JSON.parse(res.payload)).toMatchObject({ status: 'ok', data: { outputs: { relay: expect.any(Boolean) } } });
   });
 
+  it('MQTT 5: a response topic under the kiosk root (a forged event) is refused, and the command is not run', async () => {
+    const forged = `${kiosk.base}/device/cash/event/credit`;
+    const before = probe.messages.filter((m) => m.topic === forged).length;
+    const pending = probe.next('device/gpio/response/set', (p) => p.status === 'error');
+    await probe.client.publishAsync(`${kiosk.base}/device/gpio/request/set`, '{"line":"light_printer","value":true}', {
+      qos: 1,
+      properties: { responseTopic: forged, correlationData: Buffer.from('x') },
+    });
+    expect(((await pending).payload as { error: { code: string } }).error.code).toBe('INVALID_RESPONSE_TOPIC');
+    expect(probe.messages.filter((m) => m.topic === forged).length).toBe(before);
+    expect((kiosk.daemon.runtime('gpio')?.state.detail.outputs as Record<string, boolean>).light_printer).toBe(false);
+  });
+
   it('MQTT 3.1.1 clients work too', async () => {
     const v4 = await Probe.connect(broker.url, kiosk.base, { protocolVersion: 4 });
     try {

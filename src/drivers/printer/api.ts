@@ -16,7 +16,7 @@ registerErrorCodes({
 
 const alignSchema = z.enum(['start', 'center', 'end', 'left', 'right']);
 /** BCP 47-ish language tag, informative (e.g. "ar", "zh-Hans"); direction is what matters for layout. */
-const langSchema = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as ar, en, zh-Hans');
+const langSchema = z.string().max(35).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as ar, en, zh-Hans');
 const dirSchema = z.enum(['ltr', 'rtl', 'auto']).default('auto');
 const lineText = z.string().min(1).max(2000).refine((s) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(s), 'control characters are not allowed (use \\n for a line break)');
 

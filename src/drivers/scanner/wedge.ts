@@ -74,6 +74,9 @@ export function encodeInputEvents(events: readonly InputEvent[], size: EventSize
 }
 
 /** Turns key events into text lines; Enter (main or keypad) ends a line. */
+/** Longest line kept from a keyboard-wedge scanner (the serial line splitter is capped at 8 KiB too). */
+export const MAX_WEDGE_LINE = 8192;
+
 export class KeystrokeDecoder {
   private shift = new Set<number>();
   private ctrl = new Set<number>();
@@ -82,6 +85,8 @@ export class KeystrokeDecoder {
   private line = '';
   /** Keys pressed that the layout does not know (counted, never guessed). */
   unknownKeys = 0;
+  /** Key presses dropped because the line reached MAX_WEDGE_LINE without an Enter. */
+  overflowedKeys = 0;
 
   constructor(private readonly keymap: Keymap) {}
 
@@ -112,7 +117,8 @@ export class KeystrokeDecoder {
     }
     const ch = this.charOf(e.code);
     if (ch === undefined) this.unknownKeys++;
-    else this.line += ch;
+    else if (this.line.length < MAX_WEDGE_LINE) this.line += ch;
+    else this.overflowedKeys++; // no Enter ever came: keep memory bounded, as the serial splitter does
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KioskError } from '../../../src/core/errors.js';
 import { RequestRouter } from '../../../src/bus/request-router.js';
-import { parseRequestTopic } from '../../../src/bus/topics.js';
+import { isAllowedResponseTopic, parseRequestTopic } from '../../../src/bus/topics.js';
 
 const spec = { summary: 's', input: z.strictObject({ n: z.number().int() }), output: z.object({ n: z.number() }) };
 const router = new RequestRouter({
@@ -51,5 +51,16 @@ describe('topics', () => {
     expect(parseRequestTopic('kiosk/k1', 'kiosk/k10/device/gpio/request/set')).toBeUndefined();
     expect(parseRequestTopic('kiosk/k1', 'kiosk/k1/device/gpio/response/set')).toBeUndefined();
     expect(parseRequestTopic('kiosk/k1', 'kiosk/k1/device/gpio/request/set/x')).toBeUndefined();
+  });
+});
+
+describe('MQTT 5 response topics', () => {
+  it('never lets a client aim the daemon at its own state, event or request topics', () => {
+    const base = 'kiosk/k1';
+    expect(isAllowedResponseTopic(base, 'kiosk/k1/client/ui-1/response')).toBe(true);
+    expect(isAllowedResponseTopic(base, 'replies/ui-1')).toBe(true);
+    for (const bad of ['kiosk/k1/device/cash/event/credit', 'kiosk/k1/device/gpio/state', 'kiosk/k1/bridge/state', 'kiosk/k2/device/cash/event/credit', 'kiosk/k1/client/../device/x', 'replies/+', 'replies/#', '']) {
+      expect(isAllowedResponseTopic(base, bad), bad).toBe(false);
+    }
   });
 });

@@ -78,12 +78,20 @@ const out = [
   }),
 ].join('\n');
 const findings = [
-  '## Open findings (details and figures in [security.md](security.md#known-gaps-reported-not-yet-fixed))',
+  '## Findings',
   '',
-  '- Card terminal on a serial line: a cable pulled mid-sale answers `failed/LINK_LOST/charged unknown` (right) but the device never comes back, so the sale is never reconciled — reproduction: `npx vitest run --config test/faults/repro.config.ts`.',
-  '- Printer: a PNG declaring a huge size inside the field limit decodes to hundreds of MiB (12000 x 12000: +827 MiB RSS from 187 KB of base64).',
-  '- MQTT 5 `responseTopic` is used as given: a UI can make the daemon publish its answer on a device event topic.',
-  '- Keyboard-wedge scanner: a line without Enter grows without bound.',
+  'Fixed after this suite found them (each now has a test):',
+  '',
+  '- Card terminal on a serial line, cable pulled mid-sale: never reconciled; now recovers the true outcome (`test/faults/card-serial-unplug.test.ts`).',
+  '- Printer PNG declaring 12000 x 12000 (+827 MiB RSS from 187 KB of base64): refused from its header (`test/unit/printer/image-bomb.test.ts`).',
+  '- MQTT 5 `responseTopic` under the kiosk root (a forged `device/cash/event/credit`): refused with INVALID_RESPONSE_TOPIC (`test/integration/contract.test.ts`).',
+  '- Keyboard-wedge line without Enter grew without bound: capped at 8 KiB (`test/unit/scanner/wedge-bound.test.ts`); printer `lang` bounded.',
+  '- Commands named `toString`, `valueOf`, `__proto__` answered INTERNAL: own-key lookup (`test/fuzz/mqtt-e2e.test.ts`).',
+  '',
+  'Open (details in [security.md](security.md#known-gaps-reported-not-yet-fixed)):',
+  '',
+  '- The `requester` MQTT 5 user property is declared by the client: informational in audit logs, not an identity.',
+  '- Simulation only: a state directory containing `,`, `!!` or quotes breaks socat\'s address syntax in `PtyPair` (not a shell).',
   '',
 ].join('\n');
 writeFileSync(join(root, 'docs', 'reliability.md'), `${out}\n${findings}`);

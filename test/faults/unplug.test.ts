@@ -7,7 +7,7 @@
  * - the note validator mid-acceptance, a note in escrow: a relay PTY between driver and simulator is
  *   removed (the cable, not the validator, goes away). Every note the validator stacked is credited
  *   exactly once in the journal; the session answers; the device comes back by itself.
- * The card terminal's serial line pulled mid-sale does not recover yet: card-serial-unplug.repro.ts.
+ * The card terminal's serial line pulled mid-sale: card-serial-unplug.test.ts.
  * The scanner's unplug mid-document is test/integration/scanner.test.ts (referenced in the table).
  */
 import { readFileSync } from 'node:fs';

@@ -88,7 +88,7 @@ const findings = [
   '- Keyboard-wedge line without Enter grew without bound: capped at 8 KiB (`test/unit/scanner/wedge-bound.test.ts`); printer `lang` bounded.',
   '- Commands named `toString`, `valueOf`, `__proto__` answered INTERNAL: own-key lookup (`test/fuzz/mqtt-e2e.test.ts`).',
   '',
-  'Open (details in [security.md](security.md#known-gaps-reported-not-yet-fixed)):',
+  'Open (details in [security.md](security.md#gaps-found-by-these-suites)):',
   '',
   '- The `requester` MQTT 5 user property is declared by the client: informational in audit logs, not an identity.',
   '- Simulation only: a state directory containing `,`, `!!` or quotes breaks socat\'s address syntax in `PtyPair` (not a shell).',

@@ -35,7 +35,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('serial devices unplugged mid-work',
     record({
       id: 'fault.unplug',
       section: 'fault',
-      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator, coin acceptor; scanner: see its test; card on serial: not recovering, reported)',
+      what: 'serial device unplugged mid-work and re-plugged at the same path (printer, note validator, coin acceptor; scanner: see its test; card on serial: card-serial-unplug.test.ts)',
       inFlight: 'a receipt half sent at 38400 baud; a cash accept with a note in escrow; coins dropping while the coin cable is out',
       behaviour: rows.join('; '),
       figure: 'both back to ready by themselves, no restart of the daemon',

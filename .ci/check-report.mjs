@@ -17,4 +17,5 @@ if (report.numTotalTests === 0) {
   console.error('ci: no test ran');
   process.exit(1);
 }
+if (!report.success && failed === 0 && skipped === 0) console.error('ci: vitest reported errors outside the tests (e.g. unhandled rejections): see above');
 if (failed > 0 || skipped > 0 || !report.success) process.exit(1);

@@ -47,6 +47,9 @@ export class PrinterLink {
   queryStatus(extraMs = 0): Promise<PrinterStatus> {
     const run = this.queryLock.then(async () => {
       const answers = [1, 2, 3, 4].map(() => this.wait(this.realtime));
+      // If the link is detached while the write below is pending, these reject before Promise.all
+      // observes them: mark them handled (Promise.all still sees the rejection).
+      for (const a of answers) a.catch(() => undefined);
       await this.stream.write(esc.concat([esc.realtimeStatus(1), esc.realtimeStatus(2), esc.realtimeStatus(3), esc.realtimeStatus(4)]));
       const r = await this.withTimeout(Promise.all(answers), 'status query', () => (this.realtime = []), extraMs);
       return decodeStatus(r[0] as number, r[1] as number, r[2] as number, r[3] as number);
@@ -66,6 +69,7 @@ export class PrinterLink {
   /** DLE DC4 8: drop whatever the printer still holds of a failed job, so it never prints later. */
   async clearBuffers(): Promise<void> {
     const ack = this.wait(this.cleared);
+    ack.catch(() => undefined); // may reject on detach before withTimeout observes it
     await this.stream.write(esc.clearBuffers());
     await this.withTimeout(ack, 'clear buffers', () => (this.cleared = []));
   }

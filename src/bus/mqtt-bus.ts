@@ -6,6 +6,7 @@
 import mqtt, { MqttClient, type IClientOptions, type IPublishPacket, type StreamBuilder } from 'mqtt';
 import tcpModule from 'mqtt/lib/connect/tcp';
 import { KioskError } from '../core/errors.js';
+import { publishOfflineAndEnd } from './graceful-end.js';
 import type { Logger } from '../core/logger.js';
 import type { ResponseEnvelope } from '../api/envelope.js';
 import { isAllowedResponseTopic, parseRequestTopic, type ParsedRequestTopic, type Topics } from './topics.js';
@@ -33,7 +34,6 @@ export interface BusHandlers {
 }
 
 const QOS1 = { qos: 1 as const };
-const RETAINED = { qos: 1 as const, retain: true };
 /**
  * Retained state, info and health go out at QoS 0: every (re)connect republishes all of them (birth),
  * so a QoS 1 handshake per change would buy nothing and costs a PUBACK each way on the hot path.
@@ -187,21 +187,7 @@ export class MqttBus {
 
   /** Publish `offline` ourselves, then disconnect cleanly (no last will). */
   async stop(offlinePayload: string): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    if (client.connected) {
-      await new Promise<void>((resolve) => {
-        client.publish(this.o.topics.bridgeState, offlinePayload, RETAINED, () => resolve());
-        setTimeout(resolve, 1000).unref();
-      });
-    }
-    await new Promise<void>((resolve) => {
-      client.end(false, {}, () => resolve());
-      setTimeout(() => {
-        client.end(true);
-        resolve();
-      }, 1500).unref();
-    });
+    await publishOfflineAndEnd(this.client, { topic: this.o.topics.bridgeState, payload: offlinePayload });
   }
 }
 

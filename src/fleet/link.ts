@@ -10,6 +10,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock } from '../core/clock.js';
+import { publishOfflineAndEnd } from '../bus/graceful-end.js';
 import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FleetConfig } from './config.js';
@@ -239,22 +240,7 @@ export class FleetLink {
   /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
   async stop(): Promise<void> {
     this.states.clear();
-    const client = this.client;
-    if (client?.connected) {
-      await new Promise<void>((resolve) => {
-        client.publish(this.topics.state, JSON.stringify(this.statePayload('offline', 'shutdown')), RETAINED, () => resolve());
-        setTimeout(resolve, 1000).unref();
-      });
-    }
-    if (client) {
-      await new Promise<void>((resolve) => {
-        client.end(false, {}, () => resolve());
-        setTimeout(() => {
-          client.end(true);
-          resolve();
-        }, 1500).unref();
-      });
-    }
+    await publishOfflineAndEnd(this.client, { topic: this.topics.state, payload: JSON.stringify(this.statePayload('offline', 'shutdown')) });
     await this.queue?.close().catch(() => undefined);
   }
 }

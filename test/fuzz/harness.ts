@@ -6,6 +6,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { record } from '../faults/report.js';
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** A case that takes this long is a hang (the slowest real case takes well under 50 ms). */
@@ -101,3 +103,37 @@ export function stream(frame: fc.Arbitrary<Uint8Array>, maxPieces = 8): fc.Arbit
 
 /** Plain random chunks (no structure at all). */
 export const randomChunks = fc.array(fc.uint8Array({ maxLength: 96 }), { maxLength: 12 });
+
+/**
+ * Collects the stats of several fuzz targets (checking each one's heap growth) and writes one row of
+ * docs/reliability.md per family of decoders once they have all run.
+ */
+export function fuzzReport(test: string, behaviour: string, lostOrDuplicated: string): {
+  check: (name: string, stats: FuzzStats) => void;
+  row: (id: string, what: string, names: string[]) => void;
+} {
+  const results: Record<string, FuzzStats> = {};
+  return {
+    check: (name, stats) => {
+      const prev = results[name];
+      results[name] = prev
+        ? { cases: prev.cases + stats.cases, maxCaseMs: Math.max(prev.maxCaseMs, stats.maxCaseMs), heapGrowthMb: Math.max(prev.heapGrowthMb, stats.heapGrowthMb) }
+        : stats;
+      expect(stats.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
+    },
+    row: (id, what, names) => {
+      const s = names.map((n) => results[n]).filter((x): x is FuzzStats => x !== undefined);
+      if (s.length !== names.length) return;
+      record({
+        id,
+        section: 'input',
+        what,
+        inFlight: `${s.reduce((a, x) => a + x.cases, 0).toLocaleString('en')} cases (${names.length} decoders, >= ${RUNS.toLocaleString('en')} each)`,
+        behaviour,
+        figure: `slowest case ${Math.max(...s.map((x) => x.maxCaseMs)).toFixed(1)} ms; heap growth ${Math.max(...s.map((x) => x.heapGrowthMb)).toFixed(1)} MB`,
+        lostOrDuplicated,
+        test,
+      });
+    },
+  };
+}

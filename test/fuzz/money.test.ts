@@ -16,31 +16,13 @@ import { BmpError } from '../../src/drivers/card/zvt/bmp.js';
 import { fieldsOf, readAbortCode, readCompletion, readIntermediate, readStatusInfo, readTextBlock } from '../../src/drivers/card/zvt/messages.js';
 import { encodeFrame as encodeZvtSerial, SerialFrameReader } from '../../src/drivers/card/zvt/serial-frame.js';
 import { parseTlv, TlvError } from '../../src/drivers/card/zvt/tlv.js';
-import { record } from '../faults/report.js';
-import { fuzz, MAX_HEAP_GROWTH_MB, RUNS, stream, type FuzzStats } from './harness.js';
+import { fuzz, fuzzReport, stream } from './harness.js';
 
-const results: Record<string, FuzzStats> = {};
-function check(name: string, stats: FuzzStats): void {
-  const prev = results[name];
-  results[name] = prev
-    ? { cases: prev.cases + stats.cases, maxCaseMs: Math.max(prev.maxCaseMs, stats.maxCaseMs), heapGrowthMb: Math.max(prev.heapGrowthMb, stats.heapGrowthMb) }
-    : stats;
-  expect(stats.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
-}
-function row(id: string, what: string, names: string[]): void {
-  const s = names.map((n) => results[n]).filter((x): x is FuzzStats => x !== undefined);
-  if (s.length !== names.length) return;
-  record({
-    id,
-    section: 'input',
-    what,
-    inFlight: `${s.reduce((a, x) => a + x.cases, 0).toLocaleString('en')} cases (${names.length} decoders, >= ${RUNS.toLocaleString('en')} each)`,
-    behaviour: 'no crash (only the codec\'s own errors), no hang; bad CRC/checksum frames dropped',
-    figure: `slowest case ${Math.max(...s.map((x) => x.maxCaseMs)).toFixed(1)} ms; heap growth ${Math.max(...s.map((x) => x.heapGrowthMb)).toFixed(1)} MB`,
-    lostOrDuplicated: 'every intact frame decoded exactly once (unmutated streams)',
-    test: 'test/fuzz/money.test.ts',
-  });
-}
+const { check, row } = fuzzReport(
+  'test/fuzz/money.test.ts',
+  'no crash (only the codec\'s own errors), no hang; bad CRC/checksum frames dropped',
+  'every intact frame decoded exactly once (unmutated streams)',
+);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('cash: SSP / eSSP and ccTalk', () => {

@@ -13,31 +13,13 @@ import { isNoise, ReadGrouper } from '../../src/drivers/scanner/grouping.js';
 import { buildKeymap, KEYMAP_NAMES } from '../../src/drivers/scanner/keymap.js';
 import { LineSplitter } from '../../src/drivers/scanner/lines.js';
 import { encodeInputEvents, EV_KEY, InputEventReader, KeystrokeDecoder, type EventSize } from '../../src/drivers/scanner/wedge.js';
-import { record } from '../faults/report.js';
-import { fuzz, MAX_HEAP_GROWTH_MB, randomChunks, RUNS, stream, type FuzzStats } from './harness.js';
+import { fuzz, fuzzReport, randomChunks, stream } from './harness.js';
 
-const results: Record<string, FuzzStats> = {};
-function check(name: string, stats: FuzzStats): void {
-  const prev = results[name];
-  results[name] = prev
-    ? { cases: prev.cases + stats.cases, maxCaseMs: Math.max(prev.maxCaseMs, stats.maxCaseMs), heapGrowthMb: Math.max(prev.heapGrowthMb, stats.heapGrowthMb) }
-    : stats;
-  expect(stats.heapGrowthMb).toBeLessThan(MAX_HEAP_GROWTH_MB);
-}
-function row(id: string, what: string, names: string[]): void {
-  const s = names.map((n) => results[n]).filter((x): x is FuzzStats => x !== undefined);
-  if (s.length !== names.length) return;
-  record({
-    id,
-    section: 'input',
-    what,
-    inFlight: `${s.reduce((a, x) => a + x.cases, 0).toLocaleString('en')} cases (${names.length} decoders, >= ${RUNS.toLocaleString('en')} each)`,
-    behaviour: 'no crash, no hang; partial-frame buffers stay bounded',
-    figure: `slowest case ${Math.max(...s.map((x) => x.maxCaseMs)).toFixed(1)} ms; heap growth ${Math.max(...s.map((x) => x.heapGrowthMb)).toFixed(1)} MB`,
-    lostOrDuplicated: 'valid frames between junk all decoded',
-    test: 'test/fuzz/printer-scanner.test.ts',
-  });
-}
+const { check, row } = fuzzReport(
+  'test/fuzz/printer-scanner.test.ts',
+  'no crash, no hang; partial-frame buffers stay bounded',
+  'valid frames between junk all decoded',
+);
 
 const escposCommand = fc.oneof(
   fc.constant(escpos.init()),

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   RETAINED_REQUEST: { retryable: false, message: 'Requests must not be published retained' },
   PAYLOAD_TOO_LARGE: { retryable: false, message: 'The payload exceeds the size limit' },
   INVALID_RESPONSE_TOPIC: { retryable: false, message: 'The MQTT 5 response topic is not allowed (under the kiosk root only {root}/{kioskId}/client/... is)' },
+  ROLE_FORBIDDEN: { retryable: false, message: 'This command needs a role the request does not have (it came in on the wrong topic namespace)' },
+  RATE_LIMITED: { retryable: true, message: 'Too many requests from this client; retry later' },
   // Device availability
   DEVICE_UNAVAILABLE: { retryable: true, message: 'The device is offline or in fault' },
   DEVICE_BUSY: { retryable: true, message: 'The device is busy with another operation' },
@@ -30,6 +32,8 @@ export const ERROR_CODES = {
   // Journal (money)
   JOURNAL_UNAVAILABLE: { retryable: false, message: 'The payment journal cannot be written; money operations refused' },
   DUPLICATE_REQUEST: { retryable: false, message: 'A request with this idempotency key is already in progress' },
+  JOURNAL_CORRUPT: { retryable: false, message: 'The payment journal failed verification; money devices stay in fault until a technician recovers it' },
+  JOURNAL_NOT_DAMAGED: { retryable: false, message: 'The payment journal verifies; there is nothing to recover' },
   // GPIO
   GPIO_LINE_UNKNOWN: { retryable: false, message: 'No such GPIO line in configuration' },
   GPIO_NOT_OUTPUT: { retryable: false, message: 'The GPIO line is not an output' },

@@ -1,151 +1,134 @@
 /**
- * The durable money journal, shared by the card and cash drivers.
+ * The durable money journal, shared by the card and cash drivers. It refuses to guess.
  *
- * Append-only JSON lines, each carrying a hash of its own content. `append` resolves only after the
- * line is written and fdatasync'd, so a caller that awaits it before the step it records (sending a sale
- * to the terminal, publishing a credit) never loses that record to a kill -9 or a power cut.
+ * Format (see journal-chain.ts): JSON lines with a sequence number, the previous record's hash and
+ * their own hash, so an altered, deleted, duplicated or reordered record is found at the line after it.
  *
- * On open, a torn last line (power cut mid-write) is cut off; damage anywhere else refuses to open, since
- * guessing about money is worse than stopping. Never write PII or card numbers here: masked PAN at most.
+ * Two copies: every record goes to the journal (write + fdatasync), then to its mirror (write +
+ * fdatasync), and only then does `append` resolve. A caller that awaits `append` before the step it
+ * records (sending a sale to the terminal, publishing a credit) never loses that record to a kill -9 or
+ * a power cut, and one bad sector or one deleted file does not erase the money history: the other copy
+ * still has it. The mirror should live in another directory (default) or on another filesystem.
+ *
+ * On open, only two things are repaired, and each repair is logged with what it changed: a torn final
+ * write (the last bytes of a file, no newline, shorter than a record, starting as the record being
+ * appended had to start) is cut; and a mirror that lacks only the journal's last record (a crash between
+ * the two writes) gets it copied. Anything else that fails verification — a bad hash on a complete line,
+ * garbage, zeros, a gap or repeat in sequence numbers, a chain break, one copy missing or shorter —
+ * refuses to open with JOURNAL_CORRUPT naming the file and line, and leaves both files untouched. The
+ * way out is a technician's audited recovery (journal-recover.ts), which never deletes a byte.
+ *
+ * After one failed write every later append fails too (a gap in a money journal is not allowed),
+ * until the daemon restarts. Never write PII or card numbers here: masked PAN at most.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KioskError } from './errors.js';
+import { encodeRecord, GENESIS, type JournalEntry, type JournalInput } from './journal-chain.js';
+import { planCopies } from './journal-copies.js';
+import { nodeJournalFs, type JournalFile, type JournalFs } from './journal-fs.js';
+import type { Logger } from './logger.js';
 
-export interface JournalEntry {
-  /** Position in this journal, from 1, with no gaps. */
-  readonly seq: number;
-  /** Wall-clock ISO time of the append. */
-  readonly at: string;
-  /** Which device wrote it, e.g. `card`, `cash`. */
-  readonly stream: string;
-  /** What happened, e.g. `sale.intent`, `sale.outcome`, `note.credited`. */
-  readonly type: string;
-  /** The operation this belongs to (idempotency key, session id). */
-  readonly key: string;
-  readonly data: Readonly<Record<string, unknown>>;
+export type { JournalEntry, JournalInput } from './journal-chain.js';
+
+export interface JournalOptions {
+  /** The second copy. Default: `{path}.mirror`. */
+  mirrorPath?: string;
+  now?: () => string;
+  fs?: JournalFs;
+  /** Where repairs made at open are reported. */
+  log?: Pick<Logger, 'warn'>;
 }
 
-export type JournalInput = Omit<JournalEntry, 'seq' | 'at'>;
+/** Stream and type of the record a technician's recovery appends (see journal-recover.ts). */
+export const RECOVERY_STREAM = 'journal';
+export const RECOVERY_TYPE = 'journal.recovered';
 
-function digest(body: string): string {
-  return createHash('sha256').update(body).digest('hex').slice(0, 16);
-}
-
-function encode(entry: JournalEntry): string {
-  const body = JSON.stringify(entry);
-  return `${body.slice(0, -1)},"h":"${digest(body)}"}\n`;
-}
-
-function decode(line: string): JournalEntry | undefined {
-  const at = line.lastIndexOf(',"h":"');
-  if (at < 0 || !line.endsWith('"}')) return undefined;
-  const body = `${line.slice(0, at)}}`;
-  if (digest(body) !== line.slice(at + 6, -2)) return undefined;
-  try {
-    return JSON.parse(body) as JournalEntry;
-  } catch {
-    return undefined;
+async function writeAll(file: JournalFile, bytes: Uint8Array): Promise<void> {
+  // A full disk can accept part of a line and report a short write rather than an error: keep
+  // writing until all of it is down, and let the next write raise ENOSPC.
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    done += bytesWritten;
   }
 }
 
 export class Journal {
   private readonly entries: JournalEntry[] = [];
+  private readonly quarantine = new Set<string>();
+  private readonly failureListeners = new Set<(err: KioskError) => void>();
   private tail: Promise<unknown> = Promise.resolve();
   private failed: KioskError | undefined;
+  private lastHash: string;
 
   private constructor(
     readonly path: string,
-    private readonly file: FileHandle,
+    readonly mirrorPath: string,
+    private readonly file: JournalFile,
+    private readonly mirror: JournalFile,
     private readonly now: () => string,
-    loaded: JournalEntry[],
-    /** Bytes cut off a torn last line at open; 0 when the file was clean. */
-    readonly repairedBytes: number,
+    loaded: { entries: JournalEntry[]; lastHash: string },
+    /** What was repaired at open (empty when both copies were whole). */
+    readonly repairs: readonly string[],
   ) {
-    this.entries.push(...loaded);
+    this.lastHash = loaded.lastHash;
+    for (const e of loaded.entries) this.take(e);
   }
 
-  /** Open (creating if needed) and load the journal; repairs a torn last line. */
-  static async open(path: string, now: () => string = () => new Date().toISOString()): Promise<Journal> {
+  /** Open (creating both copies if neither exists) and verify; see the module comment for what is refused. */
+  static async open(path: string, options: JournalOptions | (() => string) = {}): Promise<Journal> {
+    const o = typeof options === 'function' ? { now: options } : options;
+    const fs = o.fs ?? nodeJournalFs;
+    const mirrorPath = o.mirrorPath ?? `${path}.mirror`;
+    const opened: JournalFile[] = [];
     try {
-      await mkdir(dirname(path), { recursive: true });
-      let text = '';
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-      const { entries, goodBytes } = Journal.parse(text, path);
-      const file = await open(path, 'a+');
-      const size = Buffer.byteLength(text, 'utf8');
-      if (goodBytes < size) {
-        await file.truncate(goodBytes);
-        await file.datasync();
-      }
-      await Journal.syncDir(dirname(path));
-      return new Journal(path, file, now, entries, size - goodBytes);
+      await fs.mkdirp(dirname(path));
+      await fs.mkdirp(dirname(mirrorPath));
+      const [p, m] = await Promise.all([fs.read(path), fs.read(mirrorPath)]);
+      const plan = planCopies({ journal: path, mirror: mirrorPath }, p, m);
+      const file = await fs.openAppend(path);
+      opened.push(file);
+      const mirror = await fs.openAppend(mirrorPath);
+      opened.push(mirror);
+      if (plan.cutJournal > 0) await file.truncate((p?.length ?? 0) - plan.cutJournal);
+      if (plan.cutMirror > 0) await mirror.truncate((m?.length ?? 0) - plan.cutMirror);
+      for (const line of plan.appendMirror) await writeAll(mirror, Buffer.from(line, 'utf8'));
+      if (plan.repairs.length > 0) await Promise.all([file.datasync(), mirror.datasync()]);
+      await fs.syncDir(dirname(path));
+      if (dirname(mirrorPath) !== dirname(path)) await fs.syncDir(dirname(mirrorPath));
+      for (const repair of plan.repairs) o.log?.warn({ repair }, 'money journal repaired at open');
+      const lastHash = plan.scan.hashes.at(-1) ?? GENESIS;
+      return new Journal(path, mirrorPath, file, mirror, o.now ?? (() => new Date().toISOString()), { entries: plan.scan.entries, lastHash }, plan.repairs);
     } catch (err) {
+      await Promise.all(opened.map((f) => f.close().catch(() => undefined)));
       if (err instanceof KioskError) throw err;
       throw new KioskError('JOURNAL_UNAVAILABLE', `cannot open journal ${path}: ${(err as Error).message}`, { cause: err });
     }
   }
 
-  private static parse(text: string, path: string): { entries: JournalEntry[]; goodBytes: number } {
-    const entries: JournalEntry[] = [];
-    let offset = 0;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      const isLast = i === lines.length - 1;
-      if (isLast && line === '') break;
-      const entry = isLast ? undefined : decode(line);
-      if (!entry) {
-        const onlyTornTail = lines.slice(i + 1).every((l) => l === '');
-        if (onlyTornTail) break;
-        throw new KioskError('JOURNAL_UNAVAILABLE', `journal ${path} is damaged at line ${i + 1}`);
-      }
-      entries.push(entry);
-      offset += Buffer.byteLength(line, 'utf8') + 1;
-    }
-    return { entries, goodBytes: offset };
-  }
-
-  private static async syncDir(dir: string): Promise<void> {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } catch {
-      // some filesystems refuse fsync on a directory; the file's own datasync still holds
-    } finally {
-      await handle.close();
-    }
-  }
-
   /**
-   * Append and make durable. Resolves with the stored entry after fdatasync. Rejects with
-   * JOURNAL_UNAVAILABLE when the disk is full or read-only; after such a failure every later append
-   * rejects too (a gap in a money journal is not allowed), until the daemon restarts.
+   * Append and make durable in both copies. Resolves with the stored entry after the mirror's
+   * fdatasync. Rejects with JOURNAL_UNAVAILABLE when a disk is full or read-only; after such a failure
+   * every later append rejects too, until the daemon restarts.
    */
   append(input: JournalInput): Promise<JournalEntry> {
     const run = async (): Promise<JournalEntry> => {
       if (this.failed) throw this.failed;
       const entry: JournalEntry = { seq: this.entries.length + 1, at: this.now(), ...input };
-      const bytes = Buffer.from(encode(entry), 'utf8');
+      const { line, hash } = encodeRecord(entry, this.lastHash);
+      const bytes = Buffer.from(line, 'utf8');
       try {
-        // A full disk can accept part of a line and report a short write rather than an error:
-        // keep writing until all of it is down, and let the next write raise ENOSPC.
-        for (let done = 0; done < bytes.length; ) {
-          const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done);
-          if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
-          done += bytesWritten;
-        }
+        await writeAll(this.file, bytes);
         await this.file.datasync();
+        await writeAll(this.mirror, bytes);
+        await this.mirror.datasync();
       } catch (err) {
         this.failed = new KioskError('JOURNAL_UNAVAILABLE', `journal write failed: ${(err as Error).message}`, { cause: err });
+        for (const listener of this.failureListeners) listener(this.failed);
         throw this.failed;
       }
-      this.entries.push(entry);
+      this.lastHash = hash;
+      this.take(entry);
       return entry;
     };
     const result = this.tail.then(run, run);
@@ -156,6 +139,20 @@ export class Journal {
   /** True once an append failed; money operations must refuse to start. */
   get unavailable(): KioskError | undefined {
     return this.failed;
+  }
+
+  /** Be told when an append fails (the journal is then unavailable until restart). Returns the unsubscribe. */
+  onUnavailable(listener: (err: KioskError) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  /**
+   * A key whose records were damaged and cut by a technician's recovery: what became of it is unknown,
+   * so it must never start a new operation.
+   */
+  quarantined(stream: string, key: string): boolean {
+    return this.quarantine.has(`${stream}\u0000${key}`);
   }
 
   /** Every entry, oldest first, optionally for one stream and/or key. */
@@ -179,6 +176,14 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.tail;
-    await this.file.close();
+    await Promise.all([this.file.close(), this.mirror.close()]);
+  }
+
+  private take(e: JournalEntry): void {
+    this.entries.push(e);
+    if (e.stream !== RECOVERY_STREAM || e.type !== RECOVERY_TYPE || !Array.isArray(e.data.quarantined)) return;
+    for (const q of e.data.quarantined as Array<{ stream?: unknown; key?: unknown }>) {
+      if (typeof q.stream === 'string' && typeof q.key === 'string') this.quarantine.add(`${q.stream}\u0000${q.key}`);
+    }
   }
 }

@@ -66,11 +66,11 @@ export async function benchPrinter(opts: { quick: boolean }): Promise<{ title: s
       const times: number[] = [];
       const simTimes: number[] = [];
       // one unmeasured print first: the virtual printer's glyph cache and the qrcode import are its own warm-up
-      await driver.commands.print({ document: r.doc, idempotencyKey: `bench-warm-${process.pid}-${++seq}` }, { transaction: undefined, signal: new AbortController().signal, requester: 'bench' });
+      await driver.commands.print({ document: r.doc, idempotencyKey: `bench-warm-${process.pid}-${++seq}` }, { transaction: undefined, signal: new AbortController().signal, requester: 'bench', role: 'ui' });
       for (let i = 0; i < prints; i++) {
         const busy0 = sim.printer.busyMs;
         const t = performance.now();
-        await driver.commands.print({ document: r.doc, idempotencyKey: `bench-${process.pid}-${++seq}` }, { transaction: undefined, signal: new AbortController().signal, requester: 'bench' });
+        await driver.commands.print({ document: r.doc, idempotencyKey: `bench-${process.pid}-${++seq}` }, { transaction: undefined, signal: new AbortController().signal, requester: 'bench', role: 'ui' });
         times.push(performance.now() - t);
         simTimes.push(sim.printer.busyMs - busy0);
       }

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
 
+const copyReport = z.object({
+  file: z.string(),
+  exists: z.boolean(),
+  records: z.number().int(),
+  tornBytes: z.number().int(),
+  damage: z.object({ line: z.number().int(), reason: z.string() }).optional(),
+});
+
 export const bridgeOps = {
   info: { summary: 'The bridge/info document, now.', input: z.strictObject({}), output: bridgeInfoSchema },
   health: { summary: 'A health snapshot, now (also published to bridge/health).', input: z.strictObject({}), output: healthSchema },
@@ -13,14 +21,43 @@ export const bridgeOps = {
   },
   'restart-device': {
     summary: 'Stop and start one device driver (as after an unplug).',
+    role: ['technician', 'fleet'],
     input: z.strictObject({ device: z.string().min(1).max(32) }),
     output: z.object({ device: z.string(), status: z.string() }),
     errors: ['UNKNOWN_DEVICE', 'DEVICE_DISABLED'],
   },
   'log-level': {
     summary: 'Change the log level until the next restart.',
+    role: ['technician', 'fleet'],
     input: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']) }),
     output: z.object({ level: z.string() }),
+  },
+  'journal-verify': {
+    summary: "Verify both copies of the money journal: records that verify in each, and why it would refuse to open (file and line).",
+    role: 'technician',
+    input: z.strictObject({}),
+    output: z.object({ journal: copyReport, mirror: copyReport, refusal: z.object({ file: z.string(), line: z.number().int(), reason: z.string() }).optional() }),
+  },
+  'journal-recover': {
+    summary:
+      'Recover a money journal that refuses to open (JOURNAL_CORRUPT): keep the longest history that verifies in either copy, move the ' +
+      'damaged files aside, quarantine the idempotency keys named in the cut lines, record who did it, and restart the money devices.',
+    role: 'technician',
+    input: z.strictObject({
+      technician: z.string().min(1).max(64),
+      reason: z.string().min(1).max(200),
+      prefer: z.enum(['journal', 'mirror']).optional().describe('Which copy to keep when both verify but disagree'),
+    }),
+    output: z.object({
+      from: z.enum(['journal', 'mirror']),
+      kept: z.number().int(),
+      journal: copyReport,
+      mirror: copyReport,
+      quarantined: z.array(z.object({ stream: z.string(), key: z.string() })),
+      movedAside: z.array(z.string()),
+      devices: z.record(z.string(), z.string()),
+    }),
+    errors: ['JOURNAL_NOT_DAMAGED', 'JOURNAL_CORRUPT'],
   },
 } as const satisfies Record<string, CommandSpec>;
 

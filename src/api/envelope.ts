@@ -7,6 +7,8 @@ import { DEVICE_STATUSES } from '../core/driver.js';
 
 /** A request's optional correlation string, echoed in its response and carried by progress events. */
 export const transactionSchema = z.string().min(1).max(128);
+/** A response echoes the request's transaction as it came, even one the request was refused for (up to 1024 characters). */
+export const echoedTransactionSchema = z.string().max(1024);
 
 export const errorBodySchema = z.object({
   code: z.string().describe('Stable machine code, e.g. PAPER_OUT; never renamed'),
@@ -18,13 +20,13 @@ export const errorBodySchema = z.object({
 export const okResponseSchema = z.object({
   status: z.literal('ok'),
   data: z.unknown(),
-  transaction: transactionSchema.optional(),
+  transaction: echoedTransactionSchema.optional(),
 });
 
 export const errorResponseSchema = z.object({
   status: z.literal('error'),
   error: errorBodySchema,
-  transaction: transactionSchema.optional(),
+  transaction: echoedTransactionSchema.optional(),
 });
 
 export const responseSchema = z.discriminatedUnion('status', [okResponseSchema, errorResponseSchema]);
@@ -34,7 +36,10 @@ export const deviceStateSchema = z.object({
   status: z.enum(DEVICE_STATUSES),
   detail: z.record(z.string(), z.unknown()),
   since: z.string().describe('ISO time the status last changed'),
-  error: z.object({ code: z.string(), at: z.string() }).optional().describe('The error that caused offline/fault'),
+  error: z
+    .object({ code: z.string(), at: z.string(), message: z.string().optional().describe('What a technician needs, e.g. the journal file and line that failed') })
+    .optional()
+    .describe('The error that caused offline/fault'),
 });
 export type DeviceStateMessage = z.infer<typeof deviceStateSchema>;
 

@@ -9,7 +9,8 @@ import { KioskError } from '../core/errors.js';
 import { publishOfflineAndEnd } from './graceful-end.js';
 import type { Logger } from '../core/logger.js';
 import type { ResponseEnvelope } from '../api/envelope.js';
-import { isAllowedResponseTopic, parseRequestTopic, type ParsedRequestTopic, type Topics } from './topics.js';
+import type { IncomingRequest } from './request-router.js';
+import { isAllowedResponseTopic, namespaceOf, parseRequestTopic, type Topics } from './topics.js';
 
 export interface BusOptions {
   url: string;
@@ -26,7 +27,7 @@ export interface BusOptions {
 
 export interface BusHandlers {
   /** Answer one request; never throws. */
-  request(target: ParsedRequestTopic, payload: Buffer, retain: boolean, requester: string | undefined): Promise<ResponseEnvelope>;
+  request(req: IncomingRequest): Promise<ResponseEnvelope>;
   /** Everything to publish retained at each (re)connect, after bridge/state online. */
   birth(): Array<{ topic: string; payload: string }>;
   /** The link went up or down. */
@@ -105,7 +106,8 @@ export class MqttBus {
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const t = this.o.topics;
     const v5 = this.o.protocolVersion === 5;
-    const filters = [`${t.base}/bridge/request/+`, `${t.base}/device/+/request/+`];
+    const tech = namespaceOf(t.base, 'technician');
+    const filters = [`${t.base}/bridge/request/+`, `${t.base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`];
     if (this.o.simulation) filters.push(`${t.base}/sim/+/request/+`);
     // rap (retain as published) lets us tell a retained request from a live one under MQTT 5.
     const subOpts = v5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
@@ -127,28 +129,32 @@ export class MqttBus {
     const named = props?.userProperties?.['requester'];
     const requester = typeof named === 'string' ? named.slice(0, 64) : undefined;
     const flush = this.batchWrites();
-    const unsafeReply = props?.responseTopic !== undefined && !isAllowedResponseTopic(this.o.topics.base, props.responseTopic);
-    const answer = unsafeReply
-      ? Promise.resolve<ResponseEnvelope>({ status: 'error', error: new KioskError('INVALID_RESPONSE_TOPIC').toJSON() })
-      : this.handlers.request(target, payload, packet.retain, requester);
-    void answer.then((response) => {
-      const body = JSON.stringify(response);
-      if (props?.responseTopic && !unsafeReply) {
-        const properties = props.correlationData ? { correlationData: props.correlationData } : {};
-        this.client?.publish(props.responseTopic, body, { qos: 1, properties });
+    const replyTo = props?.responseTopic;
+    const safeReply = replyTo !== undefined && isAllowedResponseTopic(this.o.topics.base, replyTo, target.role);
+    const client = safeReply ? clientOf(replyTo) : requester === undefined ? undefined : `requester:${requester}`;
+    void this.handlers
+      .request({
+        target, payload, retain: packet.retain, requester, role: target.role, client,
+        refused: replyTo !== undefined && !safeReply ? new KioskError('INVALID_RESPONSE_TOPIC') : undefined,
+      })
+      .then((response) => {
+        const body = JSON.stringify(response);
+        if (replyTo !== undefined && safeReply) {
+          const properties = props?.correlationData ? { correlationData: props.correlationData } : {};
+          this.client?.publish(replyTo, body, { qos: 1, properties });
+          flush();
+          return;
+        }
+        const t = this.o.topics;
+        const out =
+          target.scope === 'bridge'
+            ? t.bridgeResponse(target.command, target.role)
+            : target.scope === 'device'
+              ? t.deviceResponse(target.target, target.command, target.role)
+              : t.simResponse(target.target, target.command);
+        this.client?.publish(out, body, QOS1);
         flush();
-        return;
-      }
-      const t = this.o.topics;
-      const out =
-        target.scope === 'bridge'
-          ? t.bridgeResponse(target.command)
-          : target.scope === 'device'
-            ? t.deviceResponse(target.target, target.command)
-            : t.simResponse(target.target, target.command);
-      this.client?.publish(out, body, QOS1);
-      flush();
-    });
+      });
   }
 
   /**
@@ -189,6 +195,14 @@ export class MqttBus {
   async stop(offlinePayload: string): Promise<void> {
     await publishOfflineAndEnd(this.client, { topic: this.o.topics.bridgeState, payload: offlinePayload });
   }
+}
+
+/** `ui-7` of `kiosk/k1/client/ui-7/response`: the client id an MQTT 5 client answers to (limits count by it). */
+function clientOf(responseTopic: string): string | undefined {
+  const parts = responseTopic.split('/');
+  const i = parts.indexOf('client');
+  const id = i >= 0 ? parts[i + 1] : undefined;
+  return id ? `client:${id.slice(0, 64)}` : `topic:${responseTopic.slice(0, 128)}`;
 }
 
 /**

@@ -1,65 +1,95 @@
-/** Topic layout of the MQTT contract. The only place topic strings are built or parsed. */
+/**
+ * Topic layout of the MQTT contract. The only place topic strings are built or parsed.
+ *
+ * Requests come in on a role's namespace (see src/core/roles.ts): the UI's is the base itself
+ * (`{base}/device/{dev}/request/{cmd}`), the technician's is `{base}/technician/...` with the same
+ * layout under it. Responses go back on the same namespace, so the broker ACL that decides who may
+ * publish there also decides who may read the answers.
+ */
+import type { Role } from '../core/roles.js';
+
+/** The roles that have a topic namespace on the local broker (`fleet` arrives over the fleet link). */
+export type LocalRole = Exclude<Role, 'fleet'>;
+
 export interface Topics {
   readonly base: string;
   bridgeState: string;
   bridgeInfo: string;
   bridgeHealth: string;
-  bridgeRequest(op: string): string;
-  bridgeResponse(op: string): string;
+  bridgeRequest(op: string, role?: LocalRole): string;
+  bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
   deviceEvent(dev: string, event: string): string;
-  deviceRequest(dev: string, cmd: string): string;
-  deviceResponse(dev: string, cmd: string): string;
+  deviceRequest(dev: string, cmd: string, role?: LocalRole): string;
+  deviceResponse(dev: string, cmd: string, role?: LocalRole): string;
   simRequest(dev: string, cmd: string): string;
   simResponse(dev: string, cmd: string): string;
+  /** Where a client's MQTT 5 responses go: `{ns}/client/{clientId}/response`. */
+  clientResponse(clientId: string, role?: LocalRole): string;
+}
+
+/** The prefix of a role's namespace: the base for the UI, `{base}/technician` for the technician. */
+export function namespaceOf(base: string, role: LocalRole = 'ui'): string {
+  return role === 'technician' ? `${base}/technician` : base;
 }
 
 export function makeTopics(root: string, kioskId: string): Topics {
   const base = `${root}/${kioskId}`;
+  const ns = (role?: LocalRole): string => namespaceOf(base, role);
   return {
     base,
     bridgeState: `${base}/bridge/state`,
     bridgeInfo: `${base}/bridge/info`,
     bridgeHealth: `${base}/bridge/health`,
-    bridgeRequest: (op) => `${base}/bridge/request/${op}`,
-    bridgeResponse: (op) => `${base}/bridge/response/${op}`,
+    bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
+    bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,
     deviceEvent: (dev, event) => `${base}/device/${dev}/event/${event}`,
-    deviceRequest: (dev, cmd) => `${base}/device/${dev}/request/${cmd}`,
-    deviceResponse: (dev, cmd) => `${base}/device/${dev}/response/${cmd}`,
+    deviceRequest: (dev, cmd, role) => `${ns(role)}/device/${dev}/request/${cmd}`,
+    deviceResponse: (dev, cmd, role) => `${ns(role)}/device/${dev}/response/${cmd}`,
     simRequest: (dev, cmd) => `${base}/sim/${dev}/request/${cmd}`,
     simResponse: (dev, cmd) => `${base}/sim/${dev}/response/${cmd}`,
+    clientResponse: (clientId, role) => `${ns(role)}/client/${clientId}/response`,
   };
 }
 
-/** A request topic, parsed. `scope` tells bridge, device and simulator requests apart. */
+/** A request topic, parsed. `scope` tells bridge, device and simulator requests apart; `role` is its namespace's. */
 export interface ParsedRequestTopic {
   scope: 'bridge' | 'device' | 'sim';
   target: string;
   command: string;
+  role: LocalRole;
 }
 
-/** Parse `{base}/bridge/request/{op}`, `{base}/device/{dev}/request/{cmd}` or `{base}/sim/{dev}/request/{cmd}`. */
+/** Parse `{ns}/bridge/request/{op}`, `{ns}/device/{dev}/request/{cmd}` or `{base}/sim/{dev}/request/{cmd}`. */
 export function parseRequestTopic(base: string, topic: string): ParsedRequestTopic | undefined {
   if (!topic.startsWith(base) || topic.charCodeAt(base.length) !== 47 /* / */) return undefined;
-  const parts = topic.slice(base.length + 1).split('/');
-  if (parts.length === 3 && parts[0] === 'bridge' && parts[1] === 'request') {
-    return { scope: 'bridge', target: 'bridge', command: parts[2] ?? '' };
+  let parts = topic.slice(base.length + 1).split('/');
+  let role: LocalRole = 'ui';
+  if (parts[0] === 'technician') {
+    role = 'technician';
+    parts = parts.slice(1);
   }
-  if (parts.length === 4 && (parts[0] === 'device' || parts[0] === 'sim') && parts[2] === 'request') {
-    return { scope: parts[0], target: parts[1] ?? '', command: parts[3] ?? '' };
+  if (parts.length === 3 && parts[0] === 'bridge' && parts[1] === 'request') {
+    return { scope: 'bridge', target: 'bridge', command: parts[2] ?? '', role };
+  }
+  if (parts.length === 4 && (parts[0] === 'device' || (parts[0] === 'sim' && role === 'ui')) && parts[2] === 'request') {
+    return { scope: parts[0], target: parts[1] ?? '', command: parts[3] ?? '', role };
   }
   return undefined;
 }
 
 /**
- * Whether an MQTT 5 response topic may be used. The daemon may write anywhere under its root, so a
- * response topic there would let any client make it publish a fake device state or event: under the
- * root only `{base}/client/...` is allowed. Wildcards are never valid in a topic name.
+ * Whether an MQTT 5 response topic may be used for a request that came in on `role`'s namespace. The
+ * daemon may write anywhere under its root, so a response topic there would let any client make it
+ * publish a fake device state or event: under the root only `{ns}/client/...` of the request's own
+ * namespace is allowed (a UI request cannot aim its answer at a technician's client). Wildcards are
+ * never valid in a topic name.
  */
-export function isAllowedResponseTopic(base: string, topic: string): boolean {
+export function isAllowedResponseTopic(base: string, topic: string, role: LocalRole = 'ui'): boolean {
   if (topic.length === 0 || topic.length > 256 || /[+#\u0000]/.test(topic)) return false;
   const root = base.slice(0, base.indexOf('/') + 1);
   if (!topic.startsWith(root)) return true;
-  return topic.startsWith(`${base}/client/`) && !topic.slice(base.length).split('/').includes('..');
+  const ns = namespaceOf(base, role);
+  return topic.startsWith(`${ns}/client/`) && !topic.slice(ns.length).split('/').includes('..');
 }

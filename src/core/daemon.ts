@@ -10,8 +10,9 @@ import { bridgeOps } from '../api/bridge.js';
 import type { BridgeInfo, DeviceStateMessage, Health } from '../api/envelope.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker.js';
 import { MqttBus } from '../bus/mqtt-bus.js';
-import { RequestRouter, type ResolvedCommand } from '../bus/request-router.js';
-import { makeTopics, type ParsedRequestTopic, type Topics } from '../bus/topics.js';
+import { RequestLimiter } from '../bus/limits.js';
+import { RequestRouter, type RequestTarget, type ResolvedCommand } from '../bus/request-router.js';
+import { makeTopics, type Topics } from '../bus/topics.js';
 import { readSystemStats } from '../health/system-stats.js';
 import { Monitoring } from '../fleet/monitoring.js';
 import type { Notifier } from '../health/sd-notify.js';
@@ -20,8 +21,8 @@ import type { KioskConfig } from './config/schema.js';
 import { DeviceRuntime, type BackoffPolicy, type DeviceSink } from './device-runtime.js';
 import type { CommandSpec, DeviceApi, DeviceKind, SimulatorHandle } from './driver.js';
 import { KioskError } from './errors.js';
-import { Journal } from './journal.js';
 import type { Logger, LogLevel } from './logger.js';
+import { MoneyJournal } from './money-journal.js';
 import { DEVICE_KINDS } from './registry.js';
 
 const LOOP_SAMPLE_MS = 10;
@@ -67,7 +68,7 @@ export class Daemon {
   private monitoring: Monitoring | undefined;
   private bus: MqttBus | undefined;
   private router: RequestRouter;
-  private journal: Promise<Journal> | undefined;
+  private readonly journal: MoneyJournal;
   private healthTimer: NodeJS.Timeout | undefined;
   private healthSoon: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
@@ -84,8 +85,10 @@ export class Daemon {
     this.kioskId = d.config.kioskId ?? d.hostname.replace(/[^A-Za-z0-9._-]/g, '-');
     this.topics = makeTopics(d.config.mqtt.root, this.kioskId);
     this.startedAt = d.clock.iso();
+    this.journal = new MoneyJournal({ stateDir: d.config.stateDir, mirrorPath: d.config.journal.mirrorPath, clock: d.clock, log: d.log.child({ component: 'journal' }) });
     this.router = new RequestRouter({
       maxPayloadBytes: d.config.mqtt.maxPayloadBytes,
+      limiter: new RequestLimiter(d.config.mqtt.limits, () => d.clock.monotonic()),
       resolve: (target) => this.resolve(target),
       onError: (target, err) => {
         if (err.code === 'INTERNAL') d.log.error({ target, err: err.cause }, 'request failed');
@@ -140,7 +143,7 @@ export class Daemon {
         log: log.child({ component: 'bus' }),
       },
       {
-        request: (target, payload, retain, requester) => this.router.handle({ target, payload, retain, requester }),
+        request: (req) => this.router.handle(req),
         birth: () => this.birth(),
         link: (up) => this.taps.forEach((t) => t.link?.(up)),
       },
@@ -173,7 +176,7 @@ export class Daemon {
       publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
       publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
       request: (scope, target, command, input, requester) =>
-        this.router.handle({ target: { scope, target, command }, payload: Buffer.from(JSON.stringify(input ?? {})), retain: false, requester }),
+        this.router.handle({ target: { scope, target, command }, payload: Buffer.from(JSON.stringify(input ?? {})), retain: false, requester, role: 'fleet' }),
       info: () => this.info(),
       states: () => Object.fromEntries(this.runtimes.map((r) => [r.name, r.state])),
       health: () => this.publishHealth(),
@@ -234,7 +237,7 @@ export class Daemon {
           sink,
           stateDir: join(config.stateDir, 'devices', name),
           simulatorLink: link,
-          journal: () => this.openJournal(),
+          journal: () => this.journal.open(),
           ...(this.d.backoff ? { backoff: this.d.backoff } : {}),
         });
       }),
@@ -242,20 +245,11 @@ export class Daemon {
     this.runtimes.push(...created);
   }
 
-  /** The money journal, opened once on first use; a failed open is retried by the next device start. */
-  private openJournal(): Promise<Journal> {
-    if (!this.journal) {
-      this.journal = Journal.open(join(this.d.config.stateDir, 'journal', 'money.jsonl'), () => this.d.clock.iso());
-      this.journal.catch(() => (this.journal = undefined));
-    }
-    return this.journal;
-  }
-
-  private resolve(target: ParsedRequestTopic): ResolvedCommand {
+  private resolve(target: RequestTarget): ResolvedCommand {
     if (target.scope === 'bridge') {
       const spec = own(bridgeOps as Record<string, CommandSpec>, target.command);
       if (!spec) throw new KioskError('UNKNOWN_COMMAND', `the bridge has no operation ${target.command}`);
-      return { spec, signal: NEVER_ABORTED, run: (input) => this.bridgeOp(target.command, input) };
+      return { spec, role: this.roleOf('bridge', target.command, spec), signal: NEVER_ABORTED, run: (input, ctx) => this.bridgeOp(target.command, input, ctx.requester) };
     }
     if (target.scope === 'sim') {
       const sim = this.simulators.get(target.target);
@@ -270,10 +264,15 @@ export class Daemon {
     if (!runtime) throw new KioskError('UNKNOWN_DEVICE', `no device ${target.target} on this kiosk`);
     const spec = own(runtime.api.commands, target.command);
     if (!spec) throw new KioskError('UNKNOWN_COMMAND', `${target.target} has no command ${target.command}`);
-    return { spec, signal: runtime.signal, run: (input, ctx) => runtime.run(target.command, input, ctx) };
+    return { spec, role: this.roleOf(target.target, target.command, spec), signal: runtime.signal, run: (input, ctx) => runtime.run(target.command, input, ctx) };
   }
 
-  private async bridgeOp(op: string, input: unknown): Promise<unknown> {
+  /** The role a command needs: the config's `policy.roles` override, else what the command declares. */
+  private roleOf(target: string, command: string, spec: CommandSpec): CommandSpec['role'] {
+    return own(this.d.config.policy.roles, `${target}.${command}`) ?? spec.role;
+  }
+
+  private async bridgeOp(op: string, input: unknown, requester: string | undefined): Promise<unknown> {
     const args = input as Record<string, unknown>;
     switch (op) {
       case 'info':
@@ -296,6 +295,14 @@ export class Daemon {
         this.d.log.level = args.level as LogLevel;
         this.d.log.warn({ level: args.level }, 'log level changed');
         return { level: this.d.log.level };
+      case 'journal-verify':
+        return this.journal.inspect();
+      case 'journal-recover': {
+        const report = await this.journal.recover(args as { technician: string; reason: string; prefer?: 'journal' | 'mirror' }, requester);
+        const money = this.runtimes.filter((r) => r.usesJournal && r.enabled);
+        await Promise.all(money.map((r) => r.restart()));
+        return { ...report, devices: Object.fromEntries(money.map((r) => [r.name, r.state.status])) };
+      }
       default:
         throw new KioskError('UNKNOWN_COMMAND', `the bridge has no operation ${op}`);
     }
@@ -400,8 +407,7 @@ export class Daemon {
     await this.monitoring?.stop();
     await this.bus?.stop(JSON.stringify({ state: 'offline', reason: 'shutdown', bootId: this.bootId }));
     for (const sim of this.simulators.values()) await sim.stop().catch(() => undefined);
-    const journal = await this.journal?.catch(() => undefined);
-    await journal?.close().catch(() => undefined);
+    await this.journal.close();
     await this.broker?.close();
     this.d.log.info('kioskd stopped');
   }

@@ -58,6 +58,8 @@ export class DeviceRuntime<C = unknown> {
   private attempt = 0;
   private current: DeviceStateMessage;
   private lastError: { code: string; at: string } | null = null;
+  /** Why the last start failed, when retrying cannot help (a corrupt money journal): commands are refused with it. */
+  private blocked: KioskError | undefined;
   private restarts = 0;
   private readonly counters: Record<string, number> = {};
   private cycle: Promise<void> = Promise.resolve();
@@ -78,6 +80,10 @@ export class DeviceRuntime<C = unknown> {
   }
   get simulated(): boolean {
     return this.o.simulated;
+  }
+  /** The device handles money (needs the journal). */
+  get usesJournal(): boolean {
+    return this.o.kind.usesJournal === true;
   }
   get state(): DeviceStateMessage {
     return this.current;
@@ -122,6 +128,7 @@ export class DeviceRuntime<C = unknown> {
   async run(command: string, input: unknown, ctx: CommandContext): Promise<unknown> {
     if (!this.o.enabled) throw new KioskError('DEVICE_DISABLED');
     const driver = this.driver;
+    if (this.blocked) throw this.blocked;
     if (!driver || !this.running) {
       throw new KioskError('DEVICE_UNAVAILABLE', `${this.o.name} is ${this.current.status}`, {
         details: this.lastError ? { lastError: this.lastError.code } : undefined,
@@ -147,6 +154,7 @@ export class DeviceRuntime<C = unknown> {
 
   private async tryStart(): Promise<void> {
     if (this.stopping || this.running) return;
+    this.blocked = undefined;
     this.abort = new AbortController();
     this.setState('starting', this.current.detail);
     try {
@@ -177,8 +185,12 @@ export class DeviceRuntime<C = unknown> {
     const status: DeviceStatus = e.code === 'DEVICE_NOT_FOUND' || e.code === 'IO_ERROR' || e.code === 'TIMEOUT' ? 'offline' : 'fault';
     this.o.log.warn({ code: e.code, err: e.code === 'INTERNAL' ? err : e.message }, `device ${what}`);
     await this.stopDriver(2000);
-    this.setState(status, this.current.detail, { code: e.code, at: this.o.clock.iso() });
-    this.scheduleRetry();
+    // A corrupt money journal does not heal by retrying: refuse every command with it (file and line)
+    // until a technician recovers the journal, which restarts the device.
+    const sticky = e.code === 'JOURNAL_CORRUPT';
+    if (sticky) this.blocked = e;
+    this.setState(status, this.current.detail, { code: e.code, at: this.o.clock.iso(), ...(sticky ? { message: e.message } : {}) });
+    if (!sticky) this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
@@ -245,7 +257,7 @@ export class DeviceRuntime<C = unknown> {
     this.lastError = { code, at: this.o.clock.iso() };
   }
 
-  private setState(status: DeviceStatus, detail: Record<string, unknown>, error?: { code: string; at: string }): void {
+  private setState(status: DeviceStatus, detail: Record<string, unknown>, error?: { code: string; at: string; message?: string }): void {
     const prev = this.current;
     const since = prev.status === status ? prev.since : this.o.clock.iso();
     const next: DeviceStateMessage = error || (status === prev.status && prev.error) ? { status, detail, since, error: error ?? prev.error } : { status, detail, since };

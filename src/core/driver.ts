@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import type { Journal } from './journal.js';
+import type { Role, RoleRequirement } from './roles.js';
 
 export const DEVICE_STATUSES = ['starting', 'ready', 'busy', 'offline', 'fault', 'disabled'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
@@ -20,6 +21,11 @@ export interface CommandSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   readonly errors?: readonly string[];
   /** Long operations publish progress as this event, carrying the request's transaction. */
   readonly progressEvent?: string;
+  /**
+   * Who may run it (see src/core/roles.ts). Absent: `ui`, open to every role. `technician`: only
+   * requests on the technician namespace (and the CLI). Add `fleet` for remote operations.
+   */
+  readonly role?: RoleRequirement;
 }
 
 /** One event a device publishes (QoS 1, never retained). */
@@ -57,6 +63,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   /** Who asked (MQTT client id where known, `cli`, `fleet:...`), for audit logs. */
   readonly requester: string | undefined;
+  /** The role the request arrived with (its topic namespace, or `fleet`): drivers apply role policies with it. */
+  readonly role: Role;
 }
 
 export type CommandHandlers<A extends DeviceApi> = {

@@ -11,22 +11,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bridgeOps } from '../../src/api/bridge.js';
 import { responseSchema } from '../../src/api/envelope.js';
 import { DEVICE_APIS } from '../../src/api/index.js';
-import { RequestRouter } from '../../src/bus/request-router.js';
-import type { ParsedRequestTopic } from '../../src/bus/topics.js';
+import { RequestRouter, type RequestTarget } from '../../src/bus/request-router.js';
 import type { CommandSpec } from '../../src/core/driver.js';
 import { allErrorCodes, KioskError } from '../../src/core/errors.js';
 import { record } from '../faults/report.js';
 import { fuzzAsync, MAX_HEAP_GROWTH_MB, type FuzzStats } from './harness.js';
 
 interface Target {
-  topic: ParsedRequestTopic;
+  topic: RequestTarget;
   spec: CommandSpec;
   keys: string[];
 }
 
 function targets(): Target[] {
   const out: Target[] = [];
-  const add = (scope: ParsedRequestTopic['scope'], target: string, commands: Record<string, CommandSpec>): void => {
+  const add = (scope: RequestTarget['scope'], target: string, commands: Record<string, CommandSpec>): void => {
     for (const [command, spec] of Object.entries(commands)) {
       const js = z.toJSONSchema(spec.input, { unrepresentable: 'any', io: 'input' }) as { properties?: Record<string, unknown> };
       out.push({ topic: { scope, target, command }, spec, keys: Object.keys(js.properties ?? {}) });
@@ -68,8 +67,8 @@ function router(failWith?: Error): RequestRouter {
   });
 }
 
-async function answer(r: RequestRouter, topic: ParsedRequestTopic, payload: Buffer, retain = false): Promise<{ status: string; code?: string; transaction?: string }> {
-  const res = responseSchema.parse(await r.handle({ target: topic, payload, retain, requester: undefined }));
+async function answer(r: RequestRouter, topic: RequestTarget, payload: Buffer, retain = false): Promise<{ status: string; code?: string; transaction?: string }> {
+  const res = responseSchema.parse(await r.handle({ target: topic, payload, retain, requester: undefined, role: 'technician' }));
   if (res.status === 'ok') {
     seen.ok++;
     return { status: 'ok', ...(res.transaction ? { transaction: res.transaction } : {}) };
@@ -140,7 +139,7 @@ describe('every request schema through the real RequestRouter', () => {
     const throwing = router(new TypeError('driver bug: cannot read properties of undefined'));
     const name = fc.string({ minLength: 0, maxLength: 20 });
     const arb = fc.oneof(
-      fc.tuple(fc.constant('unknown' as const), fc.constantFrom<ParsedRequestTopic['scope']>('device', 'sim', 'bridge'), name, name),
+      fc.tuple(fc.constant('unknown' as const), fc.constantFrom<RequestTarget['scope']>('device', 'sim', 'bridge'), name, name),
       fc.tuple(fc.constant('oversize' as const), target, fc.integer({ min: MAX + 1, max: MAX + 4096 })),
       fc.tuple(fc.constant('retained' as const), target),
       fc.tuple(fc.constant('throws' as const), target),
@@ -156,7 +155,7 @@ describe('every request schema through the real RequestRouter', () => {
         expect((await answer(ok, c[1].topic, Buffer.from('{}'), true)).code).toBe('RETAINED_REQUEST');
       } else {
         // A handler that throws a plain error: INTERNAL, without its message (no leak of internals).
-        const res = await throwing.handle({ target: c[1].topic, payload: Buffer.from('{}'), retain: false, requester: undefined });
+        const res = await throwing.handle({ target: c[1].topic, payload: Buffer.from('{}'), retain: false, requester: undefined, role: 'technician' });
         if (res.status === 'error' && res.error.code === 'INTERNAL') expect(res.error.message).not.toContain('cannot read');
         expect(CODES).toContain(res.status === 'error' ? res.error.code : 'ok-not-expected');
       }

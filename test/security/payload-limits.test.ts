@@ -101,12 +101,12 @@ describe('payload size limits', () => {
         },
       });
       const big = Buffer.from(JSON.stringify({ pad: 'x'.repeat(limit) }));
-      const res = await router.handle({ target: { scope: 'device', target: name.split('.')[0] ?? '', command: name.split('.')[1] ?? '' }, payload: big, retain: false, requester: undefined });
+      const res = await router.handle({ target: { scope: 'device', target: name.split('.')[0] ?? '', command: name.split('.')[1] ?? '' }, payload: big, retain: false, requester: undefined, role: 'technician' });
       expect(res).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE' } });
       // One byte under the limit passes the size check (and then fails on its content).
       const fits = Buffer.from(JSON.stringify({ pad: 'x'.repeat(limit - 12) }));
       expect(fits.length).toBeLessThanOrEqual(limit);
-      const res2 = await router.handle({ target: { scope: 'device', target: 'd', command: 'c' }, payload: fits, retain: false, requester: undefined });
+      const res2 = await router.handle({ target: { scope: 'device', target: 'd', command: 'c' }, payload: fits, retain: false, requester: undefined, role: 'technician' });
       expect(res2.status === 'error' ? res2.error.code : 'ok').not.toBe('PAYLOAD_TOO_LARGE');
     }
     expect(ran).toBe(0);

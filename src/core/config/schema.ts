@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEVICE_KINDS } from '../registry.js';
 import { alertsConfigSchema } from '../../alerts/config.js';
 import { fleetConfigSchema } from '../../fleet/config.js';
+import { ROLES } from '../roles.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
@@ -22,6 +23,19 @@ export const mqttSchema = z.strictObject({
   keepaliveSec: z.number().int().min(5).max(600).default(30),
   /** Requests larger than this get PAYLOAD_TOO_LARGE. */
   maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Per-client limits on requests from the local broker (src/bus/limits.ts): over them a request is
+   * answered RATE_LIMITED at once. A client is its MQTT 5 response topic's client id, else its
+   * `requester` user property, else the part of its `transaction` before a `:` (the client library
+   * sends `{clientId}:{n}`).
+   */
+  limits: z
+    .strictObject({
+      ratePerSec: z.number().min(1).max(100_000).default(50),
+      burst: z.number().int().min(1).max(100_000).default(100),
+      inFlight: z.number().int().min(1).max(10_000).default(16),
+    })
+    .prefault({}),
   embedded: z
     .strictObject({
       host: z.string().default('127.0.0.1'),
@@ -53,6 +67,24 @@ function devicesSchema() {
   return z.strictObject(shape as DevicesShape).prefault({});
 }
 
+const roleSchema = z.enum(ROLES);
+
+/** Who may run what, beyond each command's declared role (src/core/roles.ts). */
+export const policySchema = z.strictObject({
+  /** `{device}.{command}` or `bridge.{op}` -> the role(s) it needs instead of its declared one, e.g. `card.refund: technician`. */
+  roles: z
+    .record(z.string().regex(/^[a-z0-9_-]+\.[a-z0-9_-]+$/, '{device}.{command} or bridge.{op}'), z.union([roleSchema, z.array(roleSchema).min(1)]))
+    .default({}),
+});
+
+export const journalConfigSchema = z.strictObject({
+  /**
+   * The journal's second copy. Default {stateDir}/journal-mirror/money.jsonl; better on another
+   * filesystem (a second partition, a USB stick) so that one failing medium keeps the history.
+   */
+  mirrorPath: z.string().optional(),
+});
+
 export const configSchema = z.strictObject({
   /** Defaults to the host name. */
   kioskId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
@@ -67,6 +99,8 @@ export const configSchema = z.strictObject({
   devices: devicesSchema(),
   alerts: alertsConfigSchema.prefault({}),
   fleet: fleetConfigSchema.prefault({}),
+  policy: policySchema.prefault({}),
+  journal: journalConfigSchema.prefault({}),
 });
 
 export type KioskConfig = z.output<typeof configSchema>;

@@ -8,6 +8,10 @@ registerErrorCodes({
   CARD_TRANSACTION_UNKNOWN: { retryable: false, message: 'No card transaction with this idempotency key or reference' },
   CARD_NOT_REVERSIBLE: { retryable: false, message: 'Only an approved sale can be reversed' },
   CARD_IDEMPOTENCY_MISMATCH: { retryable: false, message: 'This idempotency key was used for a different request' },
+  CARD_REFUND_NO_SALE: { retryable: false, message: 'A refund must pay back an approved, unreversed sale in this kiosk\'s journal (saleKey)' },
+  CARD_REFUND_EXCEEDS_SALE: { retryable: false, message: 'The refund is more than what is left of its sale, or in another currency' },
+  CARD_REFUND_OVER_LIMIT: { retryable: false, message: 'The refund is above what the UI may refund on its own (devices.card.refunds.uiLimit); a technician may' },
+  CARD_CURRENCY_NOT_ACCEPTED: { retryable: false, message: 'This kiosk does not take card payments in this currency' },
 });
 
 /** ISO 4217 currencies the kiosk may charge in, with their numeric codes (what ZVT sends). */
@@ -24,6 +28,10 @@ const moneyRequest = z.strictObject({
   currency: currencySchema.optional().describe('Defaults to the configured currency (AED)'),
   reference: referenceSchema,
   idempotencyKey: keySchema.describe('Same key, same payment: never charged twice'),
+});
+
+const refundRequest = moneyRequest.extend({
+  saleKey: keySchema.describe('The idempotencyKey of the approved sale this refund pays back'),
 });
 
 export const maskedCardSchema = z.object({
@@ -86,6 +94,8 @@ export const transactionRecordSchema = z.object({
   operation: z.enum(['sale', 'refund']),
   amount: z.number().int(),
   currency: z.string(),
+  /** A refund: the sale it pays back. */
+  saleKey: z.string().optional(),
   state: z.enum(['pending', 'done']),
   outcome: outcomeSchema.optional(),
   reversal: z.object({ state: z.enum(['pending', 'done']), outcome: reversalSchema.optional() }).optional(),
@@ -106,7 +116,7 @@ export const cardApi = {
       summary: 'Charge the customer; answers when the terminal is done: approved, declined, cancelled or failed.',
       input: moneyRequest,
       output: outcomeSchema,
-      errors: ['DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'DEVICE_BUSY', 'DEVICE_UNAVAILABLE'],
+      errors: ['DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'CARD_CURRENCY_NOT_ACCEPTED', 'DEVICE_BUSY', 'DEVICE_UNAVAILABLE'],
       progressEvent: 'progress',
     },
     cancel: {
@@ -122,10 +132,15 @@ export const cardApi = {
       progressEvent: 'progress',
     },
     refund: {
-      summary: 'Refund an amount to a card (customer presents the card).',
-      input: moneyRequest,
+      summary:
+        'Refund to a card (customer presents the card) against an approved sale of this kiosk (`saleKey`), at most what is left of it; ' +
+        'from the UI role at most devices.card.refunds.uiLimit per refund.',
+      input: refundRequest,
       output: outcomeSchema,
-      errors: ['DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'DEVICE_BUSY'],
+      errors: [
+        'CARD_REFUND_NO_SALE', 'CARD_REFUND_EXCEEDS_SALE', 'CARD_REFUND_OVER_LIMIT', 'CARD_CURRENCY_NOT_ACCEPTED',
+        'DUPLICATE_REQUEST', 'JOURNAL_UNAVAILABLE', 'CARD_IDEMPOTENCY_MISMATCH', 'DEVICE_BUSY',
+      ],
       progressEvent: 'progress',
     },
     status: {
@@ -141,7 +156,8 @@ export const cardApi = {
       }),
     },
     'end-of-day': {
-      summary: "Close the terminal's batch (settlement); answers with the terminal's report.",
+      summary: "Technician: close the terminal's batch (settlement); answers with the terminal's report.",
+      role: 'technician',
       input: z.strictObject({}),
       output: z.object({ result: z.enum(['ok', 'failed']), reason: z.string().optional(), receiptText: z.string() }),
       errors: ['DEVICE_BUSY'],

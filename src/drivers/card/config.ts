@@ -11,7 +11,10 @@ export const cardConfigSchema = z.strictObject({
   transport: z.discriminatedUnion('type', [serialTransportSchema, tcpTransportSchema]).optional(),
   /** The terminal's ECR password (6 digits), sent with administrative commands. */
   password: z.string().regex(/^\d{6}$/, 'six digits').default('000000'),
+  /** The only currency card payments are taken in; a sale or refund in another is refused before the terminal. */
   currency: currencySchema.default('AED'),
+  /** Refunds (each tied to an approved sale, at most what is left of it): the most one refund from the UI role may be, in minor units. 0: the UI may not refund. */
+  refunds: z.strictObject({ uiLimit: z.number().int().min(0).max(999_999_999_999).default(0) }).prefault({}),
   /** Character set of the terminal's texts. */
   charset: z.enum(['cp437', 'latin1']).default('cp437'),
   /** How long to wait for the terminal's acknowledgement of a command or frame. */

@@ -13,6 +13,7 @@ import { fromTerminal, reversalFromTerminal, traceAfter, unknownOutcome } from '
 import { PROGRESS_MESSAGES } from './progress.js';
 import { createTerminal } from './protocols.js';
 import { recoverPending, traceOf } from './recovery.js';
+import { checkRefund } from './refund-policy.js';
 import type { OperationHooks, PaymentTerminal, TerminalInfo } from './terminal.js';
 
 type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery' | 'status';
@@ -22,6 +23,7 @@ interface MoneyInput {
   currency?: Currency | undefined;
   reference: string;
   idempotencyKey: string;
+  saleKey?: string | undefined;
 }
 
 export class CardDriver implements Driver<CardApi> {
@@ -37,6 +39,7 @@ export class CardDriver implements Driver<CardApi> {
   private signal: AbortSignal = new AbortController().signal;
   /** Keys of operations between their first check and their journaled intent. */
   private readonly inFlight = new Set<string>();
+  private unsubscribeJournal: (() => void) | undefined;
 
   constructor(
     private readonly config: CardConfig,
@@ -71,6 +74,11 @@ export class CardDriver implements Driver<CardApi> {
 
   async start(signal: AbortSignal): Promise<void> {
     this.signal = signal;
+    // Without a writable journal no payment may start: the device is in fault, not `ready`.
+    this.ledger.ensureWritable();
+    this.unsubscribeJournal = this.deps.journal?.onUnavailable((err) => {
+      if (!this.busy) this.deps.host.lost(err);
+    });
     const terminal = await createTerminal(this.config, this.deps.log);
     this.info = await terminal.open(signal);
     this.terminal = terminal;
@@ -96,6 +104,7 @@ export class CardDriver implements Driver<CardApi> {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribeJournal?.();
     const terminal = this.terminal;
     this.terminal = undefined;
     await terminal?.close().catch(() => undefined);
@@ -113,7 +122,9 @@ export class CardDriver implements Driver<CardApi> {
 
   private release(): void {
     this.busy = undefined;
-    if (this.terminal) this.deps.host.setState('ready', this.detail());
+    const failed = this.deps.journal?.unavailable;
+    if (failed) this.deps.host.lost(failed);
+    else if (this.terminal) this.deps.host.setState('ready', this.detail());
   }
 
   private hooks(key: string, operation: 'sale' | 'refund' | 'reversal', ctx: CommandContext): OperationHooks {
@@ -161,8 +172,11 @@ export class CardDriver implements Driver<CardApi> {
   private replay(operation: MoneyOperation, input: MoneyInput, currency: Currency): CardOutcome | undefined {
     if (this.inFlight.has(input.idempotencyKey)) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress');
     const r = this.ledger.get(input.idempotencyKey);
+    if (!r && this.ledger.quarantined(input.idempotencyKey)) {
+      throw new KioskError('DUPLICATE_REQUEST', 'the journal records of this key were damaged and cut by a recovery: its outcome is unknown, a technician must settle it');
+    }
     if (!r) return undefined;
-    if (r.operation !== operation || r.amount !== input.amount || r.currency !== currency || r.reference !== input.reference) {
+    if (r.operation !== operation || r.amount !== input.amount || r.currency !== currency || r.reference !== input.reference || r.saleKey !== input.saleKey) {
       throw new KioskError('CARD_IDEMPOTENCY_MISMATCH');
     }
     if (!r.outcome) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress or being reconciled with the terminal');
@@ -171,15 +185,19 @@ export class CardDriver implements Driver<CardApi> {
 
   private async money(operation: MoneyOperation, input: MoneyInput, ctx: CommandContext): Promise<CardOutcome> {
     const currency = input.currency ?? this.config.currency;
+    if (currency !== this.config.currency) throw new KioskError('CARD_CURRENCY_NOT_ACCEPTED', `card payments are taken in ${this.config.currency}, not ${currency}`);
     const replayed = this.replay(operation, input, currency);
     if (replayed) return replayed;
+    if (operation === 'refund') checkRefund(this.ledger, { amount: input.amount, currency, saleKey: input.saleKey ?? '' }, ctx.role, this.config.refunds.uiLimit);
     this.ledger.ensureWritable();
     const terminal = this.claim(operation);
     let record: OperationRecord | undefined;
     this.inFlight.add(input.idempotencyKey);
     try {
       const prevTrace = await this.knownTrace(terminal);
-      record = await this.ledger.intent({ key: input.idempotencyKey, operation, reference: input.reference, amount: input.amount, currency, prevTrace });
+      record = await this.ledger.intent({
+        key: input.idempotencyKey, operation, reference: input.reference, amount: input.amount, currency, prevTrace, ...(input.saleKey !== undefined ? { saleKey: input.saleKey } : {}),
+      });
       this.deps.host.count(`${operation}s`);
       const req = { amount: input.amount, currency: CURRENCIES[currency] };
       const hooks = this.hooks(record.key, operation, ctx);

@@ -20,6 +20,8 @@ export interface OperationRecord {
   readonly currency: string;
   /** The terminal's last trace number before this operation started (null: it had none). */
   readonly prevTrace: number | null;
+  /** A refund: the idempotency key of the sale it pays back. */
+  readonly saleKey?: string | undefined;
   outcome: CardOutcome | undefined;
   reversal: { prevTrace: number | null; receiptNo: number; outcome: CardReversal | undefined } | undefined;
 }
@@ -48,6 +50,26 @@ export class CardLedger {
     return key === undefined ? undefined : this.records.get(key);
   }
 
+  /** A key whose journal records were cut by a technician's recovery: it must not start anything. */
+  quarantined(key: string): boolean {
+    return this.journal?.quarantined(STREAM, key) ?? false;
+  }
+
+  /**
+   * What has been, or may have been, refunded against a sale: every refund tied to it that was
+   * approved, is still pending, or failed with the charge unknown (declined, cancelled and failed
+   * without a charge moved no money).
+   */
+  refundedAgainst(saleKey: string): number {
+    let total = 0;
+    for (const r of this.records.values()) {
+      if (r.operation !== 'refund' || r.saleKey !== saleKey) continue;
+      const o = r.outcome;
+      if (!o || o.result === 'approved' || (o.result === 'failed' && o.charged === 'unknown')) total += r.amount;
+    }
+    return total;
+  }
+
   /** Operations and reversals whose outcome is unknown, oldest first. */
   pending(): OperationRecord[] {
     return [...this.records.values()].filter((r) => !r.outcome || (r.reversal && !r.reversal.outcome));
@@ -55,7 +77,7 @@ export class CardLedger {
 
   async intent(r: Omit<OperationRecord, 'outcome' | 'reversal'>): Promise<OperationRecord> {
     await this.append(`${r.operation}.intent`, r.key, {
-      operation: r.operation, reference: r.reference, amount: r.amount, currency: r.currency, prevTrace: r.prevTrace,
+      operation: r.operation, reference: r.reference, amount: r.amount, currency: r.currency, prevTrace: r.prevTrace, ...(r.saleKey !== undefined ? { saleKey: r.saleKey } : {}),
     });
     return this.records.get(r.key) as OperationRecord;
   }
@@ -93,6 +115,7 @@ export class CardLedger {
       operation: r.operation,
       amount: r.amount,
       currency: r.currency,
+      ...(r.saleKey !== undefined ? { saleKey: r.saleKey } : {}),
       state: r.outcome ? 'done' : 'pending',
       ...(r.outcome ? { outcome: r.outcome } : {}),
       ...(r.reversal ? { reversal: { state: r.reversal.outcome ? 'done' : 'pending', ...(r.reversal.outcome ? { outcome: r.reversal.outcome } : {}) } } : {}),
@@ -115,6 +138,7 @@ export class CardLedger {
         amount: Number(d.amount),
         currency: String(d.currency),
         prevTrace: typeof d.prevTrace === 'number' ? d.prevTrace : null,
+        ...(typeof d.saleKey === 'string' ? { saleKey: d.saleKey } : {}),
         outcome: undefined,
         reversal: undefined,
       };

@@ -93,18 +93,21 @@ export const cashApi = {
     },
     'cashbox-emptied': {
       summary: 'Technician: the cashbox (and coin box) was emptied. Audited in the journal; answers what it held.',
+      role: 'technician',
       input: z.strictObject({ technician: z.string().min(1).max(64), comment: z.string().max(200).optional() }),
       output: z.object({ notes: z.record(z.string(), z.number().int()), count: z.number().int(), value: amount, coinsValue: amount, at: z.string() }),
       errors: ['DEVICE_BUSY', 'JOURNAL_UNAVAILABLE'],
     },
     settle: {
-      summary: 'Technician or UI: an interrupted session was settled (voucher printed, refunded by staff...). Audited.',
+      summary: 'Technician: an interrupted session was settled (voucher printed, refunded by staff...). Audited.',
+      role: 'technician',
       input: z.strictObject({ sessionId, resolution: z.enum(['voucher', 'refunded', 'applied', 'other']), by: z.string().min(1).max(64) }),
       output: z.object({ sessionId, total: amount, resolution: z.string() }),
       errors: ['CASH_UNKNOWN_SESSION', 'JOURNAL_UNAVAILABLE'],
     },
     'clear-fault': {
       summary: 'Technician: acknowledge a fraud-attempt fault (jams, cashbox faults clear by themselves). Audited.',
+      role: 'technician',
       input: z.strictObject({ technician: z.string().min(1).max(64) }),
       output: z.object({ faults: z.array(z.string()) }),
     },

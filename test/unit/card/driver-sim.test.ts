@@ -90,14 +90,41 @@ describe('card driver outcomes and idempotency', () => {
     expect(await rig.driver.commands.reverse({ idempotencyKey: 'r1' }, rig.ctx())).toEqual({ ...rev, replayed: true });
     const rec = await rig.driver.commands.transaction({ reference: 'ref-r1' }, rig.ctx());
     expect(rec).toMatchObject({ state: 'done', outcome: { result: 'approved' }, reversal: { state: 'done', outcome: { result: 'reversed' } } });
-    const refund = await rig.driver.commands.refund({ amount: 500, reference: 'ref-f1', idempotencyKey: 'f1' }, rig.ctx());
+    expect((await sale(rig, 'r2')).result).toBe('approved');
+    const refund = await rig.driver.commands.refund({ amount: 500, reference: 'ref-f1', idempotencyKey: 'f1', saleKey: 'r2' }, rig.ctx(undefined, 'technician'));
     expect(refund).toMatchObject({ result: 'approved', operation: 'refund', currency: 'AED' });
-    const eod = await rig.driver.commands['end-of-day']({}, rig.ctx());
+    const eod = await rig.driver.commands['end-of-day']({}, rig.ctx(undefined, 'technician'));
     expect(eod.result).toBe('ok');
     expect(eod.receiptText).toContain('END OF DAY');
     const st = await rig.driver.commands.status({}, rig.ctx());
     expect(st).toMatchObject({ connected: true, busy: false, terminalId: '52001233', softwareVersion: 'kioskd-sim 1.0', terminalStatus: 0, pendingRecovery: 0 });
-    expect(rig.sim.store.log.map((e) => e.command)).toEqual(['sale', 'reversal', 'refund']);
+    expect(rig.sim.store.log.map((e) => e.command)).toEqual(['sale', 'reversal', 'sale', 'refund']);
+  });
+
+  it('refunds only against an approved, unreversed sale of this journal, at most what is left, within the UI limit', async () => {
+    rig = await makeRig({ config: { refunds: { uiLimit: 300 } } });
+    const refund = (key: string, amount: number, saleKey: string, role: 'ui' | 'technician' = 'ui', currency: 'AED' | 'EUR' = 'AED') =>
+      rig!.driver.commands.refund({ amount, currency, reference: `ref-${key}`, idempotencyKey: key, saleKey }, rig!.ctx(undefined, role));
+    await expect(refund('x1', 100, 'no-such-sale')).rejects.toMatchObject({ code: 'CARD_REFUND_NO_SALE' });
+    await sale(rig, 's1', 1000);
+    await rig.sim.commands.decline?.({});
+    expect((await sale(rig, 's-declined', 1000)).result).toBe('declined');
+    await expect(refund('x2', 100, 's-declined')).rejects.toMatchObject({ code: 'CARD_REFUND_NO_SALE' });
+    await expect(refund('x3', 301, 's1')).rejects.toMatchObject({ code: 'CARD_REFUND_OVER_LIMIT', details: { limit: 300 } });
+    await expect(refund('x4', 100, 's1', 'ui', 'EUR')).rejects.toMatchObject({ code: 'CARD_CURRENCY_NOT_ACCEPTED' });
+    expect(await refund('u1', 300, 's1')).toMatchObject({ result: 'approved', amount: 300 });
+    expect(await refund('t1', 600, 's1', 'technician')).toMatchObject({ result: 'approved', amount: 600 });
+    await expect(refund('t2', 101, 's1', 'technician')).rejects.toMatchObject({ code: 'CARD_REFUND_EXCEEDS_SALE', details: { left: 100, saleAmount: 1000 } });
+    // the same key again replays, with a different sale it is a mismatch
+    expect(await refund('u1', 300, 's1')).toMatchObject({ result: 'approved', replayed: true });
+    await expect(refund('u1', 300, 's-declined')).rejects.toMatchObject({ code: 'CARD_IDEMPOTENCY_MISMATCH' });
+    expect(await rig.driver.commands.transaction({ idempotencyKey: 't1' }, rig.ctx())).toMatchObject({ saleKey: 's1', operation: 'refund' });
+    // a reversed sale cannot be refunded
+    await sale(rig, 's2', 500);
+    await rig.driver.commands.reverse({ idempotencyKey: 's2' }, rig.ctx());
+    await expect(refund('x5', 100, 's2', 'technician')).rejects.toMatchObject({ code: 'CARD_REFUND_NO_SALE' });
+    await expect(rig.driver.commands.sale({ amount: 100, currency: 'EUR', reference: 'ref-e', idempotencyKey: 'e1' }, rig.ctx())).rejects.toMatchObject({ code: 'CARD_CURRENCY_NOT_ACCEPTED' });
+    expect(rig.sim.store.log.map((e) => [e.command, e.amount])).toEqual([['sale', 1000], ['sale', 1000], ['refund', 300], ['refund', 600], ['sale', 500], ['reversal', undefined]]);
   });
 });
 

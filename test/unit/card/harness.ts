@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/core/clock.js';
-import type { DeviceStatus, Driver, DriverHost } from '../../../src/core/driver.js';
+import type { CommandContext, DeviceStatus, Driver, DriverHost } from '../../../src/core/driver.js';
+import type { Role } from '../../../src/core/roles.js';
 import { Journal } from '../../../src/core/journal.js';
 import { createLogger } from '../../../src/core/logger.js';
 import type { CardApi } from '../../../src/drivers/card/api.js';
@@ -18,7 +19,7 @@ export interface Rig {
   host: FakeHost;
   logs: string[];
   dir: string;
-  ctx: (transaction?: string) => { transaction: string | undefined; signal: AbortSignal; requester: undefined };
+  ctx: (transaction?: string, role?: Role) => CommandContext;
   close(): Promise<void>;
 }
 
@@ -74,7 +75,7 @@ export async function makeRig(opts: { dir?: string; link?: 'tcp' | 'serial'; con
   await driver.start(abort.signal);
   return {
     sim, driver, journal, host, logs, dir,
-    ctx: (transaction) => ({ transaction, signal: abort.signal, requester: undefined }),
+    ctx: (transaction, role = 'ui') => ({ transaction, signal: abort.signal, requester: undefined, role }),
     async close() {
       abort.abort();
       host.restart = undefined;

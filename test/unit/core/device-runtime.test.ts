@@ -81,7 +81,7 @@ describe('DeviceRuntime (supervisor)', () => {
     await r.start();
     expect(r.state.status).toBe('offline');
     expect(r.state.error?.code).toBe('DEVICE_NOT_FOUND');
-    await expect(r.run('ping', {}, { transaction: undefined, signal: r.signal, requester: undefined })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE' });
+    await expect(r.run('ping', {}, { transaction: undefined, signal: r.signal, requester: undefined, role: 'ui' as const })).rejects.toMatchObject({ code: 'DEVICE_UNAVAILABLE' });
     await until(() => r.state.status === 'ready');
     expect(b.starts).toHaveLength(4);
     const gaps = b.starts.slice(1).map((t, i) => t - b.starts[i]!);
@@ -108,7 +108,7 @@ describe('DeviceRuntime (supervisor)', () => {
     const b = { failures: 0, starts: [] as number[], stops: [] as number[] };
     const r = runtime(b, []);
     await r.start();
-    const ctx = { transaction: undefined, signal: r.signal, requester: undefined };
+    const ctx = { transaction: undefined, signal: r.signal, requester: undefined, role: 'ui' as const };
     await expect(r.run('boom', {}, ctx)).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(r.health().lastError?.code).toBe('INTERNAL');
     await expect(r.run('ping', {}, ctx)).resolves.toEqual({ pong: true });

@@ -17,8 +17,8 @@ async function journalWith(n: number, fs = new MemoryJournalFs()): Promise<Memor
   return fs;
 }
 
-function open(fs: MemoryJournalFs, log?: { warn: (o: object, m: string) => void }): Promise<Journal> {
-  return Journal.open(J, { fs, mirrorPath: M, now: NOW, ...(log ? { log } : {}) });
+function open(fs: MemoryJournalFs, log?: { warn: (o: object, m?: string) => void }): Promise<Journal> {
+  return Journal.open(J, { fs, mirrorPath: M, now: NOW, ...(log ? { log: log as never } : {}) });
 }
 
 const lines = (text: string): string[] => text.split('\n').slice(0, -1).map((l) => `${l}\n`);

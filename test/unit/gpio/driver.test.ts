@@ -37,7 +37,7 @@ describe('GPIO driver', () => {
     // lock is active-low and safe=on: physical low
     expect(chip.levels.get('light')).toBe(false);
     expect(chip.levels.get('lock')).toBe(false);
-    const ctx = { transaction: undefined, signal: new AbortController().signal, requester: undefined };
+    const ctx = { transaction: undefined, signal: new AbortController().signal, requester: undefined, role: 'ui' as const };
     await driver.commands.set({ line: 'light', value: true }, ctx);
     await driver.commands.set({ line: 'lock', value: false }, ctx);
     expect(chip.levels.get('light')).toBe(true);
@@ -52,7 +52,7 @@ describe('GPIO driver', () => {
     const { chip, host, config, log } = setup();
     const driver = await createGpioDriver(config, { host, log, clock: systemClock, journal: undefined, stateDir: '/tmp', simulatorLink: chip });
     await driver.start(new AbortController().signal);
-    const ctx = { transaction: undefined, signal: new AbortController().signal, requester: undefined };
+    const ctx = { transaction: undefined, signal: new AbortController().signal, requester: undefined, role: 'ui' as const };
     const blinking = driver.commands.blink({ line: 'light', onMs: 20, offMs: 20, count: 100 }, ctx);
     await new Promise((r) => setTimeout(r, 30));
     await driver.commands.set({ line: 'light', value: false }, ctx);

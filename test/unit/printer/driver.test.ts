@@ -5,7 +5,7 @@ import { receiptFor } from '../../fixtures/printer/receipts.js';
 import { startRig, until, type Rig } from './harness.js';
 
 const doc = (lang: Parameters<typeof receiptFor>[0]) => receiptDocumentSchema.parse(receiptFor(lang));
-const ctx = { transaction: 't-1', signal: new AbortController().signal, requester: 'test' };
+const ctx = { transaction: 't-1', signal: new AbortController().signal, requester: 'test', role: 'ui' as const };
 let rig: Rig | undefined;
 afterEach(async () => {
   await rig?.close();

@@ -29,7 +29,7 @@ function compare(actual: Buffer, goldenPath: string): { diff: number; total: num
 async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInput): Promise<void> {
   const res = await rig.driver.commands.print(
     { document: receiptDocumentSchema.parse(document), idempotencyKey: `golden-${name}-${Date.now()}` },
-    { transaction: undefined, signal: new AbortController().signal, requester: 'test' },
+    { transaction: undefined, signal: new AbortController().signal, requester: 'test', role: 'ui' as const },
   );
   expect(res.duplicate).toBe(false);
   const { png } = await rig.sim.page();

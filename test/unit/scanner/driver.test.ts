@@ -75,7 +75,7 @@ function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' 
 
 const serial = (path: string, model = 'generic') => ({ type: 'serial', path, model });
 const td1 = specimenMrz('TD1', { expiry: '300101' });
-const ctx = { transaction: undefined, signal: new AbortController().signal, requester: 'test' };
+const ctx = { transaction: undefined, signal: new AbortController().signal, requester: 'test', role: 'ui' as const };
 
 beforeEach(() => vi.useFakeTimers({ now: new Date(2026, 10, 25, 12) }));
 afterEach(() => vi.useRealTimers());

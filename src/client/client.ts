@@ -1,8 +1,11 @@
 /**
  * The kiosk UI's side of the MQTT contract, for the browser (MQTT over WebSocket) and Node. Requests are
  * checked against the daemon's own schemas before anything is sent; responses are matched by MQTT 5
- * correlation data on a private response topic, or (MQTT 3.1.1) by the `transaction` the daemon echoes
- * on the conventional response topic.
+ * correlation data on this client's own response topic (`{ns}/client/{clientId}/response`, which the
+ * shipped broker ACL lets only this client id read), or (MQTT 3.1.1) by the `transaction` the daemon
+ * echoes on the conventional response topic. Transactions on the wire are scoped to this client
+ * (`{clientId}:{n}`, or `{clientId}:{yours}`), so two clients never take each other's answers, and the
+ * daemon counts its per-client limits by them.
  */
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { z } from 'zod';
@@ -23,6 +26,8 @@ import type {
 } from './types.js';
 
 interface Pending {
+  /** The transaction as the caller knows it (without this client's scope). */
+  readonly mine: string;
   resolve(data: unknown): void;
   reject(err: KioskRequestError): void;
 }
@@ -46,6 +51,9 @@ export class KioskClient {
   private readonly subs: Subscriptions;
   private readonly responseTopic: string;
   private readonly v5: boolean;
+  private readonly role: 'ui' | 'technician';
+  /** MQTT 3.1.1: simulator responses are subscribed on first use (a UI's broker user may not read them). */
+  private simResponses: Promise<unknown> | undefined;
   private seq = 0;
   private closed = false;
 
@@ -55,7 +63,8 @@ export class KioskClient {
   ) {
     this.topics = makeTopics(options.root ?? 'kiosk', options.kioskId);
     this.v5 = (options.protocolVersion ?? 5) === 5;
-    this.responseTopic = `${this.topics.base}/client/${options.clientId}/response`;
+    this.role = options.role ?? 'ui';
+    this.responseTopic = this.topics.clientResponse(options.clientId, this.role);
     this.connected = this.connectedValue;
     this.bridge = this.bridgeValue;
     this.health = this.healthValue;
@@ -86,8 +95,7 @@ export class KioskClient {
     if (this.v5) jobs.push(this.subs.add(this.responseTopic, (_topic, s, corr) => this.onResponse(s, corr)));
     else {
       const onResponse = (_topic: string, s: string): void => this.onResponse(s, undefined);
-      jobs.push(this.subs.add(t.deviceResponse('+', '+'), onResponse), this.subs.add(t.simResponse('+', '+'), onResponse));
-      jobs.push(this.subs.add(t.bridgeResponse('+'), onResponse));
+      jobs.push(this.subs.add(t.deviceResponse('+', '+', this.role), onResponse), this.subs.add(t.bridgeResponse('+', this.role), onResponse));
     }
     await Promise.all(jobs);
     this.connectedValue.set(this.mqttClient.connected);
@@ -154,7 +162,7 @@ export class KioskClient {
   /** Disconnect. Pending requests reject with CLOSED. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const [tx, p] of this.pending) p.reject(new KioskRequestError('CLOSED', 'the client was closed', true, undefined, tx));
+    for (const p of this.pending.values()) p.reject(new KioskRequestError('CLOSED', 'the client was closed', true, undefined, p.mine));
     this.pending.clear();
     await this.mqttClient.endAsync();
     this.connectedValue.set(false);
@@ -167,7 +175,14 @@ export class KioskClient {
     if (!checked.success) throw invalidParams(checked.error);
     if (this.closed) throw new KioskRequestError('CLOSED', 'the client was closed', true);
     const t = this.topics;
-    const topic = scope === 'bridge' ? t.bridgeRequest(command) : scope === 'device' ? t.deviceRequest(target, command) : t.simRequest(target, command);
+    if (scope === 'sim' && !this.v5) {
+      this.simResponses ??= this.subs.add(t.simResponse('+', '+'), (_topic, s) => this.onResponse(s, undefined)).catch((err: unknown) => {
+        this.simResponses = undefined;
+        throw new KioskRequestError('CLOSED', `could not subscribe to simulator responses: ${(err as Error).message}`, true);
+      });
+      await this.simResponses;
+    }
+    const topic = scope === 'bridge' ? t.bridgeRequest(command, this.role) : scope === 'device' ? t.deviceRequest(target, command, this.role) : t.simRequest(target, command);
     const progressTopic = scope === 'device' && spec.progressEvent && opts.onProgress ? t.deviceEvent(target, spec.progressEvent) : undefined;
     const timeoutMs = opts.timeoutMs ?? (spec.progressEvent ? 120_000 : 10_000);
     return this.exchange(topic, params, spec.output, { ...opts, timeoutMs, progressTopic });
@@ -179,35 +194,44 @@ export class KioskClient {
     output: z.ZodType,
     opts: BaseRequestOptions & { onProgress?: ((p: never) => void) | undefined; timeoutMs: number; progressTopic: string | undefined },
   ): Promise<unknown> {
-    const tx = opts.transaction ?? `${this.options.clientId}-${++this.seq}`;
+    const mine = opts.transaction ?? String(++this.seq);
+    const tx = `${this.options.clientId}:${mine}`;
+    if (this.pending.has(tx)) throw new KioskRequestError('INVALID_PARAMS', `transaction ${mine} is already waiting for its answer`, false, undefined, mine);
     let unsubscribeProgress = (): void => undefined;
     const onProgress = opts.onProgress as ((p: unknown) => void) | undefined;
     if (opts.progressTopic && onProgress) {
       const handler = (_topic: string, s: string): void => {
         const payload = parseJson(s) as { transaction?: unknown } | undefined;
-        if (payload?.transaction === tx) onProgress(payload);
+        if (payload?.transaction === tx) onProgress({ ...payload, transaction: mine });
       };
       unsubscribeProgress = await this.subs.add(opts.progressTopic, handler).catch((err: unknown) => {
-        throw new KioskRequestError('CLOSED', `could not subscribe to progress: ${(err as Error).message}`, true, undefined, tx);
+        throw new KioskRequestError('CLOSED', `could not subscribe to progress: ${(err as Error).message}`, true, undefined, mine);
       });
     }
     try {
       const data = await new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.pending.delete(tx);
-          reject(new KioskRequestError('TIMEOUT', `no answer within ${opts.timeoutMs} ms (the operation may still complete)`, true, undefined, tx));
+          reject(new KioskRequestError('TIMEOUT', `no answer within ${opts.timeoutMs} ms (the operation may still complete)`, true, undefined, mine));
         }, opts.timeoutMs);
         const settle = (fn: () => void): void => {
           clearTimeout(timer);
           this.pending.delete(tx);
           fn();
         };
-        this.pending.set(tx, { resolve: (d) => settle(() => resolve(d)), reject: (e) => settle(() => reject(e)) });
+        this.pending.set(tx, { mine, resolve: (d) => settle(() => resolve(d)), reject: (e) => settle(() => reject(e)) });
         const body = JSON.stringify({ ...(params as object), transaction: tx });
         // mqtt-packet writes a string property as its UTF-8 bytes, in Node and in the browser bundle alike.
         const properties = this.v5 ? { responseTopic: this.responseTopic, correlationData: tx as unknown as Buffer } : undefined;
         this.mqttClient.publish(topic, body, { qos: 1, ...(properties ? { properties } : {}) }, (err) => {
-          if (err) this.pending.get(tx)?.reject(new KioskRequestError('CLOSED', `publish failed: ${err.message}`, true, undefined, tx));
+          if (!err) return;
+          // MQTT 5: the broker refused the publish (reason 0x87: its ACL does not let this user ask this).
+          const refused = (err as { code?: unknown }).code === 0x87;
+          this.pending.get(tx)?.reject(
+            refused
+              ? new KioskRequestError('NOT_AUTHORIZED', `the broker does not let this user publish ${topic}`, false, undefined, mine)
+              : new KioskRequestError('CLOSED', `publish failed: ${err.message}`, true, undefined, mine),
+          );
         });
       });
       const parsed = output.safeParse(data);
@@ -230,7 +254,7 @@ export class KioskClient {
     const pending = tx === undefined ? undefined : this.pending.get(tx);
     if (!pending) return;
     if (res.status === 'ok') pending.resolve(res.data);
-    else pending.reject(new KioskRequestError(res.error.code, res.error.message, res.error.retryable, res.error.details, tx));
+    else pending.reject(new KioskRequestError(res.error.code, res.error.message, res.error.retryable, res.error.details, pending.mine));
   }
 
   private onBridgeState(s: string): void {

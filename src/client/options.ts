@@ -12,6 +12,11 @@ export interface ConnectOptions {
   clientId?: string;
   username?: string;
   password?: string;
+  /**
+   * The topic namespace requests go to (src/core/roles.ts): `ui` (default) or `technician`. The broker's
+   * ACL decides whether this user may publish there; the daemon takes the role from it.
+   */
+  role?: 'ui' | 'technician';
   /** Give up the first connection after this long (default 10 s); later reconnects retry for ever. */
   connectTimeoutMs?: number;
   /** Delay between reconnect attempts (default 1000 ms). */

@@ -72,11 +72,19 @@ export class Probe {
 
   private seq = 0;
 
-  /** Send a request to `device/{dev}/request/{cmd}` and wait for its response (matched by transaction). */
-  async request(dev: string, cmd: string, payload: Record<string, unknown> = {}, opts: { timeoutMs?: number; scope?: 'device' | 'sim' | 'bridge' } = {}): Promise<ResponseEnvelope> {
+  /**
+   * Send a request to `device/{dev}/request/{cmd}` (or, with `role: 'technician'`, to
+   * `technician/device/...`) and wait for its response (matched by transaction).
+   */
+  async request(
+    dev: string,
+    cmd: string,
+    payload: Record<string, unknown> = {},
+    opts: { timeoutMs?: number; scope?: 'device' | 'sim' | 'bridge'; role?: 'ui' | 'technician' } = {},
+  ): Promise<ResponseEnvelope> {
     const scope = opts.scope ?? 'device';
     const transaction = typeof payload.transaction === 'string' ? payload.transaction : `probe-${process.pid}-${++this.seq}`;
-    const path = scope === 'bridge' ? `bridge` : `${scope}/${dev}`;
+    const path = `${opts.role === 'technician' ? 'technician/' : ''}${scope === 'bridge' ? `bridge` : `${scope}/${dev}`}`;
     const response = this.waitFor(`${path}/response/${cmd}`, (p: { transaction?: string }) => p?.transaction === transaction, opts.timeoutMs ?? 15_000, true);
     await this.client.publishAsync(`${this.base}/${path}/request/${cmd}`, JSON.stringify({ ...payload, transaction }), { qos: 1 });
     return responseSchema.parse((await response).payload);
@@ -86,8 +94,13 @@ export class Probe {
     return this.request(dev, cmd, payload, { ...opts, scope: 'sim' });
   }
 
-  bridge(op: string, payload: Record<string, unknown> = {}): Promise<ResponseEnvelope> {
-    return this.request('', op, payload, { scope: 'bridge' });
+  bridge(op: string, payload: Record<string, unknown> = {}, role: 'ui' | 'technician' = 'ui'): Promise<ResponseEnvelope> {
+    return this.request('', op, payload, { scope: 'bridge', role });
+  }
+
+  /** A request on the technician's namespace. */
+  technician(dev: string, cmd: string, payload: Record<string, unknown> = {}, opts: { timeoutMs?: number } = {}): Promise<ResponseEnvelope> {
+    return this.request(dev, cmd, payload, { ...opts, role: 'technician' });
   }
 
   /** Publish raw bytes to a topic under base. */

@@ -110,10 +110,15 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
     expect(cardApi.stateDetail.parse(st.detail)).toMatchObject({ protocol: 'zvt', link: 'tcp', terminalId: '52001233' });
   });
 
-  it('refund, status and end of day answer', async () => {
-    expect(await probe.request('card', 'refund', { amount: 700, reference: 'refund-1', idempotencyKey: 'it-refund-1' })).toMatchObject({ status: 'ok', data: { result: 'approved', operation: 'refund' } });
+  it('refund (against an approved sale, by the technician), status and end of day (technician) answer', async () => {
+    const paid = await sale();
+    const refund = { amount: 700, reference: 'refund-1', idempotencyKey: 'it-refund-1', saleKey: paid.idempotencyKey };
+    // from the UI namespace: above the UI's refund limit (0 by default); end of day needs the technician
+    expect(await probe.request('card', 'refund', refund)).toMatchObject({ status: 'error', error: { code: 'CARD_REFUND_OVER_LIMIT' } });
+    expect(await probe.request('card', 'end-of-day', {})).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+    expect(await probe.technician('card', 'refund', refund)).toMatchObject({ status: 'ok', data: { result: 'approved', operation: 'refund' } });
     expect(await probe.request('card', 'status', {})).toMatchObject({ status: 'ok', data: { connected: true, busy: false, softwareVersion: 'kioskd-sim 1.0' } });
-    const eod = await probe.request('card', 'end-of-day', {});
+    const eod = await probe.technician('card', 'end-of-day', {});
     expect(eod).toMatchObject({ status: 'ok', data: { result: 'ok' } });
   });
 
@@ -156,7 +161,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('card terminal over MQTT, ZVT simula
     await probe.sim('card', 'decline', { resultCode: 0x6e });
     const no = await probe.request('card', 'sale', { amount: 999, reference: 'serial-2', idempotencyKey: 'serial-2' });
     expect(no).toMatchObject({ status: 'ok', data: { result: 'declined', reason: 'CARD_BLOCKED' } });
-    const eod = await probe.request('card', 'end-of-day', {});
+    const eod = await probe.technician('card', 'end-of-day', {});
     expect(eod).toMatchObject({ status: 'ok', data: { result: 'ok' } });
     expect(kiosk.logs.join('\n')).not.toContain(SIM_PAN);
   });

@@ -146,10 +146,10 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
     {
       if (!open) return;
       const settled = probe.next('device/cash/state', (p: { detail: { unsettled: { sessionId: string }[] } }) => !p.detail.unsettled.some((u) => u.sessionId === open.sessionId));
-      expect(await probe.request('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'ok' });
+      expect(await probe.technician('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'ok' });
       await settled;
       expect(journal().filter((e) => e.type === 'session.settled' && e.key === open.sessionId)).toHaveLength(1);
-      expect(await probe.request('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'error', error: { code: 'CASH_UNKNOWN_SESSION' } });
+      expect(await probe.technician('cash', 'settle', { sessionId: open.sessionId, resolution: 'voucher', by: 'tech-1' })).toMatchObject({ status: 'error', error: { code: 'CASH_UNKNOWN_SESSION' } });
     }
     if (KILLS >= 50) for (const phase of ['reading', 'escrow', 'stacking', 'idle']) expect(phases[phase], `killed during ${phase}`).toBeGreaterThan(0);
   }, 400_000);

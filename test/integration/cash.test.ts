@@ -192,7 +192,8 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     await state((s, d) => d.fault?.code === 'CASH_CASHBOX_REMOVED' && !d.cashbox.present);
     await sim('replace-cashbox');
     const before = (await state()).detail.cashbox;
-    const res = await probe.request('cash', 'cashbox-emptied', { technician: 'tech-7' });
+    expect(await probe.request('cash', 'cashbox-emptied', { technician: 'tech-7' })).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+    const res = await probe.technician('cash', 'cashbox-emptied', { technician: 'tech-7' });
     expect(res).toMatchObject({ status: 'ok', data: { count: before.count, value: before.value } });
     const after = await state((s, d) => s === 'ready' && d.cashbox.count === 0);
     expect(after.detail.cashbox).toMatchObject({ notes: {}, value: 0, full: false, nearFull: false, present: true });
@@ -204,7 +205,8 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     await sim('insert-fake', { fraud: true });
     await state((s, d) => s === 'fault' && d.fault?.code === 'CASH_FRAUD');
     expect((await answer).status).toBe('fault');
-    expect(await probe.request('cash', 'clear-fault', { technician: 'tech-7' })).toMatchObject({ status: 'ok', data: { faults: [] } });
+    expect(await probe.request('cash', 'clear-fault', { technician: 'tech-7' })).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+    expect(await probe.technician('cash', 'clear-fault', { technician: 'tech-7' })).toMatchObject({ status: 'ok', data: { faults: [] } });
     await state((s) => s === 'ready');
   });
 

@@ -166,13 +166,16 @@ describe.skipIf(!hasMosquitto)('MQTT contract (real Mosquitto, simulated GPIO)',
     }
   });
 
-  it('bridge operations: info, health, rebirth, log-level, restart-device', async () => {
+  it('bridge operations: info, health, rebirth; log-level, restart-device for the technician only', async () => {
     expect((await probe.bridge('info')).status).toBe('ok');
     const health = await probe.bridge('health');
     expect(healthSchema.parse(health.status === 'ok' ? health.data : null).devices.gpio?.status).toBe('ready');
     expect(await probe.bridge('rebirth')).toMatchObject({ status: 'ok' });
-    expect(await probe.bridge('log-level', { level: 'info' })).toMatchObject({ status: 'ok', data: { level: 'info' } });
-    expect(await probe.bridge('restart-device', { device: 'gpio' })).toMatchObject({ status: 'ok', data: { status: 'ready' } });
-    expect(await probe.bridge('restart-device', { device: 'toaster' })).toMatchObject({ status: 'error', error: { code: 'UNKNOWN_DEVICE' } });
+    expect(await probe.bridge('log-level', { level: 'info' })).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+    expect(await probe.bridge('restart-device', { device: 'gpio' })).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+    expect(await probe.bridge('log-level', { level: 'info' }, 'technician')).toMatchObject({ status: 'ok', data: { level: 'info' } });
+    expect(await probe.bridge('restart-device', { device: 'gpio' }, 'technician')).toMatchObject({ status: 'ok', data: { status: 'ready' } });
+    expect(await probe.bridge('restart-device', { device: 'toaster' }, 'technician')).toMatchObject({ status: 'error', error: { code: 'UNKNOWN_DEVICE' } });
+    expect(await probe.bridge('info', {}, 'technician')).toMatchObject({ status: 'ok' });
   });
 });

@@ -4,43 +4,25 @@
  * came from a device or the daemon — a subscriber with the daemon's credentials never sees it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, spawnDaemon, tempDir, type SpawnedDaemon } from '../helpers/daemon.js';
+import { spawnDaemon, type SpawnedDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
 import { hasMosquitto } from '../helpers/env.js';
-import { mosquittoPath, startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import { mosquittoPath, type Broker } from '../helpers/mosquitto.js';
+import { PASSWORDS, startProductionBroker, type ProductionBroker } from '../helpers/production-broker.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from '../faults/report.js';
 
-const confDir = join(repoRoot, 'config', 'mosquitto');
-const UI_PASS = 'ui-secret-1';
-const DAEMON_PASS = 'daemon-secret-2';
-
-/** The shipped config with test ports, this test's password/ACL files, and logging to stderr off. */
-export function productionConfig(dir: string): string {
-  const text = readFileSync(join(confDir, 'mosquitto.conf'), 'utf8');
-  const out = text
-    .replace(/^listener 1883 127\.0\.0\.1$/m, 'listener {port} 127.0.0.1')
-    .replace(/^listener 9001 127\.0\.0\.1$/m, 'listener {wsPort} 127.0.0.1')
-    .replaceAll('/etc/mosquitto/kioskd/', `${dir}/`)
-    .replace(/^log_dest syslog$/m, 'log_dest none');
-  // Guard the substitutions: a changed shipped file must fail here, not silently test something else.
-  expect(out).toContain('listener {port} 127.0.0.1');
-  expect(out).toContain('listener {wsPort} 127.0.0.1');
-  expect(out).toContain(`password_file ${dir}/passwd`);
-  expect(out).toContain(`acl_file ${dir}/acl`);
-  return out;
-}
+const UI_PASS = PASSWORDS['kiosk-ui'];
+const DAEMON_PASS = PASSWORDS.kioskd;
 
 function withAuth(url: string, user: string, pass: string): string {
   return url.replace('://', `://${user}:${pass}@`);
 }
 
 describe.skipIf(!hasMosquitto)('production broker config: users, ACL, loopback', () => {
-  const dir = tempDir('kioskd-acl-');
+  let prod: ProductionBroker;
   let broker: Broker;
   let daemon: SpawnedDaemon;
   let observer: Probe; // daemon credentials, sees everything under the root
@@ -49,19 +31,12 @@ describe.skipIf(!hasMosquitto)('production broker config: users, ACL, loopback',
   const base = `kiosk/${kioskId}`;
 
   beforeAll(async () => {
-    execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'kioskd', DAEMON_PASS]);
-    execFileSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), 'kiosk-ui', UI_PASS]);
-    writeFileSync(join(dir, 'acl'), readFileSync(join(confDir, 'acl')));
-    // We run as root, so mosquitto drops to its own user: it must be able to read both files (on a
-    // kiosk they are root:mosquitto 0640, see config/mosquitto/README.md).
-    chmodSync(dir, 0o755);
-    chmodSync(join(dir, 'passwd'), 0o644);
-    broker = await startMosquitto({ config: productionConfig(dir) });
-    writeFileSync(join(dir, 'mqtt.secret'), `${DAEMON_PASS}\n`);
+    prod = await startProductionBroker();
+    broker = prod.broker;
     daemon = spawnDaemon({
       brokerUrl: broker.url,
       kioskId,
-      config: { ...gpioConfig, mqtt: { username: 'kioskd', passwordFile: join(dir, 'mqtt.secret') } },
+      config: { ...gpioConfig, mqtt: { username: 'kioskd', passwordFile: prod.daemonSecret } },
     });
     observer = await Probe.connect(withAuth(broker.url, 'kioskd', DAEMON_PASS), base);
     await observer.waitFor('device/gpio/state', (p) => p.status === 'ready', 20_000);

@@ -12,9 +12,9 @@ describe('request (MQTT 5)', () => {
     const result = client.request('gpio', 'set', { line: 'light_printer', value: 1 });
     const sent = await published(mqtt, 1);
     expect(sent.topic).toBe('kiosk/k1/device/gpio/request/set');
-    expect(sent.body).toEqual({ line: 'light_printer', value: 1, transaction: 'ui1-1' });
-    expect(sent.properties).toEqual({ responseTopic: 'kiosk/k1/client/ui1/response', correlationData: 'ui1-1' });
-    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: { line: 'light_printer', value: true, extra: 1 } }, 'ui1-1');
+    expect(sent.body).toEqual({ line: 'light_printer', value: 1, transaction: 'ui1:1' });
+    expect(sent.properties).toEqual({ responseTopic: 'kiosk/k1/client/ui1/response', correlationData: 'ui1:1' });
+    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: { line: 'light_printer', value: true, extra: 1 } }, 'ui1:1');
     // parsed by the command's output schema (unknown keys stripped)
     await expect(result).resolves.toEqual({ line: 'light_printer', value: true });
   });
@@ -23,8 +23,9 @@ describe('request (MQTT 5)', () => {
     const { client, mqtt } = await fakeClient();
     const result = client.request('gpio', 'set', { line: 'nope', value: true });
     await published(mqtt, 1);
-    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'error', error: { code: 'GPIO_LINE_UNKNOWN', message: 'no line', retryable: false } }, 'ui1-1');
-    await expect(result).rejects.toMatchObject({ name: 'KioskRequestError', code: 'GPIO_LINE_UNKNOWN', retryable: false, transaction: 'ui1-1' });
+    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'error', error: { code: 'GPIO_LINE_UNKNOWN', message: 'no line', retryable: false } }, 'ui1:1');
+    // the error carries the transaction as the caller knows it (without the client's scope)
+    await expect(result).rejects.toMatchObject({ name: 'KioskRequestError', code: 'GPIO_LINE_UNKNOWN', retryable: false, transaction: '1' });
   });
 
   it('refuses wrong parameters before sending anything', async () => {
@@ -47,7 +48,7 @@ describe('request (MQTT 5)', () => {
       expect(err).toBeInstanceOf(KioskRequestError);
       expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true });
       // a late answer is ignored
-      mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: {} }, 'ui1-1');
+      mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: {} }, 'ui1:1');
     } finally {
       vi.useRealTimers();
     }
@@ -56,7 +57,7 @@ describe('request (MQTT 5)', () => {
   it('passes progress events of this transaction only, and unsubscribes when done', async () => {
     const { client, mqtt } = await fakeClient();
     const seen: string[] = [];
-    const result = client.request('card', 'sale', { amount: 2500, reference: 'fee-1', idempotencyKey: 'k-1' }, { onProgress: (p) => seen.push(p.code) });
+    const result = client.request('card', 'sale', { amount: 2500, reference: 'fee-1', idempotencyKey: 'k-1' }, { onProgress: (p) => seen.push(`${p.code} ${p.transaction}`) });
     await published(mqtt, 1);
     expect(mqtt.subscribed.flat()).toContain('kiosk/k1/device/card/event/progress');
     const progress = (transaction: string, code: string): object => ({
@@ -64,10 +65,11 @@ describe('request (MQTT 5)', () => {
       messages: { en: '', ar: '', es: '', fr: '', de: '', ru: '', zh: '' },
     });
     mqtt.deliver('kiosk/k1/device/card/event/progress', progress('someone-else', 'PIN_ENTRY'));
-    mqtt.deliver('kiosk/k1/device/card/event/progress', progress('ui1-1', 'PRESENT_CARD'));
-    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: {} }, 'ui1-1');
+    mqtt.deliver('kiosk/k1/device/card/event/progress', progress('ui1:1', 'PRESENT_CARD'));
+    mqtt.deliver('kiosk/k1/device/card/event/progress', progress('1', 'PIN_ENTRY'));
+    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'ok', data: {} }, 'ui1:1');
     await result;
-    expect(seen).toEqual(['PRESENT_CARD']);
+    expect(seen).toEqual(['PRESENT_CARD 1']);
     expect(mqtt.unsubscribed.flat()).toContain('kiosk/k1/device/card/event/progress');
   });
 });
@@ -83,7 +85,7 @@ describe('request (failures)', () => {
     const next = client.request('cash', 'accept', params, { onProgress: () => undefined });
     await published(mqtt, 1);
     expect(mqtt.subscribed.flat()).toContain('kiosk/k1/device/cash/event/credit');
-    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'error', error: { code: 'DEVICE_BUSY', message: 'busy', retryable: true } }, 'ui1-2');
+    mqtt.deliver('kiosk/k1/client/ui1/response', { status: 'error', error: { code: 'DEVICE_BUSY', message: 'busy', retryable: true } }, 'ui1:2');
     await expect(next).rejects.toMatchObject({ code: 'DEVICE_BUSY', retryable: true });
   });
 });
@@ -96,10 +98,59 @@ describe('request (MQTT 3.1.1)', () => {
     const b = client.request('gpio', 'read', {});
     await published(mqtt, 2);
     expect(mqtt.sent[0]?.properties).toBeUndefined();
-    mqtt.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { b: true }, outputs: {} }, transaction: 'ui1-2' });
-    mqtt.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { a: true }, outputs: {} }, transaction: 'ui1-1' });
+    mqtt.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { b: true }, outputs: {} }, transaction: 'ui1:2' });
+    mqtt.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { a: true }, outputs: {} }, transaction: 'ui1:1' });
     await expect(a).resolves.toEqual({ inputs: { a: true }, outputs: {} });
     await expect(b).resolves.toEqual({ inputs: { b: true }, outputs: {} });
+  });
+
+  it('two clients using the same transaction each get their own answer (transactions are scoped per client)', async () => {
+    const one = await fakeClient({ protocolVersion: 4, clientId: 'ui-a' });
+    const two = await fakeClient({ protocolVersion: 4, clientId: 'ui-b' });
+    const a = one.client.request('gpio', 'read', {}, { transaction: 'same' });
+    const b = two.client.request('gpio', 'read', {}, { transaction: 'same' });
+    await published(one.mqtt, 1);
+    await published(two.mqtt, 1);
+    expect([one.mqtt.sent[0]?.body.transaction, two.mqtt.sent[0]?.body.transaction]).toEqual(['ui-a:same', 'ui-b:same']);
+    // the broker gives both clients both answers on the shared response topic
+    for (const m of [one.mqtt, two.mqtt]) {
+      m.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { who: false }, outputs: {} }, transaction: 'ui-b:same' });
+      m.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: { who: true }, outputs: {} }, transaction: 'ui-a:same' });
+    }
+    await expect(a).resolves.toEqual({ inputs: { who: true }, outputs: {} });
+    await expect(b).resolves.toEqual({ inputs: { who: false }, outputs: {} });
+    // one client cannot wait twice on one transaction
+    const first = one.client.request('gpio', 'read', {}, { transaction: 'again' });
+    await expect(one.client.request('gpio', 'read', {}, { transaction: 'again' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    one.mqtt.deliver('kiosk/k1/device/gpio/response/read', { status: 'ok', data: { inputs: {}, outputs: {} }, transaction: 'ui-a:again' });
+    await first;
+  });
+
+  it('subscribes to simulator responses only when it first drives a simulator (a UI user may not read them)', async () => {
+    const { client, mqtt } = await fakeClient({ protocolVersion: 4 });
+    expect(mqtt.subscribed.flat()).not.toContain('kiosk/k1/sim/+/response/+');
+    const r = client.sim('gpio', 'input', { line: 'presence', value: true });
+    await published(mqtt, 1);
+    expect(mqtt.subscribed.flat()).toContain('kiosk/k1/sim/+/response/+');
+    mqtt.deliver('kiosk/k1/sim/gpio/response/input', { status: 'ok', data: {}, transaction: 'ui1:1' });
+    await r;
+  });
+});
+
+describe('technician role', () => {
+  it('asks on the technician namespace and reads its answers there (MQTT 5 and 3.1.1)', async () => {
+    const v5 = await fakeClient({ role: 'technician', clientId: 'tech1' });
+    expect(v5.mqtt.subscribed.flat()).toContain('kiosk/k1/technician/client/tech1/response');
+    const r = v5.client.request('cash', 'settle', { sessionId: 's1', resolution: 'voucher', by: 'tech-7' });
+    const sent = await published(v5.mqtt, 1);
+    expect(sent.topic).toBe('kiosk/k1/technician/device/cash/request/settle');
+    expect(sent.properties?.responseTopic).toBe('kiosk/k1/technician/client/tech1/response');
+    v5.mqtt.deliver('kiosk/k1/technician/client/tech1/response', { status: 'ok', data: { sessionId: 's1', total: 0, resolution: 'voucher' } }, 'tech1:1');
+    await expect(r).resolves.toMatchObject({ sessionId: 's1' });
+    const v4 = await fakeClient({ role: 'technician', protocolVersion: 4 });
+    expect(v4.mqtt.subscribed.flat()).toEqual(expect.arrayContaining(['kiosk/k1/technician/device/+/response/+', 'kiosk/k1/technician/bridge/response/+']));
+    void v4.client.bridgeRequest('journal-verify', {}).catch(() => undefined);
+    expect((await published(v4.mqtt, 1)).topic).toBe('kiosk/k1/technician/bridge/request/journal-verify');
   });
 });
 

@@ -36,7 +36,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('roles under the shipped broker ACL,
     clients.push(c);
     return c;
   };
-  const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+  const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: { code?: string; message?: string }) => e.code ?? e.message ?? 'unknown');
   const journal = (): Array<{ stream: string; type: string; key: string }> =>
     readFileSync(join(daemon.stateDir, 'journal', 'money.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { stream: string; type: string; key: string });
 

@@ -12,6 +12,7 @@ registerErrorCodes({
   JOB_ALREADY_ATTEMPTED: { retryable: false, message: 'A job with this idempotency key was already sent to the printer and did not finish; use a new key to print again' },
   DOCUMENT_INVALID: { retryable: false, message: 'The receipt document cannot be printed as given' },
   FONT_MISSING: { retryable: false, message: 'A font needed to render this receipt is not installed' },
+  DOCUMENT_TOO_LARGE: { retryable: false, message: 'The receipt would be longer than the printer accepts (measured from the document, before rendering); nothing was rendered' },
 });
 
 const alignSchema = z.enum(['start', 'center', 'end', 'left', 'right']);

@@ -14,6 +14,7 @@ import { JobStore } from './jobs.js';
 import { PrinterLink } from './link.js';
 import { previewReceipt } from './preview.js';
 import { asMidJobError, sendJob } from './print-job.js';
+import { measureDocument } from './budget.js';
 import { renderReceipt } from './render.js';
 import type { PrinterStatus } from './status.js';
 import { createPrinterTransport, wireSecondsPerByte } from './transport.js';
@@ -34,6 +35,8 @@ export class PrinterDriver implements Driver<PrinterApi> {
   private answering = false;
   private job: string | undefined;
   private readonly jobs: JobStore;
+  /** Renders (print and preview) run one at a time on this printer: memory and CPU stay those of one receipt. */
+  private rendering: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: PrinterConfig,
@@ -45,7 +48,8 @@ export class PrinterDriver implements Driver<PrinterApi> {
   readonly commands: Driver<PrinterApi>['commands'] = {
     print: ({ document, idempotencyKey }, ctx) => this.print(document, idempotencyKey, ctx.transaction),
     preview: async ({ document }) => {
-      const p = await previewReceipt(document, this.config);
+      await measureDocument(document, this.config);
+      const p = await this.oneAtATime(() => previewReceipt(document, this.config));
       return { png: p.png.toString('base64'), width: p.width, height: p.height, bytes: p.bytes };
     },
     status: async () => {
@@ -53,6 +57,13 @@ export class PrinterDriver implements Driver<PrinterApi> {
       return this.statusPayload(status);
     },
   };
+
+  /** Run a render after the ones already queued on this printer. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.rendering.then(work, work);
+    this.rendering = next.catch(() => undefined);
+    return next;
+  }
 
   async start(): Promise<void> {
     await this.jobs.load(this.deps.clock.now());
@@ -198,8 +209,9 @@ export class PrinterDriver implements Driver<PrinterApi> {
     const t0 = performance.now();
     const progress = (phase: 'rendering' | 'sending' | 'finishing' | 'done' | 'failed', bytesSent: number, bytesTotal: number, code?: string): void =>
       this.deps.host.emit('progress', { jobId, ...(transaction ? { transaction } : {}), phase, bytesSent, bytesTotal, ...(code ? { code } : {}) });
+    await measureDocument(document, this.config);
     progress('rendering', 0, 0);
-    const job = await renderReceipt(document, this.config);
+    const job = await this.oneAtATime(() => renderReceipt(document, this.config));
     const link = this.link;
     if (!link) throw new KioskError('DEVICE_UNAVAILABLE');
     const status = await this.query().catch((err: unknown) => {

@@ -72,12 +72,16 @@ function toBitmap(canvas: CanvasModule, width: number, height: number, draw: (ct
   return Bitmap.fromRgba(width, height, ctx.getImageData(0, 0, width, height).data);
 }
 
-/** A text block as a paper-wide bitmap. */
-export function renderTextRaster(canvas: CanvasModule, text: string, style: RasterTextStyle, width: number): Bitmap {
+/** How a text block breaks into lines on this paper: measured with the font, nothing drawn. */
+export function textRasterLayout(canvas: CanvasModule, text: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number): { px: number; lines: string[]; lineHeight: number } {
   const measure = canvas.createCanvas(1, 1).getContext('2d');
   const px = setup(measure, text, style);
-  const lines = wrap(measure, text, width - 2 * SIDE_MARGIN);
-  const lineHeight = Math.round(px * 1.45);
+  return { px, lines: wrap(measure, text, width - 2 * SIDE_MARGIN), lineHeight: Math.round(px * 1.45) };
+}
+
+/** A text block as a paper-wide bitmap. */
+export function renderTextRaster(canvas: CanvasModule, text: string, style: RasterTextStyle, width: number): Bitmap {
+  const { px, lines, lineHeight } = textRasterLayout(canvas, text, style, width);
   const x = style.align === 'left' ? SIDE_MARGIN : style.align === 'right' ? width - SIDE_MARGIN : width / 2;
   return toBitmap(canvas, width, lineHeight * lines.length, (ctx) => {
     setup(ctx, text, style);
@@ -96,21 +100,27 @@ export function renderTextRaster(canvas: CanvasModule, text: string, style: Rast
   });
 }
 
+/** How a key/value row breaks into lines (see renderRowRaster): measured, nothing drawn. */
+export function rowRasterLayout(
+  canvas: CanvasModule, key: string, value: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number,
+): { px: number; keyLines: string[]; lineHeight: number; rows: number } {
+  const measure = canvas.createCanvas(1, 1).getContext('2d');
+  const px = setup(measure, `${key} ${value}`, style);
+  const inner = width - 2 * SIDE_MARGIN;
+  const keyLines = wrap(measure, key, inner);
+  const valueWidth = measure.measureText(value).width;
+  const lastKeyWidth = measure.measureText(keyLines[keyLines.length - 1] ?? '').width;
+  const sameLine = lastKeyWidth + valueWidth + px <= inner;
+  return { px, keyLines, lineHeight: Math.round(px * 1.45), rows: keyLines.length + (sameLine ? 0 : 1) };
+}
+
 /**
  * A key/value row: key at the start side, value at the end side (mirrored for RTL); when they do not
  * fit on one line the value goes on its own line at the end side.
  */
 export function renderRowRaster(canvas: CanvasModule, key: string, value: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number): Bitmap {
   const both = `${key} ${value}`;
-  const measure = canvas.createCanvas(1, 1).getContext('2d');
-  const px = setup(measure, both, style);
-  const inner = width - 2 * SIDE_MARGIN;
-  const keyLines = wrap(measure, key, inner);
-  const valueWidth = measure.measureText(value).width;
-  const lastKeyWidth = measure.measureText(keyLines[keyLines.length - 1] ?? '').width;
-  const sameLine = lastKeyWidth + valueWidth + px <= inner;
-  const lineHeight = Math.round(px * 1.45);
-  const rows = keyLines.length + (sameLine ? 0 : 1);
+  const { px, keyLines, lineHeight, rows } = rowRasterLayout(canvas, key, value, style, width);
   const start = style.dir === 'rtl' ? 'right' : 'left';
   const end = style.dir === 'rtl' ? 'left' : 'right';
   const xOf = (side: 'left' | 'right'): number => (side === 'left' ? SIDE_MARGIN : width - SIDE_MARGIN);

@@ -14,6 +14,7 @@ import { loadFonts, type CanvasModule } from './fonts.js';
 import { decodePng, qrBitmap } from './images.js';
 import { renderRowRaster, renderTextRaster } from './raster-text.js';
 import { physicalAlign, resolveDirection } from './script.js';
+import { Slicer } from './slicer.js';
 
 export type RenderOptions = Pick<PrinterConfig, 'paperWidthMm' | 'codePages' | 'qr' | 'bandRows' | 'fonts'>;
 
@@ -208,8 +209,8 @@ async function addBlock(b: JobBuilder, block: Block): Promise<void> {
   }
 }
 
-/** Render a validated document for a printer configured with `opts`. */
-export async function renderReceipt(doc: ReceiptDocument, opts: RenderOptions): Promise<RenderedJob> {
+/** Render a validated document for a printer configured with `opts`, giving the event loop back between blocks. */
+export async function renderReceipt(doc: ReceiptDocument, opts: RenderOptions, slicer = new Slicer()): Promise<RenderedJob> {
   const b = new JobBuilder(opts);
   for (const [i, block] of doc.blocks.entries()) {
     try {
@@ -218,6 +219,7 @@ export async function renderReceipt(doc: ReceiptDocument, opts: RenderOptions): 
       if (err instanceof KioskError) throw err;
       throw new KioskError('DOCUMENT_INVALID', `block ${i} (${block.type}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { block: i } });
     }
+    await slicer.maybeYield();
   }
   if (doc.cut && doc.blocks[doc.blocks.length - 1]?.type !== 'cut') b.push(esc.feedLines(3), esc.cut(true));
   let bytes = 0;

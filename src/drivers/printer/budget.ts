@@ -2,7 +2,8 @@
  * Bounded rendering. A receipt's length in dot rows is worked out from the document before anything
  * is drawn — text is broken into lines exactly as the renderer will (code-page text by columns, other
  * text measured with the fonts), images from their PNG header, QR symbols from their module count — and
- * a document longer than MAX_DOCUMENT_ROWS is refused with DOCUMENT_TOO_LARGE. Measuring stops at the
+ * a document longer than MAX_DOCUMENT_ROWS, or whose images hold more than MAX_DOCUMENT_IMAGE_PIXELS,
+ * is refused with DOCUMENT_TOO_LARGE. Measuring stops at the
  * block that crosses the limit, so a hostile document costs little. Rendering then runs in slices
  * that give the event loop back (`Slicer`), so a preview never holds up a cash acceptor's poll.
  */
@@ -19,6 +20,11 @@ import { Slicer } from './slicer.js';
 
 /** About 2 m of paper at 8 dots/mm, text included (the raster-only guard in render.ts stays too). */
 export const MAX_DOCUMENT_ROWS = MAX_RASTER_ROWS;
+/**
+ * Source pixels of all a receipt's images together. Decoding a PNG costs ~13 bytes of memory per pixel
+ * (pngjs inflates to RGBA): 1 MP is a paper-wide image 22 cm long, or a 1000 x 1000 logo.
+ */
+export const MAX_DOCUMENT_IMAGE_PIXELS = 1_000_000;
 
 const LINE = 30;
 const FONT_A_WIDTH = 12;
@@ -78,8 +84,18 @@ export async function measureDocument(doc: ReceiptDocument, opts: RenderOptions,
   let canvas: CanvasModule | undefined;
   const m: Measure = { width: paperDots(opts.paperWidthMm), opts, fonts: async () => (canvas ??= await loadFonts(opts.fonts)) };
   let rows = doc.cut ? 3 * LINE : 0;
+  let pixels = 0;
   for (const [i, block] of doc.blocks.entries()) {
     try {
+      if (block.type === 'image') {
+        const { width, height } = pngSize(block.png);
+        pixels += width * height;
+        if (pixels > MAX_DOCUMENT_IMAGE_PIXELS) {
+          throw new KioskError('DOCUMENT_TOO_LARGE', `the receipt's images hold more than ${MAX_DOCUMENT_IMAGE_PIXELS} pixels by block ${i}; nothing was rendered`, {
+            details: { limit: MAX_DOCUMENT_IMAGE_PIXELS, block: i, what: 'pixels' },
+          });
+        }
+      }
       rows += await blockRows(m, block);
     } catch (err) {
       if (err instanceof KioskError) throw err;
@@ -87,7 +103,7 @@ export async function measureDocument(doc: ReceiptDocument, opts: RenderOptions,
     }
     if (rows > limit) {
       throw new KioskError('DOCUMENT_TOO_LARGE', `the receipt is longer than ${limit} dot rows (${Math.round(limit / 80)} cm) by block ${i}; nothing was rendered`, {
-        details: { limit, block: i },
+        details: { limit, block: i, what: 'rows' },
       });
     }
     await slicer.maybeYield();

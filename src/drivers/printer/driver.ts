@@ -15,6 +15,8 @@ import { PrinterLink } from './link.js';
 import { previewReceipt } from './preview.js';
 import { asMidJobError, sendJob } from './print-job.js';
 import { measureDocument } from './budget.js';
+import { collectGarbage, collectIfGrown } from './collect.js';
+import { Slicer } from './slicer.js';
 import { renderReceipt } from './render.js';
 import type { PrinterStatus } from './status.js';
 import { createPrinterTransport, wireSecondsPerByte } from './transport.js';
@@ -49,7 +51,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
     print: ({ document, idempotencyKey }, ctx) => this.print(document, idempotencyKey, ctx.transaction),
     preview: async ({ document }) => {
       await measureDocument(document, this.config);
-      const p = await this.oneAtATime(() => previewReceipt(document, this.config));
+      const p = await this.oneAtATime(() => previewReceipt(document, this.config, new Slicer(10, collectIfGrown)));
       return { png: p.png.toString('base64'), width: p.width, height: p.height, bytes: p.bytes };
     },
     status: async () => {
@@ -58,9 +60,10 @@ export class PrinterDriver implements Driver<PrinterApi> {
     },
   };
 
-  /** Run a render after the ones already queued on this printer. */
+  /** Run a render after the ones already queued on this printer, and collect its garbage before the next. */
   private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.rendering.then(work, work);
+    const run = (): Promise<T> => work().finally(collectGarbage);
+    const next = this.rendering.then(run, run);
     this.rendering = next.catch(() => undefined);
     return next;
   }
@@ -211,7 +214,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
       this.deps.host.emit('progress', { jobId, ...(transaction ? { transaction } : {}), phase, bytesSent, bytesTotal, ...(code ? { code } : {}) });
     await measureDocument(document, this.config);
     progress('rendering', 0, 0);
-    const job = await this.oneAtATime(() => renderReceipt(document, this.config));
+    const job = await this.oneAtATime(() => renderReceipt(document, this.config, new Slicer(10, collectIfGrown)));
     const link = this.link;
     if (!link) throw new KioskError('DEVICE_UNAVAILABLE');
     const status = await this.query().catch((err: unknown) => {

@@ -46,11 +46,5 @@ export async function previewReceipt(doc: ReceiptDocument, opts: RenderOptions, 
   const pages = await decodeToPages(all, opts, slicer);
   const width = paperDots(opts.paperWidthMm);
   const height = pages.reduce((n, p) => n + p.height, 0);
-  const page = new Bitmap(width, height);
-  let y = 0;
-  for (const p of pages) {
-    page.dots.set(p.dots, y * width);
-    y += p.height;
-  }
-  return { png: await bitmapToPng(page), width, height, bytes: job.bytes };
+  return { png: await bitmapToPng(...(pages.length > 0 ? pages : [new Bitmap(width, 0)])), width, height, bytes: job.bytes };
 }

@@ -19,6 +19,23 @@ export interface RasterTextStyle {
 
 const SIDE_MARGIN = 4;
 
+/**
+ * Canvases are native (Skia) memory that V8 does not see, freed only when a collection finds them:
+ * rendering makes many, so it reuses a few by size instead of leaving one per block to the GC.
+ */
+const canvases = new Map<string, SKRSContext2D>();
+function contextOf(canvas: CanvasModule, width: number, height: number): SKRSContext2D {
+  const key = `${width}x${height}`;
+  let ctx = canvases.get(key);
+  if (!ctx) {
+    ctx = canvas.createCanvas(width, height).getContext('2d');
+    if (canvases.size >= 8) canvases.delete(canvases.keys().next().value as string);
+    canvases.set(key, ctx);
+  }
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  return ctx;
+}
+
 function fontPx(text: string, size: number): number {
   // Arabic letters sit small on the Latin body size; a larger size reads like the printer's font A
   return (hasArabic(text) ? 28 : 24) * size;
@@ -74,29 +91,55 @@ function toBitmap(canvas: CanvasModule, width: number, height: number, draw: (ct
 
 /** How a text block breaks into lines on this paper: measured with the font, nothing drawn. */
 export function textRasterLayout(canvas: CanvasModule, text: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number): { px: number; lines: string[]; lineHeight: number } {
-  const measure = canvas.createCanvas(1, 1).getContext('2d');
+  const measure = contextOf(canvas, 1, 1);
   const px = setup(measure, text, style);
   return { px, lines: wrap(measure, text, width - 2 * SIDE_MARGIN), lineHeight: Math.round(px * 1.45) };
+}
+
+/** Lines drawn per canvas: a long text block costs one band's canvas (~1.7 MB), not its whole height in RGBA. */
+const BAND_LINES = 4;
+
+/**
+ * Draw `lines` lines of `lineHeight` into a paper-wide Bitmap, a band of lines at a time on one reused
+ * canvas. Each band is drawn with the line before and after it, and only its own rows are kept, so
+ * glyphs reaching into a neighbouring line (Arabic marks, descenders) come out as on one tall canvas.
+ */
+function bandedBitmap(canvas: CanvasModule, width: number, lineHeight: number, lines: number, drawLine: (ctx: SKRSContext2D, i: number, top: number) => void): Bitmap {
+  const out = new Bitmap(width, lineHeight * lines);
+  const bandHeight = (BAND_LINES + 2) * lineHeight;
+  const ctx = contextOf(canvas, width, bandHeight);
+  for (let first = 0; first < lines; first += BAND_LINES) {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, width, bandHeight);
+    ctx.fillStyle = '#000';
+    for (let i = Math.max(0, first - 1); i < Math.min(lines, first + BAND_LINES + 1); i++) drawLine(ctx, i, (i - first + 1) * lineHeight);
+    const rows = Math.min(BAND_LINES, lines - first) * lineHeight;
+    out.dots.set(Bitmap.fromRgba(width, rows, ctx.getImageData(0, lineHeight, width, rows).data).dots, first * lineHeight * width);
+  }
+  return out;
 }
 
 /** A text block as a paper-wide bitmap. */
 export function renderTextRaster(canvas: CanvasModule, text: string, style: RasterTextStyle, width: number): Bitmap {
   const { px, lines, lineHeight } = textRasterLayout(canvas, text, style, width);
   const x = style.align === 'left' ? SIDE_MARGIN : style.align === 'right' ? width - SIDE_MARGIN : width / 2;
-  return toBitmap(canvas, width, lineHeight * lines.length, (ctx) => {
-    setup(ctx, text, style);
-    ctx.textAlign = style.align;
-    lines.forEach((line, i) => {
-      const baseline = i * lineHeight + Math.round(px * 1.08);
-      if (style.inverse) {
-        const w = ctx.measureText(line).width + 8;
-        const left = style.align === 'left' ? x - 4 : style.align === 'right' ? x - w + 4 : x - w / 2;
-        ctx.fillRect(Math.floor(left), i * lineHeight, Math.ceil(w), lineHeight);
-        ctx.fillStyle = '#fff';
-      }
-      ctx.fillText(line, x, baseline);
-      ctx.fillStyle = '#000';
-    });
+  let ready: SKRSContext2D | undefined;
+  return bandedBitmap(canvas, width, lineHeight, lines.length, (ctx, i, top) => {
+    if (ready !== ctx) {
+      setup(ctx, text, style);
+      ctx.textAlign = style.align;
+      ready = ctx;
+    }
+    const line = lines[i] ?? '';
+    const baseline = top + Math.round(px * 1.08);
+    if (style.inverse) {
+      const w = ctx.measureText(line).width + 8;
+      const left = style.align === 'left' ? x - 4 : style.align === 'right' ? x - w + 4 : x - w / 2;
+      ctx.fillRect(Math.floor(left), top, Math.ceil(w), lineHeight);
+      ctx.fillStyle = '#fff';
+    }
+    ctx.fillText(line, x, baseline);
+    ctx.fillStyle = '#000';
   });
 }
 
@@ -104,7 +147,7 @@ export function renderTextRaster(canvas: CanvasModule, text: string, style: Rast
 export function rowRasterLayout(
   canvas: CanvasModule, key: string, value: string, style: Omit<RasterTextStyle, 'align' | 'inverse'>, width: number,
 ): { px: number; keyLines: string[]; lineHeight: number; rows: number } {
-  const measure = canvas.createCanvas(1, 1).getContext('2d');
+  const measure = contextOf(canvas, 1, 1);
   const px = setup(measure, `${key} ${value}`, style);
   const inner = width - 2 * SIDE_MARGIN;
   const keyLines = wrap(measure, key, inner);

@@ -182,6 +182,7 @@ async function qrBlock(b: JobBuilder, block: Extract<Block, { type: 'qr' }>): Pr
 
 async function imageBlock(b: JobBuilder, block: Extract<Block, { type: 'image' }>): Promise<void> {
   const img = await decodePng(block.png, b.width);
+  if (img.width === b.width) return b.raster(img); // paper-wide already: no copy
   const align = physicalAlign(block.align, 'ltr');
   const bm = new Bitmap(b.width, img.height);
   bm.blit(img, align === 'left' ? 0 : align === 'right' ? b.width - img.width : Math.floor((b.width - img.width) / 2), 0);

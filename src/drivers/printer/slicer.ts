@@ -7,10 +7,15 @@
 export class Slicer {
   private since = performance.now();
 
-  constructor(private readonly sliceMs = 10) {}
+  constructor(
+    private readonly sliceMs = 10,
+    /** Runs at each yield (the printer driver collects garbage there, see collect.ts). */
+    private readonly atYield?: () => void,
+  ) {}
 
   async maybeYield(): Promise<void> {
     if (performance.now() - this.since < this.sliceMs) return;
+    this.atYield?.();
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.since = performance.now();
   }

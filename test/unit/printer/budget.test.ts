@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { receiptDocumentSchema } from '../../../src/drivers/printer/api.js';
-import { MAX_DOCUMENT_ROWS, measureDocument } from '../../../src/drivers/printer/budget.js';
+import { MAX_DOCUMENT_IMAGE_PIXELS, MAX_DOCUMENT_ROWS, measureDocument } from '../../../src/drivers/printer/budget.js';
 import { printerConfigSchema } from '../../../src/drivers/printer/config.js';
 import { previewReceipt } from '../../../src/drivers/printer/preview.js';
 import { receiptFor, sevenLanguageReceipt } from '../../fixtures/printer/receipts.js';
-import { hostileDocument, worstAcceptedDocument } from '../../fixtures/printer/worst-case.js';
+import { hostileDocument, stripedPng, worstAcceptedDocument } from '../../fixtures/printer/worst-case.js';
 
 const cfg = printerConfigSchema.parse({});
 
@@ -36,6 +36,11 @@ describe('receipt budget (measured before rendering)', () => {
     const { height } = await previewReceipt(doc, cfg);
     expect(height).toBeLessThanOrEqual(rows);
   }, 60_000);
+
+  it("refuses images holding more than the document's pixel allowance, from their headers", async () => {
+    const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'image', png: stripedPng(1000) }, { type: 'image', png: stripedPng(800) }] });
+    await expect(measureDocument(doc, cfg)).rejects.toMatchObject({ code: 'DOCUMENT_TOO_LARGE', details: { limit: MAX_DOCUMENT_IMAGE_PIXELS, block: 1, what: 'pixels' } });
+  });
 
   it('an image whose header is not a PNG is DOCUMENT_INVALID, not a crash', async () => {
     const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'image', png: 'A'.repeat(64) }] });

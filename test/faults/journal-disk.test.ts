@@ -108,9 +108,15 @@ describe.skipIf(!hasMosquitto || !hasSocat)('the money journal on a read-only or
         if (res.status === 'ok') approvedOnFullDisk++;
         else refused = res;
       }
-      expect(refused).toMatchObject({ status: 'error', error: { code: 'JOURNAL_UNAVAILABLE' } });
+      // Refused by the failed intent write (JOURNAL_UNAVAILABLE), or — when the write that failed was the
+      // previous sale's outcome — by the card already in fault because of it.
+      expect(statusOf(refused as never)).toMatch(/^(JOURNAL_UNAVAILABLE|DEVICE_UNAVAILABLE \(lastError JOURNAL_UNAVAILABLE\))$/);
+      // the card does not stay `ready` on a journal it cannot write: fault, and every later sale is refused
+      await probe.waitFor('device/card/state', (p: { status: string; error?: { code: string } }) => p.status === 'fault' && p.error?.code === 'JOURNAL_UNAVAILABLE', 10_000);
+      const after = await sale(1300);
+      expect(after).toMatchObject({ status: 'error', error: { code: 'DEVICE_UNAVAILABLE', details: { lastError: 'JOURNAL_UNAVAILABLE' } } });
       const accept = await probe.request('cash', 'accept', { amountDue: 500, currency: 'EUR', timeoutMs: 5000 }, { timeoutMs: 15_000 });
-      outcomes.push(`disk full: ${approvedOnFullDisk} sales fitted in the last page, then sale -> ${statusOf(refused as never)}, accept -> ${statusOf(accept)}`);
+      outcomes.push(`disk full: ${approvedOnFullDisk} sales fitted in the last page, then sale -> ${statusOf(refused as never)}, accept -> ${statusOf(accept)}; card state fault/JOURNAL_UNAVAILABLE from the failed write on (next sale -> ${statusOf(after)})`);
       expect(accept).toMatchObject({ status: 'error', error: { code: 'JOURNAL_UNAVAILABLE' } });
       expect(await probe.sim('cash', 'stacked', {})).toMatchObject({ status: 'ok', data: { total: 0 } });
     } finally {

@@ -25,7 +25,7 @@ const cashConfig = {
 };
 
 type AcceptOut = ReturnType<typeof cashApi.commands.accept.output.parse>;
-type Detail = { accepting: boolean; cashbox: { notes: Record<string, number>; count: number; value: number; full: boolean; nearFull: boolean; present: boolean }; fault: { code: string } | null; unsettled: { sessionId: string }[] };
+type Detail = { accepting: boolean; session: { sessionId: string; total: number } | null; cashbox: { notes: Record<string, number>; count: number; value: number; full: boolean; nearFull: boolean; present: boolean }; fault: { code: string } | null; unsettled: { sessionId: string }[] };
 
 describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk simulators over PTYs)', () => {
   let broker: Broker;
@@ -80,7 +80,10 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
   it('takes a fee in several notes and coins; every credit is journaled and the answer has the total', async () => {
     const { answer } = await startAccept(3570, 'tx-fee');
     expect((await insertNote(2000)).total).toBe(2000);
+    // the retained state carries the session's total as credits arrive (a UI that missed the event sees it)
+    expect((await state((s, d) => d.session?.total === 2000)).status).toBe('busy');
     expect((await insertNote(1000)).total).toBe(3000);
+    await state((s, d) => d.session?.total === 3000);
     for (const value of [200, 200, 100, 50, 20]) {
       const credit = probe.next('device/cash/event/credit', (p: { source: string; value: number }) => p.source === 'coin' && p.value === value);
       expect(await sim('insert-coin', { value })).toEqual({ taken: true });

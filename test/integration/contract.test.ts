@@ -156,6 +156,22 @@ describe.skipIf(!hasMosquitto)('MQTT contract (real Mosquitto, simulated GPIO)',
     expect((kiosk.daemon.runtime('gpio')?.state.detail.outputs as Record<string, boolean>).light_printer).toBe(false);
   });
 
+  it('every refusal carries the request\'s transaction (too large, retained, response topic, role, a bad transaction)', async () => {
+    const refusal = async (suffix: string, body: Record<string, unknown>, tx: string, opts: { retain?: boolean; properties?: Record<string, unknown>; pad?: number } = {}) => {
+      const responseTopic = suffix.replace('/request/', '/response/');
+      const pending = probe.next(responseTopic, (p: { transaction?: string }) => p.transaction === tx);
+      const payload = JSON.stringify({ ...body, transaction: tx, ...(opts.pad ? { pad: 'x'.repeat(opts.pad) } : {}) });
+      await probe.publishRaw(suffix, payload, { ...(opts.retain ? { retain: true } : {}), ...(opts.properties ? { properties: opts.properties } : {}) });
+      return ((await pending).payload as { error: { code: string } }).error.code;
+    };
+    expect(await refusal('device/gpio/request/read', {}, 'tx-big', { pad: 1024 * 1024 })).toBe('PAYLOAD_TOO_LARGE');
+    expect(await refusal('device/gpio/request/read', {}, 'tx-retained', { retain: true })).toBe('RETAINED_REQUEST');
+    await probe.publishRaw('device/gpio/request/read', '', { retain: true });
+    expect(await refusal('device/gpio/request/read', {}, 'tx-topic', { properties: { responseTopic: `${kiosk.base}/device/gpio/state` } })).toBe('INVALID_RESPONSE_TOPIC');
+    expect(await refusal('bridge/request/log-level', { level: 'info' }, 'tx-role')).toBe('ROLE_FORBIDDEN');
+    expect(await refusal('device/gpio/request/read', {}, 'T'.repeat(200))).toBe('INVALID_PAYLOAD');
+  });
+
   it('MQTT 3.1.1 clients work too', async () => {
     const v4 = await Probe.connect(broker.url, kiosk.base, { protocolVersion: 4 });
     try {

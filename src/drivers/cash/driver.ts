@@ -347,8 +347,10 @@ class CashDriver implements Driver<CashApi> {
     this.publish();
   }
 
+  /** Credits one at a time; after each, the retained state shows the new session total. */
   private money<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.moneyQueue.then(fn, fn);
+    const run = (): Promise<T> => fn().finally(() => this.publish());
+    const result = this.moneyQueue.then(run, run);
     this.moneyQueue = result.catch(() => undefined);
     return result;
   }

@@ -9,6 +9,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * A child outlives a parent killed with -9. Started through util-linux `setpriv --pdeathsig KILL`,
+ * socat is killed by the kernel when the process that started it dies, however it dies, so a crashed
+ * simulated daemon leaves no helper behind. Without setpriv (not Linux), plain socat.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+function socatCommand(args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', 'socat', ...args]] : ['socat', args];
+}
+
 export class PtyPair {
   private proc: ChildProcess | undefined;
 
@@ -35,16 +46,14 @@ export class PtyPair {
     if (this.proc) return;
     await rm(this.devicePath, { force: true });
     await rm(this.simPath, { force: true });
-    const proc = spawn(
-      'socat',
-      [`PTY,raw,echo=0,link=${this.devicePath}`, `PTY,raw,echo=0,link=${this.simPath}`],
-      { stdio: 'ignore' },
-    );
+    const [command, args] = socatCommand([`PTY,raw,echo=0,link=${this.devicePath}`, `PTY,raw,echo=0,link=${this.simPath}`]);
+    const proc = spawn(command, args, { stdio: 'ignore' });
     this.proc = proc;
     const failed = new Promise<never>((_, reject) => {
       proc.once('error', (err) =>
         reject(Object.assign(new Error(`socat could not start (${err.message}); install it: apt-get install socat`), { cause: err })),
       );
+      proc.once('exit', (code) => reject(new Error(`socat exited (${code ?? 'signal'}) before creating the PTYs; is it installed? apt-get install socat`)));
     });
     const ready = (async (): Promise<void> => {
       for (let i = 0; i < 500; i++) {

@@ -174,6 +174,22 @@ describe.skipIf(!hasMosquitto)('cash over MQTT (real Mosquitto, SSP + ccTalk sim
     expect((await sim('stacked')).total).toBe(credited());
   });
 
+  it('a credit the validator reports again while the driver recovers (after a restart) is not credited twice', async () => {
+    const { answer } = await startAccept(1000, 'tx-repeat');
+    await insertNote(1000);
+    expect(await answer).toMatchObject({ status: 'paid', total: 1000 });
+    const before = credited();
+    expect(await sim('repeat-credit')).toEqual({ armed: true });
+    const credits = probe.messages.filter((m) => m.topic.endsWith('device/cash/event/credit')).length;
+    expect(await probe.bridge('restart-device', { device: 'cash' }, 'technician')).toMatchObject({ status: 'ok' });
+    await state((s) => s === 'ready');
+    await probe.request('cash', 'status', {});
+    expect(kiosk.logs.some((l) => l.includes('credit event while recovering: the stacked counter decides'))).toBe(true);
+    expect(credited()).toBe(before);
+    expect(probe.messages.filter((m) => m.topic.endsWith('device/cash/event/credit')).length).toBe(credits);
+    expect((await sim('stacked')).total).toBe(credited());
+  });
+
   it('a validator silent for longer than the grace period ends the session as a fault with what was taken', async () => {
     const { answer } = await startAccept(5000, 'tx-silent');
     await insertNote(1000);

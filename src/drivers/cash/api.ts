@@ -185,6 +185,11 @@ export const cashApi = {
       input: z.strictObject({ offMs: z.number().int().min(0).max(60_000).default(1000), outcome: z.enum(['cashbox', 'front']).default('cashbox') }),
       output: z.object({ state: z.string() }),
     },
+    'repeat-credit': {
+      summary: "At the host's next SYNC (a restart of the driver), the validator reports its last credit again, as one that never saw the host acknowledge it would.",
+      input: z.strictObject({}),
+      output: z.object({ armed: z.boolean() }),
+    },
     stacked: {
       summary: 'What the simulated validator has stacked (its persistent log), for tests.',
       input: z.strictObject({}),

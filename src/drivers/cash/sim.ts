@@ -75,6 +75,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
       const { offMs, outcome } = parse('power-cut', i);
       return { state: validator.powerCut(offMs, outcome) };
     },
+    'repeat-credit': async () => ({ armed: validator.repeatLastCredit() }),
     stacked: async () => {
       const notes = [...validator.stacked];
       const taken = [...(coins?.coins ?? [])];

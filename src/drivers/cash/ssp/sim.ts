@@ -6,6 +6,11 @@
  * returns it) -> stacking (repeated) -> credit (the note is in the cashbox: counted and logged) ->
  * stacked. Conditions (jam, stacker full, cashbox removed) repeat in every poll reply while they last.
  * The stacked counter and log persist in `statePath`, so they outlive the process that drives the sim.
+ *
+ * Money events are delivered at least once, as a device that cannot know whether the host got its
+ * reply does: a credit reported in a poll reply that no later poll acknowledged (the host died between
+ * reading the reply and its next poll) is reported again after the host's next SYNC, and
+ * `repeatLastCredit()` makes that happen on demand. A host must journal a credit once, whatever it hears.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +50,10 @@ export class SspSimulator {
   private oneShots: SspEvent[] = [];
   private lastSeq: boolean | undefined;
   private lastReply: Uint8Array | undefined;
+  /** Money events of the last poll reply, until a poll with the other sequence bit acknowledges them. */
+  private unacked: SspEvent[] = [];
+  private lastCredit: SspEvent | undefined;
+  private repeatCredit = false;
   private timer: NodeJS.Timeout | undefined;
   private escrowTimer: NodeJS.Timeout | undefined;
   private lastReject = 0;
@@ -157,8 +166,24 @@ export class SspSimulator {
   private credit(how: 'credit' | 'noteClearedIntoCashbox'): void {
     this.state.stacked.push(this.valueOf(this.channel));
     this.persist();
-    this.oneShots.push({ name: how, channel: this.channel });
+    this.lastCredit = { name: how, channel: this.channel };
+    this.oneShots.push(this.lastCredit);
     this.inTransit = false;
+  }
+
+  /** At the host's next SYNC, report the last credit again (as after a reply the host never acknowledged). */
+  repeatLastCredit(): boolean {
+    this.repeatCredit = this.lastCredit !== undefined;
+    return this.repeatCredit;
+  }
+
+  /** A SYNC: the host starts over; what it may not have seen is reported again. */
+  private redeliver(): void {
+    const again = [...this.unacked];
+    if (this.repeatCredit && this.lastCredit && !again.includes(this.lastCredit)) again.push(this.lastCredit);
+    this.repeatCredit = false;
+    this.unacked = [];
+    this.oneShots.unshift(...again);
   }
 
   private step(fn: () => void): void {
@@ -229,6 +254,7 @@ export class SspSimulator {
     this.lastSeq = undefined;
     this.lastReply = undefined;
     this.oneShots = [{ name: 'slaveReset' }];
+    this.unacked = [];
     this.parser.reset();
     if (this.channel > 0 && (this.inTransit || was === 'escrow')) {
       // past the escrow point the mechanism finishes the job on power-up; an escrowed note comes back
@@ -252,6 +278,7 @@ export class SspSimulator {
       this.send(frame.seq, this.lastReply); // retransmission: repeat, never act twice
       return;
     }
+    if (!isSync && frame.seq !== this.lastSeq) this.unacked = []; // a new command: the last reply arrived
     let encrypted = false;
     if (isEncrypted(data)) {
       const result = this.key ? decryptPacket(this.key, data) : undefined;
@@ -276,6 +303,7 @@ export class SspSimulator {
     const cannot = Uint8Array.of(SspReply.CANNOT_PROCESS);
     switch (data[0] ?? -1) {
       case SspCommand.SYNC:
+        this.redeliver();
         this.key = undefined;
         if (this.phase === 'escrow') this.escrowReported = false;
         return ok();
@@ -334,6 +362,7 @@ export class SspSimulator {
     }
     const events = [...this.oneShots];
     this.oneShots = [];
+    this.unacked = events.filter((e) => e.name === 'credit' || e.name === 'noteClearedIntoCashbox');
     if (this.phase === 'reading') events.push({ name: 'readNote', channel: 0 });
     if (this.phase === 'escrow') events.push({ name: 'readNote', channel: this.channel });
     if (this.phase === 'stacking') events.push({ name: 'stacking' });

@@ -165,10 +165,10 @@ describe('card ledger (folded back from the journal)', () => {
     };
     await refund('ok', 100, {});
     await refund('pending', 200);
-    await refund('unknown', 400, { result: 'failed', reason: 'LINK_LOST', charged: 'unknown' } as Partial<CardOutcome>);
-    await refund('declined', 800, { result: 'declined', reason: 'D' } as Partial<CardOutcome>);
-    await refund('cancelled', 1600, { result: 'cancelled', reason: 'CUSTOMER_CANCELLED' } as Partial<CardOutcome>);
-    await refund('failed', 3200, { result: 'failed', reason: 'X', charged: 'no' } as Partial<CardOutcome>);
+    await refund('unknown', 400, { result: 'failed', reason: 'LINK_LOST', charged: 'unknown' });
+    await refund('declined', 800, { result: 'declined', reason: 'D' });
+    await refund('cancelled', 1600, { result: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
+    await refund('failed', 3200, { result: 'failed', reason: 'X', charged: 'no' });
     await ledger.intent({ key: 'other-sale', operation: 'refund', reference: 'r-o', amount: 6400, currency: 'AED', prevTrace: 1, saleKey: 'other' });
     expect(ledger.refundedAgainst('s')).toBe(700);
   });
@@ -210,7 +210,7 @@ describe('refund policy', () => {
     await refundLedger.ledger.intent({ key: 's', operation: 'refund', reference: 'r', amount: 1000, currency: 'AED', prevTrace: 1, saleKey: 'x' });
     expect(() => checkRefund(refundLedger.ledger, req(100), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE' }) as Error);
     const cases: Array<[Partial<CardOutcome>, CardReversal | 'pending' | undefined, string]> = [
-      [{ result: 'declined', reason: 'D' } as Partial<CardOutcome>, undefined, 'CARD_REFUND_NO_SALE'],
+      [{ result: 'declined', reason: 'D' }, undefined, 'CARD_REFUND_NO_SALE'],
       [{}, reversed('s'), 'CARD_REFUND_NO_SALE'],
       [{}, 'pending', 'CARD_REFUND_NO_SALE'],
       [{}, { ...reversed('s'), result: 'declined' }, 'ok'],

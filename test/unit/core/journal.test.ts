@@ -18,7 +18,7 @@ async function journalWith(n: number, fs = new MemoryJournalFs()): Promise<Memor
 }
 
 function open(fs: MemoryJournalFs, log?: { warn: (o: object, m?: string) => void }): Promise<Journal> {
-  return Journal.open(J, { fs, mirrorPath: M, now: NOW, ...(log ? { log: log as never } : {}) });
+  return Journal.open(J, { fs, mirrorPath: M, now: NOW, ...(log ? { log: log } : {}) });
 }
 
 const lines = (text: string): string[] => text.split('\n').slice(0, -1).map((l) => `${l}\n`);

@@ -32,6 +32,11 @@ usage:
   kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
   kioskd doctor [--config FILE] [--user NAME] [--json]   check the kiosk; each failure says how to fix it
   kioskd ticket [--config FILE]   print a status ticket on the kiosk's own printer
+  kioskd ui-credential [--passwd FILE] [--user kiosk-ui] [--out FILE]
+                                  a new broker password for the kiosk UI (every boot: kioskd-ui-credential.service)
+  kioskd journal verify [--config FILE] [--json]   check both copies of the money journal (exit 2: it refuses to open)
+  kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
+                                  recover a journal that refuses to open (audited; asks the running daemon)
   kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--json] [--once MS]   watch the fleet broker
   kioskd --version | --help
 `;
@@ -159,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'doctor') return (await import('./cli/doctor.js')).doctorCommand(args.slice(1), configPath(args));
   if (command === 'ticket') return (await import('./cli/ticket.js')).ticketCommand(args.slice(1), await loadConfig(configPath(args)));
   if (command === 'fleet') return (await import('./cli/fleet.js')).fleetCommand(args.slice(1));
+  if (command === 'ui-credential') return (await import('./cli/ui-credential.js')).uiCredentialCommand(args.slice(1));
+  if (command === 'journal') return (await import('./cli/journal.js')).journalCommand(args.slice(1), await loadConfig(configPath(args)));
   if (command === undefined || command.startsWith('--')) return run(args);
   process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
   return 64;

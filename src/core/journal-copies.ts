@@ -13,17 +13,21 @@ import { verifyChain, type ChainDamage, type ChainScan } from './journal-chain.j
 export interface CopyPlan {
   /** The verified history (the journal's). */
   readonly scan: ChainScan;
-  /** Bytes to cut off the end of the journal (a torn final write), or 0. */
-  readonly cutJournal: number;
-  /** Bytes to cut off the end of the mirror, or 0. */
-  readonly cutMirror: number;
+  /** Cut the journal to this many bytes (a torn final write after them), or undefined to leave it. */
+  readonly cutJournal: number | undefined;
+  /** Cut the mirror to this many bytes, or undefined to leave it. */
+  readonly cutMirror: number | undefined;
   /** Lines to append to the mirror after the cut (the journal's last record, when a crash came between the two writes). */
   readonly appendMirror: string[];
-  /** Create a missing file (only when the other one holds no record). */
-  readonly createJournal: boolean;
-  readonly createMirror: boolean;
-  /** What the repairs are, for the log. Empty when both copies were whole. */
+  /** What the repairs are, for the log. Empty when both copies were whole (a missing file is simply created). */
   readonly repairs: string[];
+}
+
+const EMPTY = verifyChain('');
+
+/** Where to cut a copy that ends in a torn write. */
+function cutOf(scan: ChainScan): number | undefined {
+  return scan.tornBytes > 0 ? scan.goodBytes : undefined;
 }
 
 export function journalCorrupt(file: string, damage: ChainDamage): KioskError {
@@ -36,8 +40,7 @@ export function journalCorrupt(file: string, damage: ChainDamage): KioskError {
 
 /** What to do with the journal (`p`) and mirror (`m`) bytes as read (undefined: the file is missing). */
 export function planCopies(paths: { journal: string; mirror: string }, p: Buffer | undefined, m: Buffer | undefined): CopyPlan {
-  const none = { cutJournal: 0, cutMirror: 0, appendMirror: [], createJournal: false, createMirror: false };
-  if (!p && !m) return { scan: verifyChain(''), ...none, createJournal: true, createMirror: true, repairs: [] };
+  if (!p && !m) return { scan: EMPTY, cutJournal: undefined, cutMirror: undefined, appendMirror: [], repairs: [] };
   const sp = p ? verifyChain(p.toString('utf8')) : undefined;
   const sm = m ? verifyChain(m.toString('utf8')) : undefined;
   if (sp?.damage) throw journalCorrupt(paths.journal, sp.damage);
@@ -60,9 +63,9 @@ export function planCopies(paths: { journal: string; mirror: string }, p: Buffer
   const repairs: string[] = [];
   if (sp.tornBytes > 0) repairs.push(`${paths.journal}: cut a torn final write of ${sp.tornBytes} bytes after record ${pn} (power cut while appending record ${pn + 1}, never acknowledged)`);
   if (sm.tornBytes > 0) repairs.push(`${paths.mirror}: cut a torn final write of ${sm.tornBytes} bytes after record ${mn}`);
-  const appendMirror = pn === mn + 1 ? [sp.lines[pn - 1] ?? ''] : [];
+  const appendMirror = pn === mn + 1 ? sp.lines.slice(mn) : [];
   if (appendMirror.length > 0) repairs.push(`${paths.mirror}: copied record ${pn} from the journal (the process stopped between the journal's write and the mirror's)`);
-  return { scan: sp, ...none, cutJournal: sp.tornBytes, cutMirror: sm.tornBytes, appendMirror, repairs };
+  return { scan: sp, cutJournal: cutOf(sp), cutMirror: cutOf(sm), appendMirror, repairs };
 }
 
 function oneMissing(paths: { journal: string; mirror: string }, sp: ChainScan | undefined, sm: ChainScan | undefined): CopyPlan {
@@ -72,12 +75,10 @@ function oneMissing(paths: { journal: string; mirror: string }, sp: ChainScan | 
     throw journalCorrupt(missing, { line: 1, reason: `the file is missing, but ${other} holds ${present.entries.length} records (deleted?)` });
   }
   return {
-    scan: verifyChain(''),
-    cutJournal: sp?.tornBytes ?? 0,
-    cutMirror: sm?.tornBytes ?? 0,
+    scan: EMPTY,
+    cutJournal: sp && cutOf(sp),
+    cutMirror: sm && cutOf(sm),
     appendMirror: [],
-    createJournal: !sp,
-    createMirror: !sm,
     repairs: [`${missing}: missing while ${other} holds no record; created empty`],
   };
 }

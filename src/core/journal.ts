@@ -90,9 +90,9 @@ export class Journal {
       opened.push(file);
       const mirror = await fs.openAppend(mirrorPath);
       opened.push(mirror);
-      if (plan.cutJournal > 0) await file.truncate((p?.length ?? 0) - plan.cutJournal);
-      if (plan.cutMirror > 0) await mirror.truncate((m?.length ?? 0) - plan.cutMirror);
-      for (const line of plan.appendMirror) await writeAll(mirror, Buffer.from(line, 'utf8'));
+      if (plan.cutJournal !== undefined) await file.truncate(plan.cutJournal);
+      if (plan.cutMirror !== undefined) await mirror.truncate(plan.cutMirror);
+      for (const line of plan.appendMirror) await writeAll(mirror, Buffer.from(line));
       if (plan.repairs.length > 0) await Promise.all([file.datasync(), mirror.datasync()]);
       await fs.syncDir(dirname(path));
       if (dirname(mirrorPath) !== dirname(path)) await fs.syncDir(dirname(mirrorPath));
@@ -116,7 +116,7 @@ export class Journal {
       if (this.failed) throw this.failed;
       const entry: JournalEntry = { seq: this.entries.length + 1, at: this.now(), ...input };
       const { line, hash } = encodeRecord(entry, this.lastHash);
-      const bytes = Buffer.from(line, 'utf8');
+      const bytes = Buffer.from(line);
       try {
         await writeAll(this.file, bytes);
         await this.file.datasync();

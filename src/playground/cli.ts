@@ -32,6 +32,7 @@ export async function playgroundFromArgs(args: readonly string[], config: KioskC
   const url = browserBrokerUrl(config, daemon) ?? '';
   const playground = await startPlayground({
     port,
+    ...(config.ui.credentialFile ? { credentialFile: config.ui.credentialFile } : {}),
     kiosk: {
       url,
       kioskId: daemon.kioskId,

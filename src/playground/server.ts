@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readUiCredential } from '../cli/ui-credential.js';
 import { moduleClosure } from './module-graph.js';
 
 /** What the page needs to reach the kiosk, served as /config.json (query parameters may override it). */
@@ -29,6 +30,12 @@ export interface PlaygroundOptions {
   host?: string;
   /** The package root (holding src/playground/static, dist/src and node_modules). */
   packageRoot?: string;
+  /**
+   * The per-boot UI credential file (`kioskd ui-credential`): read at each request and added to
+   * /config.json as `username`/`password`, so the page never carries a password in its own files.
+   * Sent without CORS headers, so a page of another origin cannot read it.
+   */
+  credentialFile?: string;
 }
 
 export interface Playground {
@@ -104,13 +111,19 @@ async function serveFile(res: ServerResponse, file: string | undefined, head: bo
 
 export async function startPlayground(opts: PlaygroundOptions): Promise<Playground> {
   const resolveFile = await makeResolver(opts.packageRoot ?? findPackageRoot());
-  const config = JSON.stringify(opts.kiosk);
+  const config = async (): Promise<string> => {
+    const credential = opts.credentialFile ? await readUiCredential(opts.credentialFile) : undefined;
+    return JSON.stringify({ ...opts.kiosk, ...(credential ? { username: credential.username, password: credential.password } : {}) });
+  };
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (path === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(config);
+      config().then(
+        (body) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body),
+        () => res.destroy(),
+      );
     } else {
       serveFile(res, resolveFile(path), req.method === 'HEAD').catch(() => res.destroy());
     }

@@ -27,6 +27,7 @@ export class MemoryJournalFs implements JournalFs {
     return {
       write: async (buffer, offset, length) => {
         this.fail?.('write', path);
+        if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError(`write of ${length} at ${offset} outside a ${buffer.length}-byte buffer`);
         const n = Math.min(length, this.writeLimit ?? length);
         this.files.set(path, Buffer.concat([this.files.get(path) ?? Buffer.alloc(0), Buffer.from(buffer.subarray(offset, offset + n))]));
         this.ops.push(`write ${path}`);

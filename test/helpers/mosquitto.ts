@@ -56,6 +56,8 @@ export interface Broker {
   kill(): Promise<void>;
   /** (Re)start on the same ports. */
   start(): Promise<void>;
+  /** SIGHUP: Mosquitto rereads its password file and ACL (what `systemctl reload mosquitto` does). */
+  reload(): Promise<void>;
 }
 
 export interface MosquittoOptions {
@@ -108,6 +110,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     },
     async kill() {
       await signal('SIGKILL');
+    },
+    async reload() {
+      proc?.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 300));
     },
   };
   async function signal(sig: NodeJS.Signals): Promise<void> {

@@ -65,6 +65,9 @@ describe('load: mixed requests and device events against the daemon process', ()
       config: {
         simulation: true,
         logging: { level: 'warn' },
+        // One connection stands in for a whole busy kiosk here (400 requests/s): the per-client limits
+        // (50/s by default) are the subject of test/faults/bounded-work.test.ts, not of this run.
+        mqtt: { limits: { ratePerSec: 2000, burst: 2000, inFlight: 500 } },
         devices: {
           gpio: gpioConfig.devices.gpio,
           scanner: { inputs: { reader: { type: 'serial', path: '/dev/serial/by-id/usb-simulated-reader', baudRate: 115200, model: 'generic' } } },

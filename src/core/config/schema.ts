@@ -85,6 +85,15 @@ export const journalConfigSchema = z.strictObject({
   mirrorPath: z.string().optional(),
 });
 
+/** The kiosk page (src/playground's page server, `kioskd --playground`). */
+export const uiConfigSchema = z.strictObject({
+  /**
+   * The per-boot UI broker credential written by `kioskd ui-credential` (e.g. /run/kioskd-ui/credential.json):
+   * the page server hands it to the page at /config.json, so it is never in the page's files.
+   */
+  credentialFile: z.string().optional(),
+});
+
 export const configSchema = z.strictObject({
   /** Defaults to the host name. */
   kioskId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
@@ -101,6 +110,7 @@ export const configSchema = z.strictObject({
   fleet: fleetConfigSchema.prefault({}),
   policy: policySchema.prefault({}),
   journal: journalConfigSchema.prefault({}),
+  ui: uiConfigSchema.prefault({}),
 });
 
 export type KioskConfig = z.output<typeof configSchema>;

@@ -31,7 +31,7 @@ export class CardLedger {
   private readonly byRef = new Map<string, string>();
 
   constructor(private readonly journal: Journal | undefined) {
-    for (const entry of journal?.list({ stream: STREAM }) ?? []) this.apply(entry);
+    if (journal) for (const entry of journal.list({ stream: STREAM })) this.apply(entry);
   }
 
   /** Refuse money operations when the journal cannot be written. */
@@ -46,8 +46,8 @@ export class CardLedger {
   }
 
   find(q: { idempotencyKey?: string | undefined; reference?: string | undefined }): OperationRecord | undefined {
-    const key = q.idempotencyKey ?? (q.reference === undefined ? undefined : this.byRef.get(q.reference));
-    return key === undefined ? undefined : this.records.get(key);
+    // keys and references are never empty (schemas): '' finds nothing
+    return this.records.get(q.idempotencyKey ?? this.byRef.get(q.reference ?? '') ?? '');
   }
 
   /** A key whose journal records were cut by a technician's recovery: it must not start anything. */
@@ -63,9 +63,10 @@ export class CardLedger {
   refundedAgainst(saleKey: string): number {
     let total = 0;
     for (const r of this.records.values()) {
-      if (r.operation !== 'refund' || r.saleKey !== saleKey) continue;
+      if (r.saleKey !== saleKey) continue; // only refunds carry a saleKey
       const o = r.outcome;
-      if (!o || o.result === 'approved' || (o.result === 'failed' && o.charged === 'unknown')) total += r.amount;
+      // only a failed outcome carries `charged`
+      if (!o || o.result === 'approved' || (o as { charged?: string }).charged === 'unknown') total += r.amount;
     }
     return total;
   }
@@ -77,7 +78,7 @@ export class CardLedger {
 
   async intent(r: Omit<OperationRecord, 'outcome' | 'reversal'>): Promise<OperationRecord> {
     await this.append(`${r.operation}.intent`, r.key, {
-      operation: r.operation, reference: r.reference, amount: r.amount, currency: r.currency, prevTrace: r.prevTrace, ...(r.saleKey !== undefined ? { saleKey: r.saleKey } : {}),
+      operation: r.operation, reference: r.reference, amount: r.amount, currency: r.currency, prevTrace: r.prevTrace, saleKey: r.saleKey,
     });
     return this.records.get(r.key) as OperationRecord;
   }
@@ -96,16 +97,6 @@ export class CardLedger {
 
   async note(type: string, key: string, data: Record<string, unknown>): Promise<void> {
     await this.append(type, key, data);
-  }
-
-  /** The newest trace number any recorded outcome carries. */
-  lastKnownTrace(): number | undefined {
-    let trace: number | undefined;
-    for (const r of this.records.values()) {
-      if (r.outcome?.result === 'approved' && r.outcome.trace !== undefined) trace = r.outcome.trace;
-      if (r.reversal?.outcome?.trace !== undefined) trace = r.reversal.outcome.trace;
-    }
-    return trace;
   }
 
   toRecord(r: OperationRecord): CardTransactionRecord {

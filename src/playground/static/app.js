@@ -24,6 +24,9 @@ async function settings() {
     protocolVersion: q.get('v') === '4' ? 4 : q.get('v') === '5' ? 5 : config.protocolVersion,
     simulation: q.has('sim') ? q.get('sim') !== '0' : config.simulation,
     lang: q.get('lang') ?? navigator.language.slice(0, 2),
+    // never from the address bar: only what the page server hands over (the per-boot credential)
+    username: config.username,
+    password: config.password,
   };
 }
 
@@ -76,7 +79,8 @@ async function main() {
   let kiosk;
   for (let attempt = 1; !kiosk; attempt++) {
     try {
-      kiosk = await connect({ url: s.url, kioskId: s.kioskId, root: s.root, protocolVersion: s.protocolVersion, connectTimeoutMs: 5000 });
+      // username/password: the per-boot UI credential, when the page server has one (kioskd ui-credential)
+      kiosk = await connect({ url: s.url, kioskId: s.kioskId, root: s.root, protocolVersion: s.protocolVersion, connectTimeoutMs: 5000, ...(s.username ? { username: s.username, password: s.password } : {}) });
     } catch (err) {
       status.textContent = `${s.url}: ${err?.message ?? err} (${attempt})`;
     }

@@ -22,11 +22,11 @@ const base = { idempotencyKey: 'k1', reference: 'fee-1', operation: 'sale', amou
 
 describe('terminal answer -> outcome', () => {
   it('approved keeps the masked card, auth code, receipt number, trace, terminal and receipt text', () => {
-    expect(fromTerminal(record, { kind: 'approved', transaction: txn(), receipt }, false)).toEqual({
+    expect(fromTerminal(record, { kind: 'approved', transaction: txn(), receipt }, false)).toStrictEqual({
       ...base, result: 'approved', card: { masked: '476173******0119', brand: 'visa' }, authCode: '123456', receiptNo: 9, trace: 8, terminalId: 'T1', receiptText: 'LINE 1\nLINE 2', recovered: false,
     });
     const bare = txn({ card: undefined, authCode: undefined, receiptNo: undefined, trace: undefined, terminalId: undefined });
-    expect(fromTerminal(record, { kind: 'approved', transaction: bare, receipt: { lines: [] } }, false)).toEqual({ ...base, result: 'approved', card: { masked: '', brand: 'unknown' }, receiptText: '', recovered: false });
+    expect(fromTerminal(record, { kind: 'approved', transaction: bare, receipt: { lines: [] } }, false)).toStrictEqual({ ...base, result: 'approved', card: { masked: '', brand: 'unknown' }, receiptText: '', recovered: false });
   });
 
   it('declined, cancelled (by the customer or by the kiosk) and failed (nothing charged)', () => {
@@ -34,8 +34,8 @@ describe('terminal answer -> outcome', () => {
       ...base, result: 'declined', reason: 'INSUFFICIENT_FUNDS', resultCode: 0x71, receiptText: 'LINE 1\nLINE 2', recovered: false,
     });
     const cancelled: TerminalOutcome = { kind: 'cancelled', resultCode: 0x6c, receipt };
-    expect(fromTerminal(record, cancelled, false)).toMatchObject({ result: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
-    expect(fromTerminal(record, cancelled, true)).toMatchObject({ result: 'cancelled', reason: 'KIOSK_CANCELLED' });
+    expect(fromTerminal(record, cancelled, false)).toStrictEqual({ ...base, result: 'cancelled', reason: 'CUSTOMER_CANCELLED', receiptText: 'LINE 1\nLINE 2', recovered: false });
+    expect(fromTerminal(record, cancelled, true)).toStrictEqual({ ...base, result: 'cancelled', reason: 'KIOSK_CANCELLED', receiptText: 'LINE 1\nLINE 2', recovered: false });
     expect(fromTerminal(record, { kind: 'failed', reason: 'HOST_UNREACHABLE', resultCode: 0xa0, receipt }, false)).toEqual({
       ...base, result: 'failed', reason: 'HOST_UNREACHABLE', charged: 'no', receiptText: 'LINE 1\nLINE 2', recovered: false,
     });
@@ -47,13 +47,17 @@ describe('terminal answer -> outcome', () => {
     expect(traceAfter({ kind: 'declined', reason: 'D', resultCode: 5, transaction: txn({ trace: 13 }), receipt })).toBe(13);
     expect(traceAfter({ kind: 'declined', reason: 'D', resultCode: 5, transaction: undefined, receipt })).toBeUndefined();
     expect(traceAfter({ kind: 'cancelled', resultCode: 0x6c, receipt })).toBeUndefined();
+    // a terminal outcome that carries a transaction it should not (cancelled / failed) still leaves no trace
+    expect(traceAfter({ kind: 'failed', reason: 'X', resultCode: 1, receipt, transaction: txn({ trace: 14 }) } as TerminalOutcome)).toBeUndefined();
     expect(traceAfter({ kind: 'failed', reason: 'X', resultCode: 1, receipt })).toBeUndefined();
   });
 });
 
 describe('reconciling a lost sale outcome', () => {
   it('a new trace with our amount: approved or declined as the terminal says, recovered, with its receipt', () => {
-    expect(reconcileOperation(record, known())).toMatchObject({ result: 'approved', trace: 8, receiptText: 'LINE 1\nLINE 2', recovered: true });
+    expect(reconcileOperation(record, known())).toStrictEqual({
+      ...base, result: 'approved', card: { masked: '476173******0119', brand: 'visa' }, authCode: '123456', receiptNo: 9, trace: 8, terminalId: 'T1', receiptText: 'LINE 1\nLINE 2', recovered: true,
+    });
     expect(reconcileOperation(record, known({ approved: false, resultCode: 5 }))).toEqual({ ...base, result: 'declined', reason: 'DECLINED', resultCode: 5, receiptText: 'LINE 1\nLINE 2', recovered: true });
     expect(reconcileOperation(record, known({ amount: undefined }))).toMatchObject({ result: 'approved' });
   });
@@ -76,7 +80,7 @@ describe('reversals', () => {
     expect(reversalFromTerminal(record, { kind: 'approved', transaction: txn({ receiptNo: 10, trace: 9 }), receipt })).toEqual({
       ...common, result: 'reversed', receiptNo: 10, trace: 9, receiptText: 'LINE 1\nLINE 2', recovered: false,
     });
-    expect(reversalFromTerminal(record, { kind: 'approved', transaction: txn({ receiptNo: undefined, trace: undefined }), receipt }, true)).toEqual({
+    expect(reversalFromTerminal(record, { kind: 'approved', transaction: txn({ receiptNo: undefined, trace: undefined }), receipt }, true)).toStrictEqual({
       ...common, result: 'reversed', receiptText: 'LINE 1\nLINE 2', recovered: true,
     });
     expect(reversalFromTerminal(record, { kind: 'declined', reason: 'DECLINED', resultCode: 5, transaction: undefined, receipt })).toEqual({ ...common, result: 'declined', reason: 'DECLINED', receiptText: 'LINE 1\nLINE 2', recovered: false });
@@ -86,7 +90,7 @@ describe('reversals', () => {
 
   it('reconciled: an approved new transaction is reversed, a declined one is declined — never the other way round', () => {
     expect(reconcileReversal(record, 8, known({ trace: 9, receiptNo: 10 }))).toEqual({ ...common, recovered: true, result: 'reversed', receiptText: 'LINE 1\nLINE 2', receiptNo: 10, trace: 9 });
-    expect(reconcileReversal(record, 8, known({ trace: 9, receiptNo: undefined }))).toEqual({ ...common, recovered: true, result: 'reversed', receiptText: 'LINE 1\nLINE 2', trace: 9 });
+    expect(reconcileReversal(record, 8, known({ trace: 9, receiptNo: undefined }))).toStrictEqual({ ...common, recovered: true, result: 'reversed', receiptText: 'LINE 1\nLINE 2', trace: 9 });
     expect(reconcileReversal(record, 8, known({ trace: 9, approved: false, resultCode: 5 }))).toEqual({ ...common, recovered: true, result: 'declined', reason: 'DECLINED', receiptText: 'LINE 1\nLINE 2' });
   });
 
@@ -119,7 +123,6 @@ describe('card ledger (folded back from the journal)', () => {
     expect(ledger.pending().map((r) => r.key)).toEqual(['a']);
     await ledger.reversalOutcome(a, reversed('a', 3));
     expect(ledger.pending()).toEqual([]);
-    expect(ledger.lastKnownTrace()).toBe(3);
     await journal.close();
     const again = new CardLedger(await Journal.open('/j/money.jsonl', { fs, mirrorPath: '/m/money.jsonl' }));
     expect(again.pending()).toEqual([]);
@@ -128,7 +131,27 @@ describe('card ledger (folded back from the journal)', () => {
     expect(again.find({ reference: 'r-b' })?.key).toBe('b');
     expect(again.find({ idempotencyKey: 'zz' })).toBeUndefined();
     expect(again.find({})).toBeUndefined();
-    expect(again.toRecord(again.get('a') as OperationRecord)).toMatchObject({ state: 'done', reversal: { state: 'done' } });
+    expect(again.toRecord(again.get('a') as OperationRecord)).toStrictEqual({
+      idempotencyKey: 'a', reference: 'r-a', operation: 'sale', amount: 1000, currency: 'AED', state: 'done', outcome: approved('a', 2),
+      reversal: { state: 'done', outcome: reversed('a', 3) },
+    });
+    expect(again.toRecord(again.get('b') as OperationRecord)).toStrictEqual({
+      idempotencyKey: 'b', reference: 'r-b', operation: 'refund', amount: 300, currency: 'AED', saleKey: 'a', state: 'done', outcome: { ...approved('b'), operation: 'refund', amount: 300 },
+    });
+  });
+
+  it('fields a journal line may lack, and types that are not the ledger\'s, change nothing they should not', async () => {
+    const { ledger, journal } = await ledgerOn();
+    await journal.append({ stream: 'card', type: 'sale.intent', key: 'n', data: { operation: 'sale', reference: 'r-n', amount: 5, currency: 'AED' } });
+    await journal.append({ stream: 'card', type: 'reversal.intent', key: 'n', data: { receiptNo: 3 } });
+    await journal.append({ stream: 'card', type: 'end-of-day', key: 'n', data: { reversal: reversed('n') } });
+    const again = new CardLedger(journal);
+    expect(again.get('n')).toStrictEqual({ key: 'n', operation: 'sale', reference: 'r-n', amount: 5, currency: 'AED', prevTrace: null, outcome: undefined, reversal: { receiptNo: 3, prevTrace: null, outcome: undefined } });
+    expect(again.pending().map((r) => r.key)).toEqual(['n']);
+    expect(ledger.toRecord(again.get('n') as OperationRecord)).toStrictEqual({ idempotencyKey: 'n', reference: 'r-n', operation: 'sale', amount: 5, currency: 'AED', state: 'pending', reversal: { state: 'pending' } });
+    expect(again.find({ reference: 'r-n' })?.key).toBe('n');
+    expect(again.find({ idempotencyKey: 'n', reference: 'other' })?.key).toBe('n');
+    expect(again.find({ reference: 'nope' })).toBeUndefined();
   });
 
   it('a pending reversal survives a restart as pending, with the trace it started from', async () => {
@@ -170,11 +193,13 @@ describe('card ledger (folded back from the journal)', () => {
     await refund('cancelled', 1600, { result: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
     await refund('failed', 3200, { result: 'failed', reason: 'X', charged: 'no' });
     await ledger.intent({ key: 'other-sale', operation: 'refund', reference: 'r-o', amount: 6400, currency: 'AED', prevTrace: 1, saleKey: 'other' });
+    await ledger.intent({ key: 's', operation: 'sale', reference: 'r-s', amount: 12800, currency: 'AED', prevTrace: 1 });
     expect(ledger.refundedAgainst('s')).toBe(700);
+    expect(ledger.refundedAgainst('other')).toBe(6400);
   });
 
   it('refuses to start anything without a writable journal; quarantined keys come from the journal', async () => {
-    expect(() => new CardLedger(undefined).ensureWritable()).toThrow(expect.objectContaining({ code: 'JOURNAL_UNAVAILABLE' }) as Error);
+    expect(() => new CardLedger(undefined).ensureWritable()).toThrow(expect.objectContaining({ code: 'JOURNAL_UNAVAILABLE', message: 'no payment journal configured' }) as Error);
     const { ledger, journal, fs } = await ledgerOn();
     await journal.append({ stream: 'journal', type: 'journal.recovered', key: 'rec', data: { quarantined: [{ stream: 'card', key: 'lost' }] } });
     expect(ledger.quarantined('lost')).toBe(true);
@@ -204,8 +229,8 @@ describe('refund policy', () => {
 
   it('needs an approved sale of this journal, unreversed, in its currency', async () => {
     const ledger = await withSale();
-    expect(() => checkRefund(ledger, req(100, 'none'), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE' }) as Error);
-    expect(() => checkRefund(ledger, req(100, 's', 'EUR'), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_EXCEEDS_SALE' }) as Error);
+    expect(() => checkRefund(ledger, req(100, 'none'), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE', message: "no approved sale with idempotency key none in this kiosk's journal" }) as Error);
+    expect(() => checkRefund(ledger, req(100, 's', 'EUR'), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_EXCEEDS_SALE', message: 'sale s was in AED, not EUR' }) as Error);
     const refundLedger = await ledgerOn();
     await refundLedger.ledger.intent({ key: 's', operation: 'refund', reference: 'r', amount: 1000, currency: 'AED', prevTrace: 1, saleKey: 'x' });
     expect(() => checkRefund(refundLedger.ledger, req(100), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE' }) as Error);
@@ -223,9 +248,19 @@ describe('refund policy', () => {
         checkRefund(l, req(100), 'technician', 0);
       } catch (err) {
         got = (err as { code: string }).code;
+        if (reversal) expect((err as Error).message).toBe('sale s was reversed (or its reversal is being reconciled)');
       }
       expect(got, JSON.stringify({ over, reversal })).toBe(code);
     }
+    // a refund is not a sale, even an approved one
+    const refundAsSale = await ledgerOn();
+    const f = await refundAsSale.ledger.intent({ key: 's', operation: 'refund', reference: 'r-s', amount: 1000, currency: 'AED', prevTrace: 1, saleKey: 'x' });
+    await refundAsSale.ledger.outcome(f, { ...approved('s'), operation: 'refund' });
+    expect(() => checkRefund(refundAsSale.ledger, req(100), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE' }) as Error);
+    // a sale whose outcome is still unknown (pending) cannot be refunded either
+    const pending = await ledgerOn();
+    await pending.ledger.intent({ key: 's', operation: 'sale', reference: 'r-s', amount: 1000, currency: 'AED', prevTrace: 1 });
+    expect(() => checkRefund(pending.ledger, req(100), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_NO_SALE' }) as Error);
   });
 
   it('at most what is left of the sale; the UI within its limit, the technician up to the sale', async () => {
@@ -233,10 +268,14 @@ describe('refund policy', () => {
     expect(() => checkRefund(ledger, req(1000), 'technician', 0)).not.toThrow();
     expect(() => checkRefund(ledger, req(1001), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_EXCEEDS_SALE' }) as Error);
     expect(() => checkRefund(ledger, req(300), 'ui', 300)).not.toThrow();
-    expect(() => checkRefund(ledger, req(301), 'ui', 300)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_OVER_LIMIT' }) as Error);
+    expect(() => checkRefund(ledger, req(301), 'ui', 300)).toThrow(
+      expect.objectContaining({ code: 'CARD_REFUND_OVER_LIMIT', message: 'a refund from the ui role may be at most 300; a technician may refund more', details: { limit: 300 } }) as Error,
+    );
     expect(() => checkRefund(ledger, req(1), 'fleet', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_OVER_LIMIT' }) as Error);
     await ledger.intent({ key: 'f1', operation: 'refund', reference: 'r-f1', amount: 600, currency: 'AED', prevTrace: 1, saleKey: 's' });
     expect(() => checkRefund(ledger, req(400), 'technician', 0)).not.toThrow();
-    expect(() => checkRefund(ledger, req(401), 'technician', 0)).toThrow(expect.objectContaining({ code: 'CARD_REFUND_EXCEEDS_SALE', details: { left: 400, saleAmount: 1000 } }) as Error);
+    expect(() => checkRefund(ledger, req(401), 'technician', 0)).toThrow(
+      expect.objectContaining({ code: 'CARD_REFUND_EXCEEDS_SALE', message: 'at most 400 of sale s (1000) is left to refund', details: { left: 400, saleAmount: 1000 } }) as Error,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/core/journal.js';
-import { Ledger } from '../../../src/drivers/cash/ledger.js';
+import { Ledger, summary } from '../../../src/drivers/cash/ledger.js';
 
 const fresh = async (): Promise<{ journal: Journal; path: string }> => {
   const path = join(mkdtempSync(join(tmpdir(), 'cash-ledger-')), 'money.jsonl');
@@ -57,5 +57,95 @@ describe('cash ledger (folded back from the journal)', () => {
     await ledger.record('note.uncertain', 'u', { channel: 1, value: 500 });
     expect(ledger.inFlight).toBeUndefined();
     expect(ledger.unsettled().map((s) => s.sessionId)).toEqual(['u']);
+  });
+
+  it('what each entry does to sessions, the cashbox and the coin counter (and what it leaves alone)', async () => {
+    const { journal } = await fresh();
+    const ledger = Ledger.load(journal);
+    await ledger.record('session.opened', 's', { amountDue: 'lots', currency: 'EUR' });
+    expect(ledger.session('s')).toStrictEqual({ sessionId: 's', amountDue: 0, currency: 'EUR', total: 0, openedAt: journal.list().at(-1)?.at, late: false, settled: false });
+    await ledger.record('session.opened', 't', { amountDue: 700, currency: 'USD' });
+    expect(ledger.openSessions().map((x) => x.sessionId)).toEqual(['s', 't']);
+    await ledger.record('session.closed', 's', { status: 'paid', total: 0 });
+    expect(ledger.openSessions().map((x) => x.sessionId)).toEqual(['t']);
+    // entries for a session nobody opened change nothing
+    await ledger.record('session.closed', 'ghost', { status: 'paid' });
+    await ledger.record('session.settled', 'ghost', {});
+    await ledger.record('note.uncertain', 'ghost', { value: 5 });
+    expect(ledger.session('ghost')).toBeUndefined();
+    // a note returned clears the note in transit and credits nothing
+    await ledger.record('note.accepting', 't', { channel: 2, value: 1000, counterBefore: 'x' });
+    expect(ledger.inFlight).toStrictEqual({ key: 't', channel: 2, value: 1000, counterBefore: null });
+    await ledger.record('note.returned', 't', { channel: 2, value: 1000, reason: 'cleared' });
+    expect([ledger.inFlight, ledger.totalOf('t')]).toEqual([undefined, 0]);
+    // money after the session closed marks it late; on an open session it does not
+    await ledger.record('note.credited', 't', { value: 500 });
+    expect(ledger.session('t')?.late).toBe(false);
+    await ledger.record('note.credited', 's', { value: 1000 });
+    await ledger.record('note.credited', 's', { value: 1000 });
+    await ledger.record('note.credited', 's', { value: 'x' });
+    expect(ledger.session('s')).toMatchObject({ total: 2000, late: true });
+    expect(ledger.cashbox).toStrictEqual({ notes: { '500': 1, '1000': 2, '0': 1 }, count: 4, value: 2500, coinsValue: 0, lastEmptiedAt: null });
+    expect(ledger.totalOf('nobody')).toBe(0);
+    // coins: credited with their counter; a bare counter entry moves only the counter
+    await ledger.record('coin.credited', 't', { value: 200, position: 5, counter: 9 });
+    await ledger.record('coin.counter', 'none', { counter: 12 });
+    expect([ledger.lastCoinCounter, ledger.cashbox.coinsValue, ledger.totalOf('t')]).toEqual([12, 200, 700]);
+    await ledger.record('coin.credited', 'none', { value: 50, counter: 13 });
+    expect([ledger.lastCoinCounter, ledger.cashbox.coinsValue]).toEqual([13, 250]);
+    await ledger.record('something.else', 't', { value: 99999 });
+    expect(ledger.totalOf('t')).toBe(700);
+    const emptied = await ledger.record('cashbox.emptied', 'cashbox', {});
+    expect(ledger.cashbox).toStrictEqual({ notes: {}, count: 0, value: 0, coinsValue: 0, lastEmptiedAt: emptied.at });
+  });
+
+  it('where money with no running session goes: the latest session if it was interrupted and not settled, else none', async () => {
+    const { journal } = await fresh();
+    const ledger = Ledger.load(journal);
+    expect(ledger.orphanKey()).toBe('none');
+    await ledger.record('session.opened', 'a', { amountDue: 500, currency: 'EUR' });
+    await ledger.record('session.closed', 'a', { status: 'interrupted', total: 0 });
+    await ledger.record('session.opened', 'b', { amountDue: 500, currency: 'EUR' });
+    expect(ledger.orphanKey()).toBe('none');
+    await ledger.record('session.closed', 'b', { status: 'cancelled', total: 0 });
+    expect(ledger.orphanKey()).toBe('none');
+    await ledger.record('session.opened', 'c', { amountDue: 500, currency: 'EUR' });
+    await ledger.record('session.closed', 'c', { status: 'interrupted', total: 0 });
+    expect(ledger.orphanKey()).toBe('c');
+    await ledger.record('session.settled', 'c', { resolution: 'voucher', by: 't' });
+    expect(ledger.orphanKey()).toBe('none');
+  });
+
+  it('entries of other streams never count, even with cash type names; a failed journal is reported', async () => {
+    const { journal } = await fresh();
+    const ledger = Ledger.load(journal);
+    await ledger.record('session.opened', 's', { amountDue: 500, currency: 'EUR' });
+    await journal.append({ stream: 'card', type: 'note.credited', key: 's', data: { value: 500 } });
+    expect(Ledger.load(journal).totalOf('s')).toBe(0);
+    await journal.close();
+    await expect(ledger.record('note.credited', 's', { value: 500 })).rejects.toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+    expect(ledger.unavailable).toMatchObject({ code: 'JOURNAL_UNAVAILABLE' });
+  });
+
+  it('a note left uncertain after a paid session makes it late, to be settled', async () => {
+    const { journal } = await fresh();
+    const ledger = Ledger.load(journal);
+    await ledger.record('session.opened', 'p', { amountDue: 500, currency: 'EUR' });
+    await ledger.record('session.closed', 'p', { status: 'paid', total: 500 });
+    expect(ledger.unsettled()).toEqual([]);
+    await ledger.record('note.uncertain', 'p', { channel: 1, value: 500 });
+    expect(ledger.session('p')?.late).toBe(true);
+    expect(ledger.unsettled().map((x) => x.sessionId)).toEqual(['p']);
+  });
+
+  it('summary keeps what a UI needs, and the status only once there is one', async () => {
+    const { journal } = await fresh();
+    const ledger = Ledger.load(journal);
+    await ledger.record('session.opened', 's', { amountDue: 500, currency: 'EUR' });
+    const open = ledger.session('s');
+    expect(summary(open as NonNullable<typeof open>)).toStrictEqual({ sessionId: 's', amountDue: 500, currency: 'EUR', total: 0, openedAt: open?.openedAt });
+    await ledger.record('session.closed', 's', { status: 'timeout', total: 0 });
+    expect(summary(ledger.session('s') as NonNullable<typeof open>)).toMatchObject({ status: 'timeout' });
+    expect(ledger.unavailable).toBeUndefined();
   });
 });

@@ -60,7 +60,7 @@ interface Rig {
   blocked: boolean;
 }
 
-async function rig(): Promise<Rig> {
+async function rig(opts: { maxOverpay?: number } = {}): Promise<Rig> {
   const fs = new MemoryJournalFs();
   const journal = await Journal.open('/j/money.jsonl', { fs, mirrorPath: '/m/money.jsonl', now: () => '2026-01-01T00:00:00.000Z' });
   const ledger = Ledger.load(journal);
@@ -76,7 +76,7 @@ async function rig(): Promise<Rig> {
   const line = (level: string) => (o: unknown, m?: string) => r.logs.push(`${level} ${typeof o === 'string' ? o : (m ?? '')}`);
   const log = { info: line('info'), warn: line('warn'), error: line('error') };
   r.flow = new NoteFlow({
-    ledger, validator: validator as unknown as NoteValidator, log: log as never, host, maxOverpay: 0,
+    ledger, validator: validator as unknown as NoteValidator, log: log as never, host, maxOverpay: opts.maxOverpay ?? 0,
     session: () => r.session, blocked: () => r.blocked,
     money: async (fn) => {
       r.money++;
@@ -344,5 +344,65 @@ describe('note flow: conditions and the rest', () => {
     await r.flow.handle([ev('noteClearedFromFront', 2)], 'live');
     expect(entries(r, 'note.returned').map((e) => e.data.reason)).toEqual(['cleared']);
     expect(r.events.at(-1)).toEqual({ event: 'returned', payload: { value: 1000, currency: 'EUR', reason: 'cleared' } });
+  });
+});
+
+describe('note flow: the edges', () => {
+  it('the allowed overpay widens what fits, by exactly that much', async () => {
+    for (const [due, accepted] of [[800, true], [799, false]] as const) {
+      const r = await rig({ maxOverpay: 200 });
+      await openSession(r, due);
+      await r.flow.handle([ev('readNote', 2)], 'live');
+      expect(r.events.at(-1)?.payload.accepted ?? false, String(due)).toBe(accepted);
+    }
+  });
+
+  it('our own REJECT of an overpaying note is not reported when the validator says REJECTED; a refusal of its own is', async () => {
+    const r = await rig();
+    await openSession(r, 500);
+    await r.flow.handle([ev('readNote', 2)], 'live');
+    r.events.length = 0;
+    await r.flow.handle([ev('rejected')], 'live');
+    expect(r.events).toEqual([]);
+    r.validator.rejectAnswers = false;
+    await r.flow.handle([ev('readNote', 3)], 'live');
+    r.events.length = 0;
+    await r.flow.handle([ev('rejected')], 'live');
+    expect(r.events.map((e) => e.event)).toEqual(['rejected']);
+  });
+
+  it('a validator without a setup yet reports the currency as XXX', async () => {
+    const r = await rig();
+    await openSession(r, 5000);
+    await r.flow.handle([ev('readNote', 2)], 'live');
+    (r.validator as { setup: unknown }).setup = undefined;
+    await r.flow.handle([ev('credit', 2)], 'live');
+    await r.flow.handle([ev('readNote', 9)], 'live');
+    await r.flow.handle([ev('noteClearedFromFront', 9)], 'live');
+    expect(r.events.map((e) => e.payload.currency)).toEqual(['EUR', 'XXX', 'XXX', 'XXX']);
+  });
+
+  it('a credit on the running session does not call it late', async () => {
+    const r = await rig();
+    await openSession(r, 5000);
+    await r.flow.handle([ev('readNote', 2)], 'live');
+    await r.flow.handle([ev('credit', 2)], 'live');
+    expect(r.late).toEqual([]);
+  });
+
+  it('a note let go when the device had no counter is uncertain even if a counter answers later', async () => {
+    const r = await rig();
+    const s = await openSession(r, 5000);
+    r.validator.counter = null;
+    await r.flow.handle([ev('readNote', 2)], 'live');
+    r.validator.counter = 50;
+    await r.flow.reconcile();
+    expect(entries(r, 'note.uncertain').map((e) => [e.key, e.data])).toEqual([[s.id, { channel: 2, value: 1000 }]]);
+    expect(entries(r, 'note.credited')).toEqual([]);
+  });
+
+  it('the reset error says what happened', async () => {
+    const r = await rig();
+    await expect(r.flow.handle([ev('slaveReset')], 'live')).rejects.toThrow('validator reset');
   });
 });

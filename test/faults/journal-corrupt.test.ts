@@ -7,10 +7,11 @@
  * (bridge journal-recover, technician namespace) brings the history back from the mirror and the retry
  * replays the sale's true outcome, still without a second charge.
  */
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
+import { repoRoot, spawnDaemon, startTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
 import { hasMosquitto, hasSocat } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
@@ -127,6 +128,33 @@ describe.skipIf(!hasMosquitto || !hasSocat)('a damaged money journal over MQTT: 
       }
     }, 30_000);
   }
+
+  it('the technician\'s CLI: kioskd journal verify names the damage (exit 2), kioskd journal recover fixes it through the running daemon', async () => {
+    const dir = tempDir('kioskd-jc-cli-');
+    cpSync(pristine, dir, { recursive: true });
+    cases[0]?.damage(dir);
+    const daemon = spawnDaemon({ brokerUrl: broker.url, stateDir: dir, kioskId: `${kioskId}cli`, config: cardOnly });
+    const cli = (...args: string[]): Promise<{ code: number; out: string }> =>
+      new Promise((resolve) => {
+        execFile(process.execPath, [join(repoRoot, 'dist', 'src', 'cli.js'), ...args, '--config', daemon.configPath], (err, stdout, stderr) => {
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+        });
+      });
+    try {
+      await daemon.waitForLog(/money journal refused/, 20_000);
+      const verify = await cli('journal', 'verify');
+      expect(verify.code).toBe(2);
+      expect(verify.out).toContain(`REFUSES TO OPEN: ${J(dir)} line 5: hash mismatch`);
+      expect((await cli('journal', 'recover', '--technician', 'tech-9')).code).toBe(64);
+      const recover = await cli('journal', 'recover', '--technician', 'tech-9', '--reason', 'bad sector');
+      expect(recover).toMatchObject({ code: 0, out: expect.stringContaining('recovered from the mirror: 5 records kept') });
+      expect(recover.out).toContain('devices: card ready');
+      expect(await cli('journal', 'verify')).toMatchObject({ code: 0 });
+    } finally {
+      daemon.kill('SIGTERM');
+      await daemon.exited;
+    }
+  }, 60_000);
 
   it('a torn final write (power cut mid-append, never acknowledged) is repaired, logged, and the start goes on', async () => {
     const dir = tempDir('kioskd-jc-torn-');

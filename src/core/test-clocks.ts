@@ -57,7 +57,7 @@ export class ManualClock implements Clock {
 
   /** Timers still to fire. */
   get pendingTimers(): number {
-    return this.timers.filter((t) => t.live).length;
+    return this.timers.length;
   }
 
   /** Monotonic time at which the next timer fires, if any. */
@@ -109,7 +109,10 @@ export class ManualClock implements Clock {
     this.timers.push(s);
     const timer: Timer = {
       cancel: () => {
+        if (!s.live) return;
         s.live = false;
+        const i = this.timers.indexOf(s);
+        if (i >= 0) this.timers.splice(i, 1);
       },
       get pending() {
         return s.live;
@@ -130,7 +133,8 @@ export class ManualClock implements Clock {
     this.noteFired(t.due, this.mono);
     if (t.period === undefined) {
       t.live = false;
-      this.timers.splice(this.timers.indexOf(t), 1);
+      const i = this.timers.indexOf(t);
+      if (i >= 0) this.timers.splice(i, 1);
     } else {
       t.due += t.period;
       if (t.due <= this.mono) t.due = this.mono + t.period;

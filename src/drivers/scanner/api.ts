@@ -143,9 +143,11 @@ export const scannerApi = {
   }),
   sim: {
     document: {
-      summary: 'Write an MRZ over the PTY: the ICAO specimen (expired) or one expiring in `expiresInDays`, optionally corrupt, split or cut by an unplug.',
+      summary: 'Write an MRZ over the PTY: the ICAO specimen (expired) or one expiring in `expiresInDays`, or the given `lines`; optionally corrupt, split or cut by an unplug.',
       input: inputTarget.extend({
-        format: z.enum(['TD1', 'TD2', 'TD3']),
+        format: z.enum(['TD1', 'TD2', 'TD3']).optional(),
+        /** MRZ lines to send as they are (any format, e.g. an Emirates ID), instead of a specimen. */
+        lines: z.array(z.string().regex(/^[A-Z0-9<]{1,50}$/)).min(1).max(3).optional(),
         expiresInDays: z.number().int().min(-36_500).max(36_500).optional(),
         badCheckDigit: z.enum(['documentNumber', 'birthDate', 'expiryDate', 'composite']).optional(),
         /** Write each line in two writes with a pause between them. */
@@ -154,7 +156,7 @@ export const scannerApi = {
         /** Unplug the reader after this many lines (a document pulled out mid-read, a cable yanked). */
         unplugAfterLines: z.number().int().min(0).max(2).optional(),
         replugAfterMs: z.number().int().min(0).max(60_000).optional(),
-      }),
+      }).refine((v) => (v.format === undefined) !== (v.lines === undefined), 'give format or lines'),
       output: z.object({ lines: z.number().int() }),
     },
     barcode: {

@@ -3,7 +3,7 @@
  * arrive as separate lines, tens of milliseconds apart; they become one `mrz` read as soon as the last
  * line its format has arrives (TD1 3x30, TD2 2x36, TD3 2x44, visas, national formats: mrz/shape.ts). A
  * group that stops short (the document was pulled out, the cable yanked, the frame ended) is cut after
- * `groupGapMs` of silence, by a frame end or by an unplug, and comes out as an incomplete read, never
+ * `groupGapMs` of silence from the reader, by a frame end or by an unplug, and comes out as an incomplete read, never
  * dropped.
  *
  * What is an MRZ line is decided by shape, never by filler (the rule is in mrz/shape.ts and
@@ -59,6 +59,14 @@ export class ReadGrouper {
     if (cls.widths.length === 1) out.push(...this.take(true));
     else if (this.o.detectMrz === false) out.push(...this.take(false));
     return out;
+  }
+
+  /**
+   * Bytes arrived at `at` (part of a line, perhaps): the reader is still talking, so the gap of a pending
+   * group counts from here. The gap is silence, not time between lines (a slow reader, a long line).
+   */
+  activity(at: number): void {
+    if (this.pending) this.pending.lastAt = Math.max(this.pending.lastAt, at);
   }
 
   /** The read ended (frame end, unplug): a pending group comes out as it is. */

@@ -159,6 +159,7 @@ export class ScannerInput {
   private onData(chunk: Buffer): void {
     const now = this.clock.monotonic();
     this.deliver(this.grouper.tick(now));
+    this.grouper.activity(now);
     this.decode(
       chunk,
       (text) => this.deliver(this.grouper.line(text, now)),

@@ -3,7 +3,7 @@
  * many lines to wait for. Pure.
  *
  * The rule (docs/scanner.md, "MRZ or barcode"): a line is an MRZ line when it uses only A-Z, 0-9 and `<`
- * and either
+ * (or has one or two misread characters and otherwise fits a template of its exact width) and either
  *   1. fits a line template of a known format character class by character class (the first line of
  *      TD1, TD2, TD3, MRV-A, MRV-B, the French identity card of 1988-2021, the Swiss or French driving
  *      licence; or the second line of an ICAO layout, whose dates and check digits are digits), or
@@ -57,7 +57,7 @@ export type LineClass =
   | { readonly kind: 'barcode' };
 
 export function classifyLine(text: string): LineClass {
-  if (!MRZ_CHARS.test(text)) return { kind: 'barcode' };
+  if (!MRZ_CHARS.test(text)) return misread(text);
   for (const [format, re] of FIRST_LINES) {
     if (re.test(text)) return { kind: 'first', format, lines: FORMAT_WIDTHS[format].length, widths: FORMAT_WIDTHS[format] };
   }
@@ -67,6 +67,23 @@ export function classifyLine(text: string): LineClass {
   if (!second && !text.includes('<') && !FIRST_LINE_START.test(text)) return { kind: 'barcode' };
   const lines = width === 30 ? 3 : 2;
   return { kind: 'mrz', lines, widths: Array.from({ length: lines }, () => width) };
+}
+
+const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<'];
+
+/**
+ * A line with one or two characters outside the MRZ set (a misread: lowercase, `?`, `*`): an MRZ line if,
+ * read as some MRZ character there, it fits a template of its exact width.
+ */
+function misread(text: string): LineClass {
+  const bad = [...text].flatMap((ch, i) => (/[A-Z0-9<]/.test(ch) ? [] : [i]));
+  if (bad.length > 2 || !WIDTHS.some((w) => w === text.length)) return { kind: 'barcode' };
+  const candidates = bad.reduce<string[]>((acc, i) => acc.flatMap((t) => ALPHABET.map((c) => t.slice(0, i) + c + t.slice(i + 1))), [text]);
+  for (const candidate of candidates) {
+    const cls = classifyLine(candidate);
+    if (cls.kind === 'first' || SECOND_LINES.some(([w, re]) => w === candidate.length && re.test(candidate))) return cls;
+  }
+  return { kind: 'barcode' };
 }
 
 /** Whether `text` can be the next line (expected width `width`) of a document being read. */

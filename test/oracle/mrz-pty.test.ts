@@ -17,7 +17,6 @@ import { disagreements, loadCorpus, type CorpusCase } from './mrz-oracle.js';
 import { scannerUnderTest, type Captured } from './scanner-harness.js';
 
 const { header, cases } = loadCorpus();
-const today = new Date(`${header.today}T12:00:00`);
 const START = new Date(`${header.today}T12:00:00`).getTime();
 
 class FakeStream implements ByteStream {

@@ -26,6 +26,7 @@ export const ALERT_CODES = [
   'DISK_LOW',
   'CLOCK_UNSYNCED',
   'FLEET_BACKLOG',
+  'CARD_MISMATCH',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

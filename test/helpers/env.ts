@@ -2,3 +2,4 @@
 import { spawnSync } from 'node:child_process';
 export { hasMosquitto } from './mosquitto.js';
 export const hasSocat = spawnSync('which', ['socat']).status === 0;
+export const hasZbar = spawnSync('which', ['zbarimg']).status === 0;

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recordOracle } from '../faults/report.js';
 import { CcParser, encodeCcFrame } from '../../src/drivers/cash/cctalk/codec.js';
 import { encodeFrame, SspParser } from '../../src/drivers/cash/ssp/codec.js';
 import { CCTALK_PUBLIC, SSP_PUBLIC } from '../fixtures/cash/public-frames.js';
@@ -14,6 +15,23 @@ const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s
 const shared = (JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/cash/ssp-frames.json'), 'utf8')) as { frames: Array<{ name: string; hex: string }> }).frames;
 
 const sspValid = [...SSP_PUBLIC.filter((f) => f.valid !== false), ...shared.map((f) => ({ ...f, from: 'shared vectors' }))];
+
+afterAll(() => {
+  recordOracle('ssp', {
+    codec: 'SSP / eSSP framing (CRC-16 0x8005, 7F stuffing)',
+    oracle: 'frames from an NV9/NV11 C++ driver and a C# SSP library (public GitHub), /work/shared/vectors/ssp.md',
+    cases: `${sspValid.length} frames, ${SSP_PUBLIC.length - SSP_PUBLIC.filter((f) => f.valid !== false).length} with a CRC that does not hold`,
+    result: 'all decode and re-encode byte for byte; the bad-CRC ones dropped',
+    test: 'test/oracle/cash-captures.test.ts',
+  });
+  recordOracle('cctalk', {
+    codec: 'ccTalk framing (zero-sum checksum)',
+    oracle: 'frames from an Azkoyen coin validator C++ driver (public GitHub), /work/shared/vectors/ssp.md',
+    cases: `${CCTALK_PUBLIC.length} frames and a corrupted one`,
+    result: 'all decode and re-encode byte for byte; the corrupted one refused',
+    test: 'test/oracle/cash-captures.test.ts',
+  });
+});
 
 describe('SSP: public frames decode and re-encode byte for byte', () => {
   it.each(sspValid)('$name ($from)', ({ hex: h }) => {

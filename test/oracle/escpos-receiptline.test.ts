@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordOracle } from '../faults/report.js';
 import { Bitmap } from '../../src/drivers/printer/bitmap.js';
 import { decode, pageOfEscT, type CodePageName } from '../../src/drivers/printer/codepages.js';
 import { EscPosDecoder, type EscPosCommand } from '../../src/drivers/printer/decoder.js';
@@ -26,6 +27,15 @@ const receiptline = require('receiptline') as { transform(doc: string, printer: 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'kioskd-receiptline-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() =>
+  recordOracle('escpos', {
+    codec: 'ESC/POS decoder and virtual printer (src/drivers/printer/decoder.ts, page.ts)',
+    oracle: 'receiptline 4.0.4 (npm), a third-party ESC/POS generator; zbarimg on the pages',
+    cases: '3 documents (styles, table, rules, code page 437 accents, Code128 in sets B and C, QR as graphics), 1 picture',
+    result: 'every command consumed, exactly the text, zbar reads the symbols, the picture within its dithering (found: FS/ESC $/GS L parameters printed as text, GS 8 L / GS ( L graphics not drawn, set C read as ASCII); not rendered: print positions (ESC $, ESC \\) and code page 1',
+    test: 'test/oracle/escpos-receiptline.test.ts',
+  }),
+);
 
 const PRINTER = { cpl: 48, encoding: 'cp437', command: 'escpos', upsideDown: false, spacing: false, cutting: true };
 const escpos = (doc: string): Uint8Array => Uint8Array.from(Buffer.from(receiptline.transform(doc, PRINTER), 'binary'));

@@ -13,6 +13,7 @@ import { PtyPair } from '../../src/transports/pty-pair.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import { Listeners, type ByteStream } from '../../src/transports/byte-stream.js';
 import { hasSocat } from '../helpers/env.js';
+import { recordOracle } from '../faults/report.js';
 import { disagreements, loadCorpus, type CorpusCase } from './mrz-oracle.js';
 import { scannerUnderTest, type Captured } from './scanner-harness.js';
 
@@ -117,6 +118,13 @@ describe(`MRZ corpus through the scanner driver: ${cases.length} documents`, () 
     await t.driver.stop();
     expect(failures.slice(0, 20), `${failures.length} of ${cases.length} failed`).toEqual([]);
     expect([...tally.values()].every((n) => n > 1500)).toBe(true);
+    recordOracle('mrz-driver', {
+      codec: 'Scanner line assembly and MRZ/barcode grouping (the whole driver, in process)',
+      oracle: 'the Python mrz corpus, every document split as readers split it',
+      cases: `${cases.length} documents x one of: ${[...tally].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+      result: `${cases.length - failures.length} of ${cases.length}: one document event agreeing with the oracle, no barcode event`,
+      test: 'test/oracle/mrz-pty.test.ts',
+    });
     // personal data never reaches a log line: spot-check the names and numbers of the first 200
     const logs = t.logs.join('\n');
     for (const c of cases.slice(0, 200)) if (c.oracle.fields?.document_number && c.oracle.fields.document_number.length >= 6) expect(logs).not.toContain(c.oracle.fields.document_number);
@@ -185,5 +193,12 @@ describe.skipIf(!hasSocat)('MRZ corpus subset over a real PTY at a reader\'s pac
       failures.push(...check(c, t.events, how));
     }
     expect(failures, `${failures.length} of ${docs.length} failed`).toEqual([]);
+    recordOracle('mrz-pty', {
+      codec: 'Scanner driver over a real PTY (socat), real serial transport',
+      oracle: 'the Python mrz corpus: every specimen, every format x fault kind, Emirates IDs',
+      cases: `${docs.length} documents at a reader's pacing (CR with 20-60 ms between lines, CRLF byte by byte, LF one write, lines in two writes)`,
+      result: `${docs.length - failures.length} of ${docs.length}: one document event agreeing with the oracle, no barcode event`,
+      test: 'test/oracle/mrz-pty.test.ts',
+    });
   }, 120_000);
 });

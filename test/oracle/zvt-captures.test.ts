@@ -4,7 +4,8 @@
  * byte for byte, with its BMPs and TLV read as structure (not kept as an opaque blob), every serial frame
  * has the CRC and DLE stuffing ecrterm computed, and what ecrterm's tests assert about a packet holds here.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recordOracle } from '../faults/report.js';
 import { ApduError, decodeApdu, encodeApdu } from '../../src/drivers/card/zvt/apdu.js';
 import { bcdToNumber } from '../../src/drivers/card/zvt/bcd.js';
 import { BMP, bmpTlv, bmpValue, parseFields, serialiseFields } from '../../src/drivers/card/zvt/bmp.js';
@@ -25,6 +26,16 @@ const WELL_FORMED = [
   ...ECRTERM_APDUS.filter((c) => !c.malformed).map((c) => ({ name: `ecrterm: ${c.name}`, hex: c.hex })),
   ...Object.entries(APDUS).map(([name, h]) => ({ name: `shared vectors: ${name}`, hex: h })),
 ];
+
+afterAll(() =>
+  recordOracle('zvt', {
+    codec: 'ZVT: APDUs, BMPs, TLV, serial framing (DLE STX, CRC), completion/status/abort readers',
+    oracle: "ecrterm's test suite (terminal captures incl. a cVEND box+ completion, and ecrterm's own frames with its CRC); /work/shared/vectors/zvt.md",
+    cases: `${WELL_FORMED.length} APDUs, ${ECRTERM_FRAMES.length + 1} serial frames, ${ECRTERM_APDUS.filter((c) => c.malformed).length} malformed ecrterm test packets; ecrterm's assertions on identity, abort codes, open reservations, amounts`,
+    result: 'all decode and re-encode byte for byte; BMPs read as structure; malformed ones refused; identity (1F40-1F44) read as ecrterm reads it',
+    test: 'test/oracle/zvt-captures.test.ts',
+  }),
+);
 
 describe('ZVT: every public capture decodes and re-encodes byte for byte', () => {
   it.each(WELL_FORMED)('$name', ({ hex: h }) => {

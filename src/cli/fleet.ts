@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions } from 'mqtt';
 import { table, takeFlag, takeOption } from './common.js';
+import { UsageError } from './usage.js';
 import { FleetView, type KioskRow } from './fleet-view.js';
 
 export function renderFleet(view: FleetView): string {
@@ -23,7 +24,21 @@ export function renderFleet(view: FleetView): string {
   return `${head}\n\n${table(['REGION', 'KIOSK', 'LINK', 'DEVICES', 'ALERTS', 'LAST HEALTH', 'SEQ'], rows)}\n`;
 }
 
+/** `kioskd fleet [ingest|op] ...`: the watcher, a store worker, or one remote operation. */
 export async function fleetCommand(args: string[]): Promise<number> {
+  const sub = args[0];
+  try {
+    if (sub === 'ingest') return await (await import('./fleet-ingest.js')).ingestCommand(args.slice(1));
+    if (sub === 'op') return await (await import('./fleet-op.js')).opCommand(args.slice(1));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`kioskd fleet ${sub}: ${err.message}\n`);
+    return 64;
+  }
+  return watchCommand(args);
+}
+
+async function watchCommand(args: string[]): Promise<number> {
   const url = takeOption(args, '--url');
   if (!url) {
     process.stderr.write('kioskd fleet: --url mqtts://fleet-broker:8883 is required\n');

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
+import { auditHeadSchema, kpiDailySchema, settlementSchema } from '../api/fleet-records.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock } from '../core/clock.js';
 import { publishOfflineAndEnd } from '../bus/graceful-end.js';
@@ -17,7 +18,7 @@ import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { DiskQueue } from './queue.js';
 import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
-import { fleetBase, makeFleetTopics, type FleetTopics } from './topics.js';
+import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from './topics.js';
 
 export interface FleetLinkOptions {
   config: FleetConfig;
@@ -124,6 +125,16 @@ export class FleetLink {
     void this.enqueue('alert', event);
   }
 
+  /**
+   * A KPI summary, settlement or audit head: rebuilt through its schema (src/api/fleet-records.ts, unknown
+   * fields dropped, an invalid body rejected), queued on disk and forwarded like alerts under `{base}/kpi`,
+   * `{base}/settlement`, `{base}/audit`. Resolves once queued (settlements and audit heads: on the disk).
+   */
+  async record(kind: 'kpi' | 'settlement' | 'audit', body: unknown): Promise<void> {
+    const schema = kind === 'kpi' ? kpiDailySchema : kind === 'settlement' ? settlementSchema : auditHeadSchema;
+    await this.enqueue(kind, schema.parse(body));
+  }
+
   private async enqueue(kind: FleetRecord['kind'], body: unknown): Promise<void> {
     if (!this.queue) return;
     try {
@@ -178,9 +189,9 @@ export class FleetLink {
   private publishRecord(rec: FleetRecord): Promise<void> {
     const client = this.client;
     if (!client?.connected) return Promise.reject(new Error('not connected'));
-    const topic = rec.kind === 'alert' ? this.topics.alertEvent : this.topics.health;
+    const { suffix, retain } = RECORD_TOPICS[rec.kind];
     return new Promise((resolve, reject) => {
-      client.publish(topic, JSON.stringify(rec), { qos: 1, retain: rec.kind === 'health' }, (err) => (err ? reject(err) : resolve()));
+      client.publish(`${this.topics.base}/${suffix}`, JSON.stringify(rec), { qos: 1, retain }, (err) => (err ? reject(err) : resolve()));
     });
   }
 

@@ -6,6 +6,7 @@
 export class GroupCommit<T, R> {
   private pending: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
   private running: Promise<void> | undefined;
+  private active = false;
 
   constructor(
     private readonly write: (batch: T[]) => Promise<R>,
@@ -17,7 +18,9 @@ export class GroupCommit<T, R> {
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.running ??= this.run().finally(() => (this.running = undefined));
+      if (this.active) return; // the running loop takes it
+      this.active = true;
+      this.running = this.run();
     });
   }
 
@@ -28,21 +31,26 @@ export class GroupCommit<T, R> {
 
   /** Resolves when nothing is waiting or being written. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.active) await this.running;
   }
 
   private async run(): Promise<void> {
-    // Let the callers that are already runnable in this turn join the first batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
-      try {
-        const result = await this.write(batch.map((b) => b.item));
-        this.onBatch?.(result, batch.length);
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) b.reject(err);
+    try {
+      // Let the callers that are already runnable in this turn join the first batch.
+      await new Promise<void>((r) => setImmediate(r));
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        try {
+          const result = await this.write(batch.map((b) => b.item));
+          this.onBatch?.(result, batch.length);
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
       }
+    } finally {
+      // No await between the last look at `pending` and here: an add() after this starts a new loop.
+      this.active = false;
     }
   }
 }

@@ -111,7 +111,7 @@ export class IngestWorker {
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: this.o.sessionExpirySec },
-      reconnectPeriod: 1000 + Math.floor(Math.random() * 1000),
+      reconnectPeriod: 250 + Math.floor(Math.random() * 250), // back before the kiosks (1-3 s): they wait for our subscriptions
       connectTimeout: 10_000,
       resubscribe: false,
     });
@@ -135,7 +135,9 @@ export class IngestWorker {
     };
     client.on('connect', (connack) => {
       this.o.log.info({ lane, sessionPresent: connack.sessionPresent }, 'fleet ingest lane connected');
-      if (connack.sessionPresent) return;
+      // Subscribe at every connect, even to a session the broker kept: Mosquitto 2.0.11 restores a
+      // persistent session's plain subscriptions after a restart but not its shared ones (seen here).
+      // Subscribing again keeps the session's queued messages.
       client.subscribe(ingestFilters(this.o.prefix, this.o.group), { qos: 1 }, (err) => {
         if (err) this.o.log.error({ err: err.message, lane }, 'fleet ingest subscribe failed');
       });

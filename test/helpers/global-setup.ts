@@ -20,13 +20,14 @@ export function setup(): void {
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
   if (spawnSync('which', ['socat']).status !== 0) missing.push('socat (PTY-based device tests)');
   if (!hasPostgres) missing.push('postgresql (fleet store tests; they start their own cluster)');
+  if (spawnSync('which', ['zbarimg']).status !== 0) missing.push('zbar-tools (zbarimg reads back printed barcodes: test/oracle)');
   if (missing.length === 0) return;
   const banner = [
     '',
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto socat postgresql   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto socat postgresql zbar-tools   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

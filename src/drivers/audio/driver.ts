@@ -59,8 +59,10 @@ export class AudioDriver implements Driver<AudioApi> {
   readonly commands: Driver<AudioApi>['commands'] = {
     say: async (input, ctx) => {
       const lang = speechLang(input.lang)!;
-      if (input.interrupt) this.ready().interrupt();
       const text = this.textOf(lang, input);
+      this.voiceReady(lang);
+      // a valid request cuts the old sound at once, not after synthesis: the person has moved on
+      if (input.interrupt) this.ready().interrupt();
       const r = await this.synth.render(lang, text, this.rate, { prompt: input.prompt !== undefined, signal: ctx.signal });
       return this.enqueue({ kind: 'speech', lang, pcm: r.pcm, engine: r.engine }, input.interrupt, ctx, r.cached);
     },
@@ -68,6 +70,7 @@ export class AudioDriver implements Driver<AudioApi> {
       const runs = receiptSpeech(document, speechLang(lang)!);
       if (runs.length === 0) throw new KioskError('INVALID_PAYLOAD', 'the receipt has no text to speak');
       if (runs.reduce((n, r) => n + r.text.length, 0) > this.config.maxChars * 8) throw new KioskError('TEXT_TOO_LONG');
+      for (const run of runs) this.voiceReady(run.lang);
       if (interrupt) this.ready().interrupt();
       const rendered = [];
       for (const run of runs) rendered.push({ run, r: await this.synth.render(run.lang, run.text, this.rate, { prompt: false, signal: ctx.signal }) });
@@ -162,6 +165,10 @@ export class AudioDriver implements Driver<AudioApi> {
         });
       }
     }
+  }
+
+  private voiceReady(lang: SpeechLang): void {
+    if (this.voices[lang] === 'missing') throw new KioskError('VOICE_UNAVAILABLE', `no working voice for ${lang}: kioskd doctor shows why`);
   }
 
   private ready(): PlaybackQueue {

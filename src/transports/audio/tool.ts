@@ -3,7 +3,8 @@
  * - argv is an array and no shell is involved: a value is always exactly one argument;
  * - input goes on stdin, so spoken text (which may carry a name) never shows in `ps` or /proc;
  * - stdout is capped at `maxOutputBytes` (the process is killed past it: code E2BIG);
- * - a deadline (`timeoutMs`: code ETIMEDOUT) and an AbortSignal (code ABORT_ERR) kill it with SIGKILL;
+ * - a deadline (`timeoutMs`: code ETIMEDOUT) and an AbortSignal (code ABORT_ERR) kill it and anything it
+ *   started (its own process group) with SIGKILL, and answer at once;
  * - a missing binary rejects with ENOENT, a non-zero exit with EIO and the first stderr line.
  */
 import { spawn } from 'node:child_process';
@@ -33,14 +34,19 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       reject(toolError('ABORT_ERR', `${run.bin} not started: aborted`));
       return;
     }
-    const child = spawn(run.bin, [...run.args], { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    // its own process group, so a kill also reaches what a wrapper script started (piper's launcher, sleep)
+    const child = spawn(run.bin, [...run.args], { stdio: ['pipe', 'pipe', 'pipe'], shell: false, detached: true });
     const out: Buffer[] = [];
     let outBytes = 0;
     let stderr = '';
     let failure: Error | undefined;
     const kill = (err: Error): void => {
       failure ??= err;
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     };
     const timer = setTimeout(() => kill(toolError('ETIMEDOUT', `${run.bin} took longer than ${run.timeoutMs} ms`)), run.timeoutMs);
     const onAbort = (): void => kill(toolError('ABORT_ERR', `${run.bin} stopped`));
@@ -58,13 +64,21 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     child.on('error', (err: NodeJS.ErrnoException) => {
       failure ??= err.code === 'ENOENT' ? toolError('ENOENT', `${run.bin} is not installed (not found in PATH)`) : err;
     });
-    child.on('close', (code, sig) => {
+    let settled = false;
+    const finish = (code: number | null, sig: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
       if (failure) reject(failure);
       else if (code !== 0) reject(toolError('EIO', `${run.bin} exited ${code ?? sig}: ${stderr.trim().split('\n')[0] ?? ''}`.trim()));
       else resolve({ stdout: Buffer.concat(out), stderr });
+    };
+    // a killed tool answers when it exits; a finished one when its output is all read
+    child.on('exit', (code, sig) => {
+      if (failure) finish(code, sig);
     });
+    child.on('close', finish);
     child.stdin.end(run.stdin ?? '');
   });
 }

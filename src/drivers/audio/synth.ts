@@ -30,7 +30,8 @@ export function cleanText(text: string): string {
   return text.replace(/\[\[|\]\]|[<>{}\\]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-async function toPinyin(text: string): Promise<string> {
+/** Hanzi as tone-numbered pinyin for espeak-ng's cmn-latn-pinyin voice (pinyin-pro's dictionary). */
+export async function toPinyin(text: string): Promise<string> {
   const { pinyin } = await import('pinyin-pro');
   // espeak-ng's cmn-latn-pinyin voice takes tone numbers 1-5; pinyin-pro writes the neutral tone as 0
   return pinyin(text, { toneType: 'num', type: 'string', nonZh: 'consecutive' }).replace(/([a-zü]+)0\b/g, '$15').replace(/ü/g, 'v');

@@ -37,14 +37,16 @@ export class SimSoundCard {
   readonly played: PlayedFile[] = [];
   private count = 0;
   private finishCurrent: (() => void) | undefined;
+  private sounding = false;
   pace: SimPace;
 
   constructor(private readonly o: SimCardOptions) {
     this.pace = o.pace;
   }
 
+  /** A sound is playing: its file is written and it has not ended. */
   get playing(): boolean {
-    return this.finishCurrent !== undefined;
+    return this.sounding;
   }
 
   /** Manual pacing: the sound now playing reaches its end. */
@@ -60,29 +62,28 @@ export class SimSoundCard {
 
   private async play(wav: Buffer, durationMs: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw Object.assign(new Error('stopped'), { code: 'ABORT_ERR' });
-    await mkdir(this.o.dir, { recursive: true });
+    // the end can be signalled (finish, abort) from the moment playback is asked for, also while the file is written
+    let end!: (err?: Error) => void;
+    const ended = new Promise<void>((resolve, reject) => (end = (err) => (err ? reject(err) : resolve())));
+    ended.catch(() => undefined); // awaited below, after the file is written; an early abort must not be "unhandled"
+
+    const onAbort = (): void => end(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.finishCurrent = () => end();
+    const t0 = this.o.clock.monotonic();
     const index = ++this.count;
     const file = join(this.o.dir, `utterance-${String(index).padStart(5, '0')}.wav`);
-    await writeFile(file, wav);
     const rec: PlayedFile = { index, file, bytes: wav.length, durationMs, at: this.o.clock.iso(), outcome: 'playing', playedMs: 0, measured: this.o.measure(wav) };
     this.played.push(rec);
-    for (const old of this.played.splice(0, Math.max(0, this.played.length - this.o.keep))) await rm(old.file, { force: true });
-    const t0 = this.o.clock.monotonic();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = this.pace === 'realtime' ? setTimeout(done, durationMs) : undefined;
-        if (this.pace === 'instant') queueMicrotask(done);
-        function done(): void {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' }));
-        };
-        this.finishCurrent = done;
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
+      await mkdir(this.o.dir, { recursive: true });
+      await writeFile(file, wav);
+      for (const old of this.played.splice(0, Math.max(0, this.played.length - this.o.keep))) await rm(old.file, { force: true });
+      this.sounding = true;
+      if (this.pace === 'realtime') timer = setTimeout(() => end(), durationMs);
+      else if (this.pace === 'instant') end();
+      await ended;
       rec.outcome = 'played';
       rec.playedMs = durationMs;
     } catch (err) {
@@ -90,7 +91,10 @@ export class SimSoundCard {
       rec.playedMs = Math.min(durationMs, Math.round(this.o.clock.monotonic() - t0));
       throw err;
     } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       this.finishCurrent = undefined;
+      this.sounding = false;
     }
   }
 }

@@ -61,7 +61,7 @@ export const audioConfigSchema = z
     maxChars: z.number().int().min(50).max(4000).default(600),
     /** Sounds waiting behind the one playing. */
     maxQueue: z.number().int().min(1).max(64).default(8),
-    /** Requests waiting for the (single) synthesis slot. */
+    /** Requests in synthesis at once: one runs, the others wait for it; beyond this TTS_BUSY. */
     maxPendingSynthesis: z.number().int().min(1).max(64).default(4),
     synthesisTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
     /** Fixed prompts by name and language, rendered once and cached on disk. */

@@ -187,11 +187,15 @@ export class AudioDriver implements Driver<AudioApi> {
     const parts: SpeechPart[] = input.text !== undefined ? [{ text: input.text }] : (input.parts ?? []).map((p) => ('prompt' in p ? { text: this.promptText(lang, p.prompt) } : p));
     const chars = parts.reduce((n, p) => n + ('text' in p ? p.text.length : 12), 0);
     if (chars > this.config.maxChars) throw new KioskError('TEXT_TOO_LONG', `${chars} characters; at most ${this.config.maxChars}`);
+    let text: string;
     try {
-      return partsText(lang, parts);
+      text = partsText(lang, parts);
     } catch (err) {
       throw new KioskError('INVALID_PAYLOAD', (err as Error).message);
     }
+    // numbers grow into words ("999999999999" is 100 characters in French): bound what the engine gets too
+    if (text.length > this.config.maxChars * 6) throw new KioskError('TEXT_TOO_LONG', `${text.length} characters once numbers are words`);
+    return text;
   }
 
   private enqueue(sound: Omit<Sound, 'id' | 'transaction'>, interrupt: boolean, ctx: CommandContext, cached: boolean): Queued {

@@ -32,7 +32,9 @@ usage:
   kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
   kioskd doctor [--config FILE] [--user NAME] [--json]   check the kiosk; each failure says how to fix it
   kioskd ticket [--config FILE]   print a status ticket on the kiosk's own printer
-  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet op KIOSK OP --url URL [--ca F --cert F --key F] [--input JSON] [--as NAME]   run one remote operation
+  kioskd fleet ingest --url URL --db postgres://... [--name NAME] [--lanes 8]   a worker of the fleet store (docs/fleet.md)
   kioskd --version | --help
 `;
 

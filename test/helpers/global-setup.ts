@@ -19,6 +19,9 @@ export function setup(): void {
   const missing: string[] = [];
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
   if (spawnSync('which', ['socat']).status !== 0) missing.push('socat (PTY-based device tests)');
+  if (spawnSync('which', ['espeak-ng']).status !== 0) missing.push('espeak-ng (speech tests)');
+  if (spawnSync('which', ['sox']).status !== 0) missing.push('sox (measuring the WAVs the audio simulator writes)');
+  if (spawnSync('/usr/bin/python3', ['-c', 'import icu']).status !== 0) missing.push('python3-icu (ICU number spell-out, the oracle for spoken numbers)');
   if (!hasPostgres) missing.push('postgresql (fleet store tests; they start their own cluster)');
   if (spawnSync('which', ['zbarimg']).status !== 0) missing.push('zbar-tools (zbarimg reads back printed barcodes: test/oracle)');
   if (missing.length === 0) return;
@@ -27,7 +30,7 @@ export function setup(): void {
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto socat postgresql zbar-tools   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto socat postgresql espeak-ng sox python3-icu zbar-tools   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

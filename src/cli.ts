@@ -37,7 +37,9 @@ usage:
   kioskd journal verify [--config FILE] [--json]   check both copies of the money journal (exit 2: it refuses to open)
   kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
                                   recover a journal that refuses to open (audited; asks the running daemon)
-  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet op KIOSK OP --url URL [--ca F --cert F --key F] [--input JSON] [--as NAME]   run one remote operation
+  kioskd fleet ingest --url URL --db postgres://... [--name NAME] [--lanes 8]   a worker of the fleet store (docs/fleet.md)
   kioskd --version | --help
 `;
 

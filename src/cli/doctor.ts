@@ -10,6 +10,7 @@ import { connectLocal, localBase, localUrl, readRetained, requestLocal, takeFlag
 import {
   checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkFonts, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,
 } from './doctor-checks.js';
+import { checkAudio } from './doctor-audio.js';
 
 async function checkBrokerAndPrinter(config: KioskConfig): Promise<Check[]> {
   const url = localUrl(config);
@@ -80,6 +81,7 @@ export async function runDoctor(configPath: string, userName: string | undefined
   checks.push(...(await checkBrokerAndPrinter(config)));
   checks.push(...(await checkFonts()));
   checks.push(await checkGpiodTools());
+  checks.push(...(await checkAudio(config, who)));
   checks.push(await checkClock(config));
   checks.push(await checkDisk(config));
   checks.push(...(await checkFleetFiles(config)));

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { hasMosquitto } from './mosquitto.js';
+import { hasPostgres } from './postgres.js';
 
 export function setup(): void {
   const root = join(import.meta.dirname, '..', '..');
@@ -18,13 +19,18 @@ export function setup(): void {
   const missing: string[] = [];
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
   if (spawnSync('which', ['socat']).status !== 0) missing.push('socat (PTY-based device tests)');
+  if (spawnSync('which', ['espeak-ng']).status !== 0) missing.push('espeak-ng (speech tests)');
+  if (spawnSync('which', ['sox']).status !== 0) missing.push('sox (measuring the WAVs the audio simulator writes)');
+  if (spawnSync('/usr/bin/python3', ['-c', 'import icu']).status !== 0) missing.push('python3-icu (ICU number spell-out, the oracle for spoken numbers)');
+  if (!hasPostgres) missing.push('postgresql (fleet store tests; they start their own cluster)');
+  if (spawnSync('which', ['zbarimg']).status !== 0) missing.push('zbar-tools (zbarimg reads back printed barcodes: test/oracle)');
   if (missing.length === 0) return;
   const banner = [
     '',
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto socat   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto socat postgresql espeak-ng sox python3-icu zbar-tools   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

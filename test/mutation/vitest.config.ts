@@ -13,6 +13,7 @@ export default defineConfig({
       'test/unit/core/journal-recover.test.ts',
       'test/unit/card/outcome-ledger.test.ts',
       'test/unit/card/pure.test.ts',
+      'test/unit/card/verify.test.ts',
       'test/unit/cash/note-flow.test.ts',
       'test/unit/cash/ledger.test.ts',
     ],

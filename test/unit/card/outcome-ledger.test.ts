@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/core/journal.js';
 import type { CardOutcome, CardReversal } from '../../../src/drivers/card/api.js';
 import { CardLedger, type OperationRecord } from '../../../src/drivers/card/ledger.js';
-import { fromTerminal, reconcileOperation, reconcileReversal, reversalFromTerminal, traceAfter, unknownOutcome } from '../../../src/drivers/card/outcome.js';
+import { fromTerminal, mismatchOutcome, reconcileOperation, reconcileReversal, reversalFromTerminal, traceAfter, unknownOutcome } from '../../../src/drivers/card/outcome.js';
 import { checkRefund } from '../../../src/drivers/card/refund-policy.js';
 import type { LastTransaction, TerminalOutcome, TerminalTransaction } from '../../../src/drivers/card/terminal.js';
 import { MemoryJournalFs } from '../../helpers/memory-journal-fs.js';
@@ -53,6 +53,23 @@ describe('terminal answer -> outcome', () => {
   });
 });
 
+describe('an approval with other figures is never approved', () => {
+  it('another amount: failed, charged yes, with the terminal\'s figures; another transaction: charged unknown', () => {
+    expect(mismatchOutcome(record, 'AMOUNT_MISMATCH', txn({ amount: 1500 }), ['R'])).toStrictEqual({
+      ...base, result: 'failed', reason: 'AMOUNT_MISMATCH', charged: 'yes', terminal: { amount: 1500, currency: 'AED', trace: 8, receiptNo: 9, terminalId: 'T1' }, receiptText: 'R', recovered: false,
+    });
+    expect(mismatchOutcome(record, 'TRANSACTION_MISMATCH', txn(), [])).toMatchObject({ reason: 'TRANSACTION_MISMATCH', charged: 'unknown', receiptText: '' });
+  });
+
+  it('reconciling: another currency than the operation\'s is a mismatch too; a reversal of a refused sale looks for what was charged', () => {
+    expect(reconcileOperation(record, known({ currency: 978 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH', terminal: { currency: 'EUR' } });
+    expect(reconcileOperation({ ...record, currency: 'XYZ' }, known({ currency: 978 }))).toMatchObject({ result: 'approved' });
+    const refused: OperationRecord = { ...record, outcome: mismatchOutcome(record, 'AMOUNT_MISMATCH', txn({ amount: 1500 }), []) };
+    expect(reconcileReversal(refused, 8, known({ trace: 9, amount: 1500 }))).toMatchObject({ result: 'reversed', trace: 9 });
+    expect(reconcileReversal(refused, 8, known({ trace: 9, amount: 1000 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH' });
+  });
+});
+
 describe('reconciling a lost sale outcome', () => {
   it('a new trace with our amount: approved or declined as the terminal says, recovered, with its receipt', () => {
     expect(reconcileOperation(record, known())).toStrictEqual({
@@ -70,7 +87,9 @@ describe('reconciling a lost sale outcome', () => {
   });
 
   it('a new trace with another amount is not guessed at', () => {
-    expect(reconcileOperation(record, known({ amount: 999 }))).toEqual({ ...base, result: 'failed', reason: 'RECONCILE_MISMATCH', charged: 'unknown', receiptText: '', recovered: true });
+    expect(reconcileOperation(record, known({ amount: 999 }))).toEqual({
+      ...base, result: 'failed', reason: 'RECONCILE_MISMATCH', charged: 'unknown', terminal: expect.objectContaining({ amount: 999, trace: 8 }), receiptText: '', recovered: true,
+    });
   });
 });
 
@@ -97,7 +116,7 @@ describe('reversals', () => {
   it('reconciled: the reversal never ran (same trace, none) or another amount ran', () => {
     expect(reconcileReversal(record, 8, known({ trace: 8 }))).toEqual({ ...common, recovered: true, result: 'failed', reason: 'NOT_COMPLETED', receiptText: '' });
     expect(reconcileReversal(record, null, { kind: 'none' })).toEqual({ ...common, recovered: true, result: 'failed', reason: 'NOT_COMPLETED', receiptText: '' });
-    expect(reconcileReversal(record, 8, known({ trace: 9, amount: 5 }))).toEqual({ ...common, recovered: true, result: 'failed', reason: 'RECONCILE_MISMATCH', receiptText: '' });
+    expect(reconcileReversal(record, 8, known({ trace: 9, amount: 5 }))).toEqual({ ...common, recovered: true, result: 'failed', reason: 'RECONCILE_MISMATCH', terminal: expect.objectContaining({ amount: 5, trace: 9 }), receiptText: '' });
   });
 });
 

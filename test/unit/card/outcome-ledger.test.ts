@@ -58,15 +58,21 @@ describe('an approval with other figures is never approved', () => {
     expect(mismatchOutcome(record, 'AMOUNT_MISMATCH', txn({ amount: 1500 }), ['R'])).toStrictEqual({
       ...base, result: 'failed', reason: 'AMOUNT_MISMATCH', charged: 'yes', terminal: { amount: 1500, currency: 'AED', trace: 8, receiptNo: 9, terminalId: 'T1' }, receiptText: 'R', recovered: false,
     });
-    expect(mismatchOutcome(record, 'TRANSACTION_MISMATCH', txn(), [])).toMatchObject({ reason: 'TRANSACTION_MISMATCH', charged: 'unknown', receiptText: '' });
+    expect(mismatchOutcome(record, 'TRANSACTION_MISMATCH', txn(), ['A', 'B'])).toMatchObject({ reason: 'TRANSACTION_MISMATCH', charged: 'unknown', receiptText: 'A\nB' });
   });
 
   it('reconciling: another currency than the operation\'s is a mismatch too; a reversal of a refused sale looks for what was charged', () => {
     expect(reconcileOperation(record, known({ currency: 978 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH', terminal: { currency: 'EUR' } });
     expect(reconcileOperation({ ...record, currency: 'XYZ' }, known({ currency: 978 }))).toMatchObject({ result: 'approved' });
+    expect(reconcileOperation(record, known({ currency: undefined }))).toMatchObject({ result: 'approved' });
+    expect(reconcileOperation(record, known({ amount: undefined, currency: 978 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH' });
     const refused: OperationRecord = { ...record, outcome: mismatchOutcome(record, 'AMOUNT_MISMATCH', txn({ amount: 1500 }), []) };
     expect(reconcileReversal(refused, 8, known({ trace: 9, amount: 1500 }))).toMatchObject({ result: 'reversed', trace: 9 });
     expect(reconcileReversal(refused, 8, known({ trace: 9, amount: 1000 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH' });
+    // refused for its currency: the reversal looks for the charged currency
+    const otherCurrency: OperationRecord = { ...record, outcome: mismatchOutcome(record, 'AMOUNT_MISMATCH', txn({ currency: 978 }), []) };
+    expect(reconcileReversal(otherCurrency, 8, known({ trace: 9, currency: 978 }))).toMatchObject({ result: 'reversed' });
+    expect(reconcileReversal(otherCurrency, 8, known({ trace: 9, currency: 784 }))).toMatchObject({ result: 'failed', reason: 'RECONCILE_MISMATCH' });
   });
 });
 
@@ -197,6 +203,19 @@ describe('card ledger (folded back from the journal)', () => {
     expect(again.get('cashy')).toBeUndefined();
     expect(again.get('a')?.reversal).toBeUndefined();
     expect(a.outcome).toBeUndefined();
+  });
+
+  it('a technician\'s resolution of a mismatch is journaled and folded back; all() lists every operation', async () => {
+    const { ledger, journal, fs } = await ledgerOn();
+    const a = await ledger.intent({ key: 'a', operation: 'sale', reference: 'r-a', amount: 1000, currency: 'AED', prevTrace: 1 });
+    await ledger.intent({ key: 'b', operation: 'sale', reference: 'r-b', amount: 500, currency: 'AED', prevTrace: 1 });
+    await ledger.resolved(a, 'tech-1', 'checked the terminal journal');
+    expect(journal.list({ type: 'attention.resolved' }).map((e) => [e.key, e.data])).toEqual([['a', { technician: 'tech-1', resolution: 'checked the terminal journal' }]]);
+    await journal.close();
+    const again = new CardLedger(await Journal.open('/j/money.jsonl', { fs, mirrorPath: '/m/money.jsonl' }));
+    expect(again.get('a')?.resolved).toStrictEqual({ technician: 'tech-1', resolution: 'checked the terminal journal', at: '2026-01-01T00:00:00.000Z' });
+    expect(again.get('b')?.resolved).toBeUndefined();
+    expect([...again.all()].map((r) => r.key)).toEqual(['a', 'b']);
   });
 
   it('refunded against a sale: approved, pending and unknown-outcome refunds count; declined, cancelled and not-charged do not', async () => {

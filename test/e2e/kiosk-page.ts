@@ -32,7 +32,7 @@ export const kioskConfig = {
       outputs: { light_scanner: { line: 'GPIO5' }, light_card: { line: 'GPIO6' }, light_printer: { line: 'GPIO13' } },
     },
     scanner: { inputs: { reader: { type: 'serial', path: '/dev/serial/by-id/usb-simulated-reader', baudRate: 115200, model: 'generic' } } },
-    card: { ackTimeoutMs: 1000, idleTimeoutMs: 5000 },
+    card: { ackTimeoutMs: 1000, idleTimeoutMs: 5000, currency: 'EUR' }, // the kiosk takes what its cash simulator takes (EUR)
     cash: { simulator: { stepMs: 60 } },
     printer: { statusPollMs: 200 },
     audio: { sim: { pace: 'instant' } },

@@ -71,7 +71,8 @@ describe.skipIf(!hasMosquitto)('a driver that throws', () => {
   beforeAll(async () => {
     broker = await startMosquitto();
     // Only GPIO is simulated (the bomb has no simulator).
-    const config = validateConfig({ simulation: false, devices: { gpio: { ...gpioConfig.devices.gpio, simulate: true } }, kioskId: `bomb${process.pid}`, stateDir: tempDir(), mqtt: { url: broker.url } }, 'test');
+    const config = validateConfig({ simulation: false, devices: { gpio: { ...gpioConfig.devices.gpio, simulate: true } }, kioskId: `bomb${process.pid}`, stateDir: tempDir(), mqtt: { url: broker.url, limits: { ratePerSec: 1000, burst: 1000, inFlight: 200 } } }, 'test');
+    // (one probe sends 100 requests at once here; the per-client limits are test/faults/bounded-work.test.ts's subject)
     kinds.bomb = bombKind;
     (config.devices as Record<string, unknown>).bomb = { enabled: true, simulate: false };
     daemon = new Daemon({

@@ -16,6 +16,11 @@ import { hasMosquitto } from '../helpers/env.js';
 import { PASSWORDS, startProductionBroker, type ProductionBroker } from '../helpers/production-broker.js';
 import { record } from '../faults/report.js';
 
+/** Mosquitto rereads its password file on SIGHUP, in its own time: wait until `password` is accepted. */
+async function acceptedSoon(url: string, user: string, password: string): Promise<void> {
+  for (let i = 0; i < 50 && (await refused(url, user, password)); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function refused(url: string, user: string, password: string): Promise<boolean> {
   const c = mqtt.connect(url, { username: user, password, reconnectPeriod: 0, connectTimeout: 3000 });
   const outcome = await new Promise<string>((resolve) => {
@@ -55,12 +60,14 @@ describe.skipIf(!hasMosquitto)('per-boot UI credential (kioskd ui-credential) un
     expect(readFileSync(passwd, 'utf8')).not.toContain(cred.password);
     // Mosquitto rereads its password file on SIGHUP (systemctl reload mosquitto); at boot it starts after the rotation
     await prod.broker.reload();
+    await acceptedSoon(prod.broker.url, 'kiosk-ui', cred.password);
     expect(await refused(prod.broker.url, 'kiosk-ui', PASSWORDS['kiosk-ui'])).toBe(true);
     expect(await refused(prod.broker.url, 'kiosk-ui', cred.password)).toBe(false);
     expect(await refused(prod.broker.url, 'kioskd', PASSWORDS.kioskd)).toBe(false);
     expect(await refused(prod.broker.url, 'kiosk-technician', PASSWORDS['kiosk-technician'])).toBe(false);
     const again = await rotateUiCredential({ passwdFile: passwd, user: 'kiosk-ui', out });
     await prod.broker.reload();
+    await acceptedSoon(prod.broker.url, 'kiosk-ui', again.password);
     expect(await refused(prod.broker.url, 'kiosk-ui', cred.password)).toBe(true);
     expect(await refused(prod.broker.url, 'kiosk-ui', again.password)).toBe(false);
     expect(await readUiCredential(out)).toMatchObject({ username: 'kiosk-ui', password: again.password });

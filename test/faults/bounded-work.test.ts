@@ -100,7 +100,7 @@ describe.skipIf(!hasMosquitto || !hasSocat)('bounded work: previews, a cash acce
       record({
         id: 'load.previews-beside-cash',
         section: 'load',
-        what: `4 concurrent worst-case previews (${results[0]?.height ?? 0} dot rows each: two 4-MP images + Arabic text) and the 890 KB hostile one, during a cash accept; daemon as its own process`,
+        what: `4 concurrent worst-case previews (${results[0]?.height ?? 0} dot rows each: a 0.5-MP image and Arabic text, all raster) and the 890 KB hostile one, during a cash accept; daemon as its own process`,
         inFlight: 'a 30.00 EUR accept taking a 10 and a 20 note while the previews render',
         behaviour: 'hostile preview refused before rendering (DOCUMENT_TOO_LARGE); previews rendered one at a time in 10 ms slices; accept paid, cash never offline, no note handed back',
         figure: `peak RSS ${peak.toFixed(0)} MB (limit ${RSS_LIMIT_MB}; ${before.toFixed(0)} MB before); 4 previews in ${seconds.toFixed(1)} s (before: 4 such previews OOM-killed the daemon in 1 GiB)`,

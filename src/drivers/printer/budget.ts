@@ -14,17 +14,22 @@ import { paperDots } from './config.js';
 import { loadFonts, type CanvasModule } from './fonts.js';
 import { pngSize, qrModules } from './images.js';
 import { rowRasterLayout, textRasterLayout } from './raster-text.js';
-import { MAX_RASTER_ROWS, wrapColumns, type RenderOptions } from './render.js';
+import { wrapColumns, type RenderOptions } from './render.js';
 import { resolveDirection } from './script.js';
 import { Slicer } from './slicer.js';
 
-/** About 2 m of paper at 8 dots/mm, text included (the raster-only guard in render.ts stays too). */
-export const MAX_DOCUMENT_ROWS = MAX_RASTER_ROWS;
+/**
+ * 1.25 m of paper at 8 dots/mm, text included: far beyond any receipt, and what keeps four worst-case
+ * previews under 200 MB RSS on a Pi (test/faults/bounded-work.test.ts). The raster-only guard in
+ * render.ts (MAX_RASTER_ROWS, 2 m) stays as a second line.
+ */
+export const MAX_DOCUMENT_ROWS = 10_000;
 /**
  * Source pixels of all a receipt's images together. Decoding a PNG costs ~13 bytes of memory per pixel
- * (pngjs inflates to RGBA): 1 MP is a paper-wide image 22 cm long, or a 1000 x 1000 logo.
+ * (pngjs inflates to RGBA, then our 1-byte bitmap): 0.5 MP is a paper-wide image 11 cm long, or a
+ * 700 x 700 logo — what receipts carry (logos, QR codes, a signature).
  */
-export const MAX_DOCUMENT_IMAGE_PIXELS = 1_000_000;
+export const MAX_DOCUMENT_IMAGE_PIXELS = 500_000;
 
 const LINE = 30;
 const FONT_A_WIDTH = 12;

@@ -3,13 +3,13 @@
  * buffers (canvas pixels, decoded PNGs, bands): tens of MB that V8 frees only when its external-memory
  * heuristic decides to collect (about +64 MB), so a worst-case preview peaked ~70 MB above the idle
  * daemon, and renders in a row stacked their garbage (test/faults/bounded-work.test.ts). Collecting
- * whenever array buffers have grown by 16 MB, and after each render, costs a few milliseconds per
- * receipt and keeps the peak near what a receipt really holds.
+ * before and after each render, and whenever array buffers have grown by 8 MB during one, costs a few
+ * milliseconds per receipt and keeps the peak near what a receipt really holds.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const GROWTH = 16 * 1024 * 1024;
+const GROWTH = 8 * 1024 * 1024;
 let gc: (() => void) | undefined | null = null;
 let baseline = 0;
 

@@ -62,7 +62,10 @@ export class PrinterDriver implements Driver<PrinterApi> {
 
   /** Run a render after the ones already queued on this printer, and collect its garbage before the next. */
   private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = (): Promise<T> => work().finally(collectGarbage);
+    const run = (): Promise<T> => {
+      collectGarbage();
+      return work().finally(collectGarbage);
+    };
     const next = this.rendering.then(run, run);
     this.rendering = next.catch(() => undefined);
     return next;

@@ -38,7 +38,7 @@ describe('receipt budget (measured before rendering)', () => {
   }, 60_000);
 
   it("refuses images holding more than the document's pixel allowance, from their headers", async () => {
-    const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'image', png: stripedPng(1000) }, { type: 'image', png: stripedPng(800) }] });
+    const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'image', png: stripedPng(500) }, { type: 'image', png: stripedPng(400) }] });
     await expect(measureDocument(doc, cfg)).rejects.toMatchObject({ code: 'DOCUMENT_TOO_LARGE', details: { limit: MAX_DOCUMENT_IMAGE_PIXELS, block: 1, what: 'pixels' } });
   });
 

@@ -34,7 +34,10 @@ export const deviceStateSchema = z.object({
   status: z.enum(DEVICE_STATUSES),
   detail: z.record(z.string(), z.unknown()),
   since: z.string().describe('ISO time the status last changed'),
-  error: z.object({ code: z.string(), at: z.string() }).optional().describe('The error that caused offline/fault'),
+  error: z
+    .object({ code: z.string(), at: z.string(), message: z.string().optional().describe('What happened and what to install or fix (never personal data)') })
+    .optional()
+    .describe('The error that caused offline/fault'),
 });
 export type DeviceStateMessage = z.infer<typeof deviceStateSchema>;
 

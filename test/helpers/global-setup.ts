@@ -2,8 +2,9 @@
  * Before any test: build dist/ (spawned-daemon tests run the real CLI) and say loudly what this machine
  * cannot run. CI (CI=true) refuses to run with a missing tool instead, so nothing is skipped there.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { libcAvailable } from '../../src/transports/libc.js';
 import { hasMosquitto } from './mosquitto.js';
 
 export function setup(): void {
@@ -17,14 +18,14 @@ export function setup(): void {
   }
   const missing: string[] = [];
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
-  if (spawnSync('which', ['socat']).status !== 0) missing.push('socat (PTY-based device tests)');
+  if (!libcAvailable()) missing.push('PTYs: the koffi npm package or glibc could not be loaded (PTY-based device tests)');
   if (missing.length === 0) return;
   const banner = [
     '',
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto socat   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto; npm ci   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

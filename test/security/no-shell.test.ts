@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../src/core/config/load.js';
 import { GpiodBackend } from '../../src/transports/gpio/gpiod.js';
 import { startTestDaemon, tempDir } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from '../faults/report.js';
@@ -93,7 +93,7 @@ describe('values that reach a process are one argv word', () => {
   });
 });
 
-describe.skipIf(!hasMosquitto || !hasSocat)('a state directory with spaces, a newline, $() and ; in its path', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('a state directory with spaces, a newline, $() and ; in its path', () => {
   // Simulated devices put their PTY links (socat) and FIFOs (mkfifo) under it. Quotes, commas and `!!`
   // are left out on purpose: socat's own address syntax (not a shell) gives them meaning, so a
   // simulator under such a path fails to start; reported to the lead (PtyPair should refuse them).

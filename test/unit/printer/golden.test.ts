@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptDocumentSchema, type ReceiptDocumentInput } from '../../../src/drivers/printer/api.js';
-import { hasSocat } from '../../helpers/env.js';
+import { hasPty } from '../../helpers/env.js';
 import { BIDI_TEXT, receiptFor, type Lang } from '../../fixtures/printer/receipts.js';
 import { startRig, type Rig } from './harness.js';
 
@@ -49,7 +49,7 @@ async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInpu
   expect(diff / total, `${name}: ${diff} of ${total} dots differ (actual: ${saved})`).toBeLessThanOrEqual(MAX_DIFF_RATIO);
 }
 
-describe.skipIf(!hasSocat)('golden receipts, decoded by the virtual printer from the real byte stream', () => {
+describe.skipIf(!hasPty)('golden receipts, decoded by the virtual printer from the real byte stream', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig();

@@ -11,7 +11,7 @@ export function describeFailure(err: unknown): CliError | undefined {
   if (!(err instanceof Error)) return undefined;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') return new CliError(e.message, EXIT.tempFail);
-  if ((e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') && (e.syscall === 'mkdir' || e.syscall === 'open')) {
+  if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(e.code ?? '') && (e.syscall === 'mkdir' || e.syscall === 'open')) {
     return new CliError(
       `cannot write ${e.path ?? 'the state directory'} (${e.code}): run kioskd as its service (sudo systemctl start kioskd) or as the kioskd user, or point stateDir at a directory you can write`,
       EXIT.cantCreate,

@@ -91,7 +91,6 @@ const findings = [
   'Open (details in [security.md](security.md#gaps-found-by-these-suites)):',
   '',
   '- The `requester` MQTT 5 user property is declared by the client: informational in audit logs, not an identity.',
-  '- Simulation only: a state directory containing `,`, `!!` or quotes breaks socat\'s address syntax in `PtyPair` (not a shell).',
   '',
 ].join('\n');
 writeFileSync(join(root, 'docs', 'reliability.md'), `${out}\n${findings}`);

@@ -17,7 +17,7 @@ import { ConfigError, EXIT_CONFIG, loadConfigFile } from './core/config/load.js'
 import type { KioskConfig } from './core/config/schema.js';
 import { Daemon } from './core/daemon.js';
 import { createJournaldWriter } from './core/journald.js';
-import { createLogger } from './core/logger.js';
+import { createLogger, type Logger } from './core/logger.js';
 import { createNotifier } from './health/sd-notify.js';
 import { datagramSender } from './transports/libc.js';
 
@@ -109,6 +109,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     log.fatal({ err }, 'uncaught exception; stopping so systemd restarts us');
     shutdown('uncaughtException', 70);
   });
+  if (process.env.INVOCATION_ID !== undefined) await warnIfSandboxed(config, log);
   try {
     await daemon.start();
     if (config.mqtt.url === 'embedded') banner(daemon);
@@ -122,6 +123,15 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     throw err;
   }
   return new Promise<number>(() => undefined);
+}
+
+/** Under systemd: say at start which configured addresses the unit's IP sandbox would block. */
+async function warnIfSandboxed(config: KioskConfig, log: Logger): Promise<void> {
+  const { blockedPeers, DROPIN_PATH, APPLY } = await import('./cli/sandbox.js');
+  const blocked = blockedPeers(config, await readFile(DROPIN_PATH, 'utf8').catch(() => ''));
+  if (blocked.length > 0) {
+    log.warn({ blocked: blocked.map((p) => `${p.at}=${p.host}`), dropIn: DROPIN_PATH }, `the service's IP sandbox blocks ${blocked.map((p) => p.host).join(', ')}: sudo kioskd sandbox --write && ${APPLY}`);
+  }
 }
 
 function nativeJournal(): ((line: string) => void) | undefined {

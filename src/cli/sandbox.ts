@@ -3,8 +3,9 @@
  * on the configuration, as a drop-in for kioskd.service. The shipped unit denies every IP address but
  * localhost and opens only serial, GPIO, USB-printer and input devices; this adds exactly what the
  * config names: the network card terminal, network printer, remote broker and fleet broker addresses
- * (host names resolved now, with the resolvers they need), the PTYs of simulated devices, and a
- * writable /sys for the legacy sysfs GPIO backend. Re-run it after changing the config (the package
+ * (host names resolved now, with the resolvers they need) and a writable /sys for the legacy sysfs
+ * GPIO backend. (Simulated devices need nothing: DevicePolicy=closed already allows /dev/ptmx and
+ * /dev/pts, as the systemd checks show.) Re-run it after changing the config (the package
  * runs it on install); `kioskd doctor` says when the drop-in on disk is out of date.
  */
 import { lookup } from 'node:dns/promises';
@@ -45,15 +46,6 @@ export function networkPeers(config: KioskConfig): Peer[] {
   if (onHardware(card) && card?.transport?.type === 'tcp') add('devices.card.transport.host', card.transport.host);
   if (onHardware(printer) && printer?.transport?.type === 'tcp') add('devices.printer.transport.host', printer.transport.host);
   return peers;
-}
-
-/** Whether any device runs against a simulator that talks over a PTY (they need /dev/ptmx and /dev/pts). */
-function simulatesOverPty(config: KioskConfig): boolean {
-  const d = config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
-  return ['printer', 'scanner', 'card', 'cash'].some((n) => {
-    const dev = d[n];
-    return !!dev && dev.enabled && (dev.simulate || config.simulation);
-  });
 }
 
 export interface SandboxOptions {
@@ -98,12 +90,20 @@ export async function sandboxDropIn(config: KioskConfig, configPath: string, o: 
     const servers = await (o.nameservers ?? systemNameservers)();
     if (servers.length > 0) lines.push('# name servers, to resolve the host names above', ...servers.map((s) => `IPAddressAllow=${s}`));
   }
-  if (simulatesOverPty(config)) lines.push('# simulated serial devices run over PTYs', 'DeviceAllow=/dev/ptmx rw', 'DeviceAllow=char-pts rw');
   const gpio = config.devices.gpio;
   if (gpio && gpio.enabled && !gpio.simulate && !config.simulation && gpio.backend === 'sysfs') {
     lines.push('# devices.gpio.backend sysfs writes /sys/class/gpio (libgpiod needs no such exception)', 'ProtectKernelTunables=no');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Addresses from the config (IP literals only: no DNS at start-up) that the drop-in does not allow.
+ * The daemon warns about them at start under systemd: a blocked connect() just times out.
+ */
+export function blockedPeers(config: KioskConfig, dropIn: string): Peer[] {
+  const allowed = new Set(rulesOf(dropIn).filter((l) => l.startsWith('IPAddressAllow=')).map((l) => l.slice('IPAddressAllow='.length)));
+  return networkPeers(config).filter((p) => isIP(p.host) && !allowed.has(p.host));
 }
 
 /** The rules of a drop-in (its non-comment lines), to compare what is installed with what the config needs. */

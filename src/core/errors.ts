@@ -99,7 +99,8 @@ export function toKioskError(err: unknown): KioskError {
     // Transports say ENOPKG ("package not installed") with a message naming what to install.
     if (code === 'ENOPKG') return new KioskError('DEPENDENCY_MISSING', err.message, { cause: err });
     if (code === 'EACCES' || code === 'EPERM') return new KioskError('PERMISSION_DENIED', undefined, { cause: err });
-    if (code === 'EIO' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
+    if (code === 'ETIMEDOUT') return new KioskError('TIMEOUT', `${ERROR_CODES.TIMEOUT.message} (${code})`, { cause: err });
+    if (code === 'EIO' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return new KioskError('IO_ERROR', `${ERROR_CODES.IO_ERROR.message} (${code})`, { cause: err });
     }
   }

@@ -83,7 +83,7 @@ devices:
     simulator: { currency: AED, notes: [5, 10, 20, 50, 100, 200, 500, 1000], multiplier: 100, coins: [AE025A, AE050A, AE100A] }
 EOF
 DROPIN=/etc/systemd/system/kioskd.service.d/50-kioskd-sandbox.conf
-check "kioskd sandbox --write allows the LAN terminal and the PTYs of simulated devices" bash -c "kioskd sandbox --write && grep -qx IPAddressAllow=192.0.2.30 $DROPIN && grep -qx 'DeviceAllow=/dev/ptmx rw' $DROPIN && ! grep -q 192.0.2.30 /lib/systemd/system/kioskd.service"
+check "kioskd sandbox --write allows the LAN terminal, and nothing else" bash -c "kioskd sandbox --write && [ \"\$(grep -v '^#' $DROPIN)\" = \"\$(printf '[Service]\\nIPAddressAllow=192.0.2.30')\" ] && ! grep -q 192.0.2.30 /lib/systemd/system/kioskd.service"
 systemctl daemon-reload
 [ -n "${SETUP_ONLY:-}" ] && exit 0 # debugging: the kiosk set up, nothing started
 
@@ -140,8 +140,9 @@ systemctl reset-failed kioskd
 
 # 8. The sandbox allows exactly what the config needs: without the drop-in the LAN terminal is blocked.
 mv $DROPIN /root/sandbox.conf && systemctl daemon-reload && systemctl restart kioskd
-card_blocked() { status_is 's.devices.card.error === "PERMISSION_DENIED"'; }
-check "without the drop-in, IPAddressDeny blocks the card terminal (PERMISSION_DENIED)" wait_for 20 card_blocked
+card_blocked() { status_is 's.devices.card.status === "offline" && s.devices.card.error === "TIMEOUT"'; }
+check "without the drop-in, IPAddressDeny blocks the card terminal (offline, TIMEOUT), the others run" wait_for 20 card_blocked
+check "... the daemon says at start which address the sandbox blocks and the fix" bash -c "journalctl -u kioskd --no-pager -o cat -n 30 | grep -q \"IP sandbox blocks 192.0.2.30: sudo kioskd sandbox --write\""
 check "... doctor says the drop-in is missing and how to fix it" bash -c "kioskd doctor --json | grep -A4 '\"systemd sandbox drop-in\"' | grep -q 'kioskd sandbox --write'"
 kioskd sandbox --write >/dev/null && systemctl daemon-reload && systemctl restart kioskd
 check "with it written again, every device is ready" wait_for 20 ready_all

@@ -16,9 +16,17 @@ git clone -q "$ROOT" "$CLONE/kioskd"
 unshare --mount --propagation private -- bash -euo pipefail -s "$CLONE/kioskd" <<'EOS'
 cd "$1"
 t0=$(date +%s)
-hide() { for p in $(which -a "$1" 2>/dev/null) /usr/sbin/"$1" /sbin/"$1"; do [ -f "$p" ] && mount --bind /dev/null "$p"; done; return 0; }
-for t in socat mosquitto mosquitto_sub mosquitto_pub mosquitto_rr mosquitto_passwd gpiodetect gpioinfo gpioget gpioset gpiomon gpiofind \
-         gcc g++ cc c++ clang make python3 python; do hide "$t"; done
+# Tools vanish (ENOENT, as on a machine without them) through an overlay with whiteouts over each
+# directory that has one.
+TOOLS="socat mosquitto mosquitto_sub mosquitto_pub mosquitto_rr mosquitto_passwd gpiodetect gpioinfo gpioget gpioset gpiomon gpiofind gcc g++ cc c++ clang make python3 python"
+layers=$(mktemp -d /tmp/kioskd-fresh-layers.XXXXXX)
+n=0
+for dir in $(for t in $TOOLS; do which -a "$t" 2>/dev/null; ls /usr/sbin/"$t" 2>/dev/null; done | xargs -r -n1 dirname | xargs -r -n1 readlink -f | sort -u); do
+  n=$((n + 1)); mkdir -p "$layers/$n/up" "$layers/$n/work"
+  for t in $TOOLS; do if [ -e "$dir/$t" ] || [ -L "$dir/$t" ]; then mknod "$layers/$n/up/$t" c 0 0; fi; done
+  mount -t overlay overlay -o "lowerdir=$dir,upperdir=$layers/$n/up,workdir=$layers/$n/work" "$dir"
+done
+hash -r
 for d in /usr/share/fonts /usr/local/share/fonts /var/cache/fontconfig "$HOME/.fonts" "$HOME/.local/share/fonts"; do
   if [ -d "$d" ]; then mount -t tmpfs tmpfs "$d"; fi
 done

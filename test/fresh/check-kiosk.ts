@@ -40,7 +40,17 @@ async function until(what: string, check: () => boolean, ms = timeoutMs): Promis
   return true;
 }
 
-const client = await mqtt.connectAsync(url, { protocolVersion: 4, connectTimeout: timeoutMs, reconnectPeriod: 500 });
+// The daemon may still be starting (npm start builds first): keep trying until the time is up.
+const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 500 });
+client.on('error', () => undefined);
+const connected = await new Promise<boolean>((resolve) => {
+  const timer = setTimeout(() => resolve(false), timeoutMs);
+  client.once('connect', () => (clearTimeout(timer), resolve(true)));
+});
+if (!connected) {
+  process.stdout.write(`FAIL - no broker at ${url} within ${timeoutMs / 1000} s\n`);
+  process.exit(1);
+}
 client.on('message', (topic, payload) => {
   try {
     retained.set(topic.slice(base.length + 1), JSON.parse(payload.toString('utf8')));

@@ -155,7 +155,13 @@ for c in 'config valid' 'mqtt.passwordFile' 'broker reachable' 'daemon online' '
   check "doctor on the running kiosk: $c passes" passes /tmp/doctor-running.json "$c"
 done
 
-# 10. Remove and purge: the service stops, the conffile and drop-in go with purge, reinstall works.
+# 10. Natively compiled optional modules are not shipped (no compiler on a kiosk): the sysfs GPIO
+#     backend, which needs onoff, says so and what to use instead.
+printf 'kioskId: ci-sysfs\ndevices:\n  gpio: { backend: sysfs, chip: gpiochip0, outputs: { light: { line: 5 } } }\n' > /root/sysfs.yaml
+kioskd doctor --json --config /root/sysfs.yaml > /tmp/doctor-sysfs.json
+check "doctor: the sysfs backend without onoff fails with the fix (use gpiod)" bash -c "grep -A3 '\"onoff (sysfs GPIO)\"' /tmp/doctor-sysfs.json | grep -q 'backend: gpiod'"
+
+# 11. Remove and purge: the service stops, the conffile and drop-in go with purge, reinstall works.
 check "apt-get remove stops kioskd and keeps the config" bash -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q kioskd >/dev/null && ! systemctl is-active -q kioskd && [ -f /etc/kioskd/config.yaml ] && [ ! -e /usr/lib/kioskd ]'
 check "apt-get purge removes the config and the generated drop-in" bash -c "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q kioskd >/dev/null && [ ! -e /etc/kioskd/config.yaml ] && [ ! -e $DROPIN ]"
 check "installing again over the existing kioskd user works" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB"

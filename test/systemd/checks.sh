@@ -8,8 +8,9 @@ set -uo pipefail
 DEB=$1
 OK=0
 FAILED=0
-ok() { OK=$((OK + 1)); echo "ok   - $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; }
+T0=$SECONDS
+ok() { OK=$((OK + 1)); echo "ok   - $1 [$((SECONDS - T0)) s]"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1 [$((SECONDS - T0)) s]"; shift; [ $# -gt 0 ] && printf '       %s\n' "$@"; }
 check() { local name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else fail "$name" "$(echo "$out" | tail -15)"; fi; }
 wait_for() { # seconds, command...: until the command succeeds or the time is up
   local end=$(( $(date +%s) + $1 )); shift
@@ -33,9 +34,9 @@ check "kioskd doctor on the shipped config passes what it can: config valid" pas
 check "... receipt fonts" passes /tmp/doctor-shipped.json 'receipt fonts'
 check "... native FFI (koffi)" passes /tmp/doctor-shipped.json 'native FFI (koffi)'
 check "... and names the missing mqtt.passwordFile with its fix" bash -c "grep -A3 '\"mqtt.passwordFile\"' /tmp/doctor-shipped.json | grep -q 'does not exist'"
-check "maintainer scripts are idempotent (postinst configure twice, reinstall)" bash -c '
+check "maintainer scripts are idempotent (postinst configure, as on an upgrade, twice more)" bash -c '
   /var/lib/dpkg/info/kioskd.postinst configure 0.1.0 >/dev/null && /var/lib/dpkg/info/kioskd.postinst configure 0.1.0 >/dev/null &&
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall '"$DEB"' >/dev/null && [ "$(id -nG kioskd | tr " " "\n" | sort | uniq -d)" = "" ]'
+  [ "$(id -nG kioskd | tr " " "\n" | sort | uniq -d)" = "" ] && [ "$(grep -c "^kioskd:" /etc/passwd)" = 1 ]'
 
 # 2. The kiosk: Mosquitto as /usr/share/kioskd/mosquitto/README.md says, a LAN card terminal on a
 #    dummy interface (192.0.2.30, this container's own network), libgpiod stand-ins that record argv.
@@ -73,7 +74,7 @@ devices:
   scanner:
     simulate: true
     inputs: { reader: { type: serial, path: /dev/serial/by-id/usb-simulated-reader, baudRate: 115200, model: generic } }
-  card: { protocol: zvt, currency: AED, transport: { type: tcp, host: 192.0.2.30, port: 20007 } }
+  card: { protocol: zvt, currency: AED, transport: { type: tcp, host: 192.0.2.30, port: 20007, connectTimeoutMs: 2000 } }
   cash:
     simulate: true
     validator: { port: { path: /dev/serial/by-id/usb-simulated-nv200 } }

@@ -18,7 +18,7 @@ cd "$1"
 t0=$(date +%s)
 # Tools vanish (ENOENT, as on a machine without them) through an overlay with whiteouts over each
 # directory that has one.
-TOOLS="socat mosquitto mosquitto_sub mosquitto_pub mosquitto_rr mosquitto_passwd gpiodetect gpioinfo gpioget gpioset gpiomon gpiofind gcc g++ cc c++ clang make python3 python"
+TOOLS="socat mosquitto mosquitto_sub mosquitto_pub mosquitto_rr mosquitto_passwd gpiodetect gpioinfo gpioget gpioset gpiomon gpiofind espeak-ng aplay sox zbarimg gcc g++ cc c++ clang make python3 python"
 layers=$(mktemp -d /tmp/kioskd-fresh-layers.XXXXXX)
 n=0
 for dir in $(for t in $TOOLS; do which -a "$t" 2>/dev/null; ls /usr/sbin/"$t" 2>/dev/null; done | xargs -r -n1 dirname | xargs -r -n1 readlink -f | sort -u); do
@@ -34,7 +34,7 @@ for t in socat mosquitto gpioget gcc make python3; do
   if command -v "$t" >/dev/null; then echo "fresh: $t is still usable" >&2; exit 1; fi
 done
 [ -z "$(ls -A /usr/share/fonts)" ] || { echo "fresh: system fonts still visible" >&2; exit 1; }
-echo "fresh: hidden: socat, mosquitto, gpiod tools, gcc/g++/make/python3, every system font"
+echo "fresh: hidden: socat, mosquitto, gpiod tools, espeak-ng/aplay/sox, gcc/g++/make/python3, every system font"
 
 npm ci --offline --no-audit --no-fund --loglevel=error >npm-ci.log 2>&1 || { cat npm-ci.log; exit 1; }
 t1=$(date +%s)

@@ -38,7 +38,9 @@ usage:
   kioskd ticket [--config FILE]   print a status ticket on the kiosk's own printer
   kioskd sandbox [--config FILE] [--write] [--path FILE]   the systemd drop-in this config needs
   kioskd gpio-safe [--config FILE]  set every GPIO output to its safe value (systemd ExecStopPost)
-  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
+  kioskd fleet op KIOSK OP --url URL [--ca F --cert F --key F] [--input JSON] [--as NAME]   run one remote operation
+  kioskd fleet ingest --url URL --db postgres://... [--name NAME] [--lanes 8]   a worker of the fleet store (docs/fleet.md)
   kioskd --version | --help
 
 exit status: 0 ok, 1 failed, 64 usage, 69 no daemon or broker to talk to, 73 cannot create the state

@@ -61,6 +61,16 @@ function cashRules(name: string, detail: Record<string, unknown>): Condition[] {
   return [];
 }
 
+/** Card detail (src/drivers/card/api.ts): `attention`, the transactions whose terminal figures differ from the kiosk's. */
+function cardRules(name: string, detail: Record<string, unknown>): Condition[] {
+  const list = Array.isArray(detail.attention) ? detail.attention : [];
+  if (list.length === 0) return [];
+  const keys = list.map((a) => { const k = record(a)?.idempotencyKey; return typeof k === 'string' ? k : '?'; }).join(', ');
+  return [
+    cond('CARD_MISMATCH', 'critical', `Card terminal ${name} reported other figures than the kiosk asked for (${keys}): check the terminal's journal, refund if needed, then send card/request/resolve`, name, list.length),
+  ];
+}
+
 /** GPIO detail: inputs { name: active }. An active door input means open. */
 function gpioRules(detail: Record<string, unknown>, config: Rules): Condition[] {
   const inputs = record(detail.inputs) ?? {};
@@ -85,6 +95,7 @@ function deviceRules(name: string, tracked: TrackedState, inputs: AlertInputs, c
   if (name === 'printer') out.push(...printerRules(name, detail));
   if (name === 'cash') out.push(...cashRules(name, detail));
   if (name === 'gpio') out.push(...gpioRules(detail, config));
+  if (name === 'card') out.push(...cardRules(name, detail));
   return out;
 }
 

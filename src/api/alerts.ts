@@ -26,6 +26,7 @@ export const ALERT_CODES = [
   'DISK_LOW',
   'CLOCK_UNSYNCED',
   'FLEET_BACKLOG',
+  'CARD_MISMATCH',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 
@@ -63,15 +64,17 @@ export const alertEventSchema = z.object({
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 
 /**
- * A record the fleet link stores and forwards (alert events and health snapshots). `seq` rises by one per
- * record per kiosk across restarts; `bootId` changes at each daemon start; `dropped` counts health
- * records discarded under queue pressure just before this one (so a gap in seq is explained).
+ * A record the fleet link stores and forwards (alert events, health snapshots, and the KPI summaries,
+ * settlements and audit heads of src/api/fleet-records.ts). `seq` rises by one per record per kiosk
+ * across restarts; `bootId` changes at each daemon start; `dropped` counts health records discarded
+ * under queue pressure just before this one (so a gap in seq is explained).
  */
+export const FLEET_RECORD_KINDS = ['alert', 'health', 'kpi', 'settlement', 'audit'] as const;
 export const fleetRecordSchema = z.object({
   seq: z.number().int().nonnegative(),
   bootId: z.string(),
   at: z.string(),
-  kind: z.enum(['alert', 'health']),
+  kind: z.enum(FLEET_RECORD_KINDS),
   dropped: z.number().int().nonnegative().optional(),
   body: z.unknown(),
 });

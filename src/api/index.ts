@@ -7,6 +7,7 @@ import { printerApi } from '../drivers/printer/api.js';
 import { scannerApi } from '../drivers/scanner/api.js';
 import { cardApi } from '../drivers/card/api.js';
 import { cashApi } from '../drivers/cash/api.js';
+import { audioApi } from '../drivers/audio/api.js';
 
 export const DEVICE_APIS = {
   gpio: gpioApi,
@@ -14,6 +15,7 @@ export const DEVICE_APIS = {
   scanner: scannerApi,
   card: cardApi,
   cash: cashApi,
+  audio: audioApi,
 } as const;
 
 export type DeviceApis = typeof DEVICE_APIS;

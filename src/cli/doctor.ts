@@ -11,6 +11,7 @@ import {
   checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,
 } from './doctor-checks.js';
 import { checkFonts, checkNativeModules, checkPasswordFile, checkSandbox } from './doctor-install.js';
+import { checkAudio } from './doctor-audio.js';
 
 async function checkBrokerAndPrinter(config: KioskConfig): Promise<Check[]> {
   const url = localUrl(config);
@@ -85,6 +86,7 @@ export async function runDoctor(configPath: string, userName: string | undefined
   const gpio = config.devices.gpio;
   if (gpio?.enabled && gpio.backend === 'gpiod' && !gpio.simulate && !config.simulation) checks.push(await checkGpiodTools());
   checks.push(await checkSandbox(config, configPath));
+  checks.push(...(await checkAudio(config, who)));
   checks.push(await checkClock(config));
   checks.push(await checkDisk(config));
   checks.push(...(await checkFleetFiles(config)));

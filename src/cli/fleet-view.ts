@@ -1,7 +1,8 @@
 /**
  * The operator's view of the fleet, built from the fleet link's topics (src/fleet/topics.ts) as they
- * arrive: one row per kiosk with its link state, devices, active alerts and the last record seen. Pure:
- * feed it messages, read rows.
+ * arrive: one row per kiosk with its link state, devices, active alerts, the last record seen and its
+ * age (stale past a limit: an offline kiosk no longer shows its last "5 ok" as if current). Pure: feed
+ * it messages, read rows at a given time.
  */
 export interface KioskRow {
   /** The kiosk's topic prefix, e.g. fleet/eu-west/k-0042. */
@@ -14,19 +15,25 @@ export interface KioskRow {
   devices: Record<string, string>;
   alerts: Array<{ id: string; severity: string; message: string }>;
   lastHealthAt?: string;
+  /** The newest record's own time (any kind), as the kiosk stamped it. */
+  lastRecordAt?: string;
+  /** Seconds from lastRecordAt to the view's `now`; absent without a record. */
+  ageSec?: number;
+  /** No record for longer than the stale limit (or none at all). */
+  stale: boolean;
   lastSeq?: number;
   /** seq gaps seen (beyond records declared dropped). */
   gaps: number;
   restarts: number;
 }
 
-const SUFFIX = /^(.*?)\/(state|info|health|alerts|event\/alert|device\/([^/]+)\/state)$/;
+const SUFFIX = /^(.*?)\/(state|info|health|alerts|event\/alert|kpi|settlement|audit|device\/([^/]+)\/state)$/;
 
 function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 }
 
-type Tracked = KioskRow & { bootId?: string; liveSeq?: number };
+type Tracked = Omit<KioskRow, 'ageSec' | 'stale'> & { bootId?: string; liveSeq?: number; lastRecordMs?: number };
 
 export class FleetView {
   private readonly kiosks = new Map<string, Tracked>();
@@ -88,20 +95,30 @@ export class FleetView {
     if (seq !== undefined && !retained && (r.liveSeq === undefined || seq > r.liveSeq)) r.liveSeq = seq;
     if (seq !== undefined && (r.lastSeq === undefined || seq > r.lastSeq)) r.lastSeq = seq;
     if (health && typeof rec.at === 'string') r.lastHealthAt = rec.at;
+    const at = typeof rec.at === 'string' ? Date.parse(rec.at) : Number.NaN;
+    if (!Number.isNaN(at) && (r.lastRecordMs === undefined || at > r.lastRecordMs)) {
+      r.lastRecordMs = at;
+      r.lastRecordAt = rec.at as string;
+    }
   }
 
-  rows(): KioskRow[] {
+  /** Rows at `now` (ms): a kiosk whose last record is older than `staleSec` is stale. */
+  rows(now = Date.now(), staleSec = 900): KioskRow[] {
     return [...this.kiosks.values()]
-      .map(({ bootId: _b, liveSeq: _l, ...r }) => r)
+      .map(({ bootId: _b, liveSeq: _l, lastRecordMs, ...r }) => {
+        const ageSec = lastRecordMs === undefined ? undefined : Math.max(0, Math.floor((now - lastRecordMs) / 1000));
+        return { ...r, ...(ageSec !== undefined ? { ageSec } : {}), stale: ageSec === undefined || ageSec > staleSec };
+      })
       .sort((a, b) => a.region.localeCompare(b.region) || a.kioskId.localeCompare(b.kioskId));
   }
 
-  summary(): { kiosks: number; online: number; offline: number; critical: number; warning: number } {
-    const rows = this.rows();
+  summary(now = Date.now(), staleSec = 900): { kiosks: number; online: number; offline: number; stale: number; critical: number; warning: number } {
+    const rows = this.rows(now, staleSec);
     return {
       kiosks: rows.length,
       online: rows.filter((r) => r.state === 'online').length,
       offline: rows.filter((r) => r.state === 'offline').length,
+      stale: rows.filter((r) => r.stale).length,
       critical: rows.reduce((n, r) => n + r.alerts.filter((a) => a.severity === 'critical').length, 0),
       warning: rows.reduce((n, r) => n + r.alerts.filter((a) => a.severity === 'warning').length, 0),
     };

@@ -51,6 +51,35 @@ function brief(detail: Record<string, unknown>): string {
     .join(' ');
 }
 
+const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const rec = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** What a device says about itself (`detail.identity`: the card terminal's model, serial, software, id). */
+function identityRows(devices: StatusSnapshot['devices']): string[][] {
+  return Object.entries(devices).flatMap(([name, d]) => {
+    const i = rec(d.detail.identity);
+    return Object.keys(i).length === 0 ? [] : [[name, str(i.model), str(i.serialNumber), str(i.softwareVersion), str(i.terminalId)]];
+  });
+}
+
+/** ISO 4217 minor-unit exponents that are not 2. */
+const EXPONENT: Readonly<Record<string, number>> = { KWD: 3, BHD: 3, OMR: 3, JOD: 3 };
+const money = (m: Record<string, unknown>): string => {
+  if (typeof m.amount !== 'number') return '?';
+  const e = EXPONENT[str(m.currency)] ?? 2;
+  return `${str(m.currency)} ${(m.amount / 10 ** e).toFixed(e)}`.trim();
+};
+
+/** Transactions a technician must settle (`detail.attention`: the card terminal's figures differ from the kiosk's). */
+function attentionRows(devices: StatusSnapshot['devices']): string[][] {
+  return Object.entries(devices).flatMap(([name, d]) =>
+    (Array.isArray(d.detail.attention) ? d.detail.attention : []).map((x) => {
+      const a = rec(x);
+      return [name, str(a.idempotencyKey), `${str(a.operation)} ${str(a.reason)}`, money(rec(a.requested)), money(rec(a.terminal)), str(a.charged), str(a.at)];
+    }),
+  );
+}
+
 export function renderStatus(s: StatusSnapshot): string {
   const out: string[] = [];
   const b = s.bridge;
@@ -66,6 +95,10 @@ export function renderStatus(s: StatusSnapshot): string {
   });
   out.push(table(['DEVICE', 'STATUS', 'SINCE', 'ERROR', 'RESTARTS', 'DETAIL'], rows));
   out.push('');
+  const identities = identityRows(s.devices);
+  if (identities.length > 0) out.push(table(['DEVICE', 'MODEL', 'SERIAL', 'SOFTWARE', 'TERMINAL ID'], identities), '');
+  const attention = attentionRows(s.devices);
+  if (attention.length > 0) out.push('FOR A TECHNICIAN:', table(['DEVICE', 'TRANSACTION', 'WHAT', 'ASKED', 'TERMINAL', 'CHARGED', 'AT'], attention), '');
   out.push(s.alerts.length === 0 ? 'ALERTS: none' : table(['SEVERITY', 'ALERT', 'SINCE', 'WHAT TO DO'], s.alerts.map((a) => [a.severity, a.id, a.since, a.message])));
   out.push('');
   const links = [['local broker', s.broker.url, s.broker.reachable ? 'reachable' : `unreachable${s.broker.error ? `: ${s.broker.error}` : ''}`, s.health ? `${s.health.mqtt.reconnects} reconnects` : '']];

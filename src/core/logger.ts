@@ -16,7 +16,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export const REDACTED_KEYS = [
   'mrz', 'lines', 'names', 'surname', 'givenNames', 'firstName', 'lastName', 'documentNumber',
   'birthDate', 'dateOfBirth', 'personalNumber', 'optional', 'pan', 'cardNumber', 'track', 'track1',
-  'track2', 'track3', 'pin', 'cvv', 'expiry', 'expiryDate', 'raw', 'data', 'barcode',
+  'track2', 'track3', 'pin', 'cvv', 'expiry', 'expiryDate', 'raw', 'data', 'barcode', 'nationalId', 'optionalData',
 ] as const;
 
 function redactPaths(): string[] {

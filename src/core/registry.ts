@@ -8,6 +8,7 @@ import { printerKind } from '../drivers/printer/kind.js';
 import { scannerKind } from '../drivers/scanner/kind.js';
 import { cardKind } from '../drivers/card/kind.js';
 import { cashKind } from '../drivers/cash/kind.js';
+import { audioKind } from '../drivers/audio/kind.js';
 
 export const DEVICE_KINDS = {
   gpio: gpioKind,
@@ -15,6 +16,7 @@ export const DEVICE_KINDS = {
   scanner: scannerKind,
   card: cardKind,
   cash: cashKind,
+  audio: audioKind,
 } as const;
 
 export type DeviceName = keyof typeof DEVICE_KINDS;

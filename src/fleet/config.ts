@@ -42,6 +42,12 @@ export const fleetConfigSchema = z.strictObject({
       maxBytes: z.number().int().min(10_000).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
     })
     .prefault({}),
+  /**
+   * Keep a record queued when the broker answers "no matching subscribers" (MQTT 5 PUBACK reason 0x10)
+   * and try again later. Set it when a fleet store ingests the records (docs/fleet.md): a broker restart
+   * that loses the store's shared subscriptions (Mosquitto 2.0.11 does) then costs no record.
+   */
+  requireSubscriber: z.boolean().default(false),
   /** Remote operations the fleet may ask for; none unless listed. */
   remoteOps: z.array(z.enum(REMOTE_OPS)).default([]),
 });

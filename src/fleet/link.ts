@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
+import { auditHeadSchema, kpiDailySchema, settlementSchema } from '../api/fleet-records.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock } from '../core/clock.js';
 import { publishOfflineAndEnd } from '../bus/graceful-end.js';
@@ -17,7 +18,7 @@ import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { DiskQueue } from './queue.js';
 import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
-import { fleetBase, makeFleetTopics, type FleetTopics } from './topics.js';
+import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from './topics.js';
 
 export interface FleetLinkOptions {
   config: FleetConfig;
@@ -35,6 +36,9 @@ export interface FleetLinkOptions {
 }
 
 const RETAINED = { qos: 1 as const, retain: true };
+
+/** The broker acknowledged a record but had no subscriber for it (requireSubscriber). */
+class NoSubscriberError extends Error {}
 const WINDOW = 32;
 
 export class FleetLink {
@@ -46,6 +50,11 @@ export class FleetLink {
   private lastHealthAt = Number.NEGATIVE_INFINITY;
   private draining = false;
   private drainAgain = false;
+  /** requireSubscriber: payload -> seq of records being published, their packet ids, and the unrouted. */
+  private readonly sending = new Map<string, number>();
+  private readonly packetSeq = new Map<number, number>();
+  private readonly unrouted = new Set<number>();
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly since: string;
 
   constructor(private readonly o: FleetLinkOptions) {
@@ -97,6 +106,7 @@ export class FleetLink {
     client.on('close', () => this.onClose());
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'fleet link error'));
     client.on('message', (topic, payload, packet) => void this.onRequest(topic, payload, packet));
+    if (c.requireSubscriber) this.watchRouting(client);
     this.o.log.info({ url: c.url, base: this.topics.base, pending: this.backlog() }, 'fleet link starting');
   }
 
@@ -122,6 +132,16 @@ export class FleetLink {
     this.alerts = active;
     this.publishRetained(this.topics.alerts, active);
     void this.enqueue('alert', event);
+  }
+
+  /**
+   * A KPI summary, settlement or audit head: rebuilt through its schema (src/api/fleet-records.ts, unknown
+   * fields dropped, an invalid body rejected), queued on disk and forwarded like alerts under `{base}/kpi`,
+   * `{base}/settlement`, `{base}/audit`. Resolves once queued (settlements and audit heads: on the disk).
+   */
+  async record(kind: 'kpi' | 'settlement' | 'audit', body: unknown): Promise<void> {
+    const schema = kind === 'kpi' ? kpiDailySchema : kind === 'settlement' ? settlementSchema : auditHeadSchema;
+    await this.enqueue(kind, schema.parse(body));
   }
 
   private async enqueue(kind: FleetRecord['kind'], body: unknown): Promise<void> {
@@ -175,12 +195,37 @@ export class FleetLink {
     if (this.client?.connected) this.client.publish(topic, JSON.stringify(payload), RETAINED);
   }
 
+  /**
+   * mqtt.js reports a PUBACK's "no matching subscribers" (0x10) as success and hides the reason code from
+   * the publish callback; the packet events carry it: map our records' packet ids to their seq.
+   */
+  private watchRouting(client: MqttClient): void {
+    client.on('packetsend', (p) => {
+      if (p.cmd !== 'publish' || typeof p.payload !== 'string' || p.messageId === undefined) return;
+      const seq = this.sending.get(p.payload);
+      if (seq !== undefined) this.packetSeq.set(p.messageId, seq);
+    });
+    client.on('packetreceive', (p) => {
+      if (p.cmd !== 'puback' || p.messageId === undefined) return;
+      const seq = this.packetSeq.get(p.messageId);
+      this.packetSeq.delete(p.messageId);
+      if (seq !== undefined && p.reasonCode === 0x10) this.unrouted.add(seq);
+    });
+  }
+
   private publishRecord(rec: FleetRecord): Promise<void> {
     const client = this.client;
     if (!client?.connected) return Promise.reject(new Error('not connected'));
-    const topic = rec.kind === 'alert' ? this.topics.alertEvent : this.topics.health;
+    const { suffix, retain } = RECORD_TOPICS[rec.kind];
+    const text = JSON.stringify(rec);
+    if (this.o.config.requireSubscriber) this.sending.set(text, rec.seq);
     return new Promise((resolve, reject) => {
-      client.publish(topic, JSON.stringify(rec), { qos: 1, retain: rec.kind === 'health' }, (err) => (err ? reject(err) : resolve()));
+      client.publish(`${this.topics.base}/${suffix}`, text, { qos: 1, retain }, (err) => {
+        this.sending.delete(text);
+        if (err) reject(err);
+        else if (this.unrouted.delete(rec.seq)) reject(new NoSubscriberError());
+        else resolve();
+      });
     });
   }
 
@@ -199,8 +244,15 @@ export class FleetLink {
           await Promise.all(batch.map((rec) => this.publishRecord(rec).then(() => this.queue?.ack(rec.seq))));
         }
       } while (this.drainAgain && this.client?.connected);
-    } catch {
-      /* the link dropped; the next connect drains again */
+    } catch (err) {
+      // The link dropped (the next connect drains again), or nobody was subscribed: try again shortly.
+      if (err instanceof NoSubscriberError && !this.retryTimer) {
+        this.o.log.warn({ pending: this.backlog() }, 'fleet broker has no subscriber for records (is the fleet store running?); keeping them');
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.drain();
+        }, 2000).unref();
+      }
     } finally {
       this.draining = false;
     }
@@ -240,6 +292,7 @@ export class FleetLink {
   /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
   async stop(): Promise<void> {
     this.states.clear();
+    clearTimeout(this.retryTimer);
     await publishOfflineAndEnd(this.client, { topic: this.topics.state, payload: JSON.stringify(this.statePayload('offline', 'shutdown')) });
     await this.queue?.close().catch(() => undefined);
   }

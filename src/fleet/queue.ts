@@ -4,7 +4,8 @@
  * rises by one per record across daemon restarts.
  *
  * On disk: `queue.jsonl` (one record per line, appended; alerts are fdatasync'ed, health is not) and
- * `acked.json` ({ acked: last acknowledged seq }, replaced by rename). At open, lines with seq <= acked are
+ * `acked.json` ({ acked: last acknowledged seq }, replaced by rename). Every kind but health and KPI
+ * summaries (which the next one supersedes) is fdatasync'ed before push resolves. At open, lines with seq <= acked are
  * skipped and a torn last line is ignored. Delivery is at-least-once: after a crash a few acknowledged
  * records may be sent again; the fleet de-duplicates by seq.
  *
@@ -100,7 +101,7 @@ export class DiskQueue {
     return this.entries.map((e) => e.rec);
   }
 
-  /** Append a record; resolves once written (alerts: and flushed to the disk). */
+  /** Append a record; resolves once written (alerts, settlements, audit heads: and flushed to the disk). */
   push(kind: FleetRecord['kind'], bootId: string, at: string, body: unknown): Promise<FleetRecord> {
     const rec: FleetRecord = { seq: this.nextSeq++, bootId, at, kind, body };
     const line = `${JSON.stringify(rec)}\n`;
@@ -110,7 +111,7 @@ export class DiskQueue {
       const fh = await this.handle();
       await fh.appendFile(line);
       this.linesInFile++;
-      if (kind === 'alert') await fh.datasync();
+      if (kind !== 'health' && kind !== 'kpi') await fh.datasync();
       if (this.overLimits() && this.dropOldestHealth()) await this.rewrite();
       return rec;
     });

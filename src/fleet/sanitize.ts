@@ -7,13 +7,41 @@
 import type { BridgeInfo, DeviceStateMessage, Health } from '../api/envelope.js';
 import { REDACTED_KEYS } from '../core/logger.js';
 
-const PERSONAL_KEY = /mrz|name|birth|document|passport|nationality|sex|gender|address|phone|email|pan$|card|track|iban|account|cvv|pin$|expir|barcode|qr|scan|raw|payload|^data$|^lines?$|text|personal|holder|signature|photo|image/i;
-const EXACT = new Set<string>(REDACTED_KEYS);
+/**
+ * Keys are judged by their words (camelCase, snake_case and digits split: `documentNumber` is
+ * document + number), so that a key naming personal or card data goes wherever it appears, while a
+ * device or field that merely contains such letters stays: `card` (the terminal), `scanner`,
+ * `cardsRead`. Values are judged separately (PERSONAL_VALUE), whatever their key.
+ */
+const PERSONAL_WORDS = new Set([
+  'mrz', 'name', 'names', 'surname', 'surnames', 'given', 'birth', 'birthday', 'dob', 'document', 'documents', 'passport',
+  'nationality', 'sex', 'gender', 'address', 'phone', 'mobile', 'email', 'pan', 'track', 'iban', 'account', 'cvv', 'cvc',
+  'pin', 'expiry', 'expires', 'expiration', 'barcode', 'barcodes', 'qr', 'scan', 'scans', 'raw', 'payload', 'text',
+  'personal', 'holder', 'cardholder', 'signature', 'photo', 'image', 'face', 'portrait', 'data',
+]);
+/** A number is personal when it is a card's, a document's, an account's... */
+const NUMBERED = new Set(['card', 'document', 'doc', 'id', 'account', 'passport', 'personal', 'phone', 'licence', 'license']);
+const NUMBER_WORDS = new Set(['number', 'no', 'num', 'nr']);
+/** Whole keys that are personal although their words are not (MRZ lines, the logger's list). */
+const EXACT = new Set<string>([...REDACTED_KEYS, 'line', 'lines']);
 /** An MRZ fragment (`<<`), 12+ digits in a row, possibly spaced (a PAN, a document number), or a masked PAN. */
 const PERSONAL_VALUE = /<<|(?:\d[ -]?){12,}|\d{4,6}\*{3,}\d{2,4}/;
 
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
 export function looksPersonalKey(key: string): boolean {
-  return EXACT.has(key) || PERSONAL_KEY.test(key);
+  if (EXACT.has(key)) return true;
+  const w = words(key);
+  if (w.some((x) => PERSONAL_WORDS.has(x))) return true;
+  return w.some((x) => NUMBER_WORDS.has(x)) && w.some((x) => NUMBERED.has(x));
 }
 
 /** Deep copy without personal-looking keys or values. */

@@ -15,6 +15,12 @@ export interface FleetTopics {
   alerts: string;
   /** Not retained: raised/cleared alert events, as store-and-forward records. */
   alertEvent: string;
+  /** Retained latest: the day's KPI summary records (src/api/fleet-records.ts). */
+  kpi: string;
+  /** Not retained: settlement (end of day) records. */
+  settlement: string;
+  /** Retained latest: audit chain head records. */
+  audit: string;
   deviceState(dev: string): string;
   request(op: string): string;
   response(op: string): string;
@@ -32,8 +38,20 @@ export function makeFleetTopics(base: string): FleetTopics {
     health: `${base}/health`,
     alerts: `${base}/alerts`,
     alertEvent: `${base}/event/alert`,
+    kpi: `${base}/kpi`,
+    settlement: `${base}/settlement`,
+    audit: `${base}/audit`,
     deviceState: (dev) => `${base}/device/${dev}/state`,
     request: (op) => `${base}/request/${op}`,
     response: (op) => `${base}/response/${op}`,
   };
 }
+
+/** Where each kind of store-and-forward record is published, and whether the latest one is retained. */
+export const RECORD_TOPICS = {
+  alert: { suffix: 'event/alert', retain: false },
+  health: { suffix: 'health', retain: true },
+  kpi: { suffix: 'kpi', retain: true },
+  settlement: { suffix: 'settlement', retain: false },
+  audit: { suffix: 'audit', retain: true },
+} as const satisfies Record<string, { suffix: string; retain: boolean }>;

@@ -35,6 +35,7 @@ export const kioskConfig = {
     card: { ackTimeoutMs: 1000, idleTimeoutMs: 5000 },
     cash: { simulator: { stepMs: 60 } },
     printer: { statusPollMs: 200 },
+    audio: { sim: { pace: 'instant' } },
   },
 };
 

@@ -56,6 +56,15 @@ describe.skipIf(!canRunBrowser)('playground page in Chromium against the simulat
     expect(await text(page, 'sensor-presence')).toBe('on');
   });
 
+  it('says the fee in the page language; the simulator shows the WAV it wrote, with its length and level', async () => {
+    await page.waitForSelector('[data-testid="tile-audio"][data-status="ready"]');
+    await byId(page, 'audio-say-fee').click();
+    await page.waitForFunction(() => /\d+\.\d s, played, peak -13 dBFS/.test(document.querySelector('[data-testid="audio-played"]')?.textContent ?? ''));
+    await byId(page, 'audio-louder').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="audio-status"]')?.textContent ?? '').includes('4/5 (-6 dB)'));
+    expect(k.errors).toEqual([]);
+  });
+
   it('arms the scanner and shows the parsed ID card', async () => {
     await byId(page, 'scanner-arm').click();
     await page.waitForSelector('[data-testid="scanner-armed"][data-armed="true"]');

@@ -7,7 +7,7 @@
  * must end as it would have without the jump: no early TIMEOUT, no hang, no second charge or print.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/core/clock.js';
+import { systemClock, type Clock, type Timer } from '../../src/core/clock.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
@@ -27,6 +27,19 @@ class JumpingClock implements Clock {
   }
   iso(): string {
     return new Date(this.now()).toISOString();
+  }
+  // timers run on monotonic time, which does not jump
+  setTimeout(fn: () => void, ms: number): Timer {
+    return systemClock.setTimeout(fn, ms);
+  }
+  setInterval(fn: () => void, ms: number): Timer {
+    return systemClock.setInterval(fn, ms);
+  }
+  clearTimeout(t: Timer | undefined): void {
+    t?.cancel();
+  }
+  clearInterval(t: Timer | undefined): void {
+    t?.cancel();
   }
   jump(ms: number): void {
     this.offset += ms;

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type Section = 'fault' | 'input' | 'load' | 'security';
+export type Section = 'fault' | 'input' | 'load' | 'security' | 'oracle';
 
 export interface Row {
   /** Stable id, also the file name (e.g. `fault.broker-kill`). */
@@ -28,6 +28,14 @@ export interface Row {
   at?: string;
 }
 
+/**
+ * An oracle row (section `oracle`): `what` the codec or parser, `inFlight` the independent oracle,
+ * `figure` the cases, `behaviour` the result.
+ */
+export function recordOracle(id: string, row: { codec: string; oracle: string; cases: string; result: string; test: string }): void {
+  record({ id: `oracle.${id}`, section: 'oracle', what: row.codec, inFlight: row.oracle, behaviour: row.result, figure: row.cases, lostOrDuplicated: '-', test: row.test });
+}
+
 /** Where rows go; the npm scripts also write vitest's JSON report here (vitest-*.json). */
 export const reportDir = process.env.KIOSKD_RELIABILITY_DIR ?? join(tmpdir(), 'kioskd-reliability');
 
@@ -39,7 +47,7 @@ export function record(row: Row): void {
 export function readRows(): Row[] {
   let names: string[] = [];
   try {
-    names = readdirSync(reportDir).filter((n) => /^(fault|input|load|security)\..*\.json$/.test(n));
+    names = readdirSync(reportDir).filter((n) => /^(fault|input|load|security|oracle)\..*\.json$/.test(n));
   } catch {
     return [];
   }

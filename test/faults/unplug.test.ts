@@ -51,7 +51,9 @@ describe.skipIf(!hasMosquitto || !hasPty)('serial devices unplugged mid-work', (
       await probe.waitFor('device/printer/state', (p) => p.status === 'ready', 20_000);
       const key = `unplug-${process.pid}-0001`;
       const job = probe.request('printer', 'print', { document: receiptFor('ar'), idempotencyKey: key, transaction: 'unplug-job' }, { timeoutMs: 30_000 });
-      await probe.waitFor('device/printer/event/progress', (p: { transaction?: string }) => p.transaction === 'unplug-job');
+      // mid-job means bytes on the wire: the first progress (`rendering`) comes before the printer is
+      // touched, and rendering an Arabic receipt can take longer than the 300 ms below on a loaded machine
+      await probe.waitFor('device/printer/event/progress', (p: { transaction?: string; phase?: string }) => p.transaction === 'unplug-job' && p.phase === 'sending');
       await new Promise((r) => setTimeout(r, 300));
       expect(await probe.sim('printer', 'unplug', { replugAfterMs: 1000 })).toMatchObject({ status: 'ok' });
       const res = await job;

@@ -2,10 +2,11 @@
  * Before any test: build dist/ (spawned-daemon tests run the real CLI) and say loudly what this machine
  * cannot run. CI (CI=true) refuses to run with a missing tool instead, so nothing is skipped there.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { libcAvailable } from '../../src/transports/libc.js';
 import { hasMosquitto } from './mosquitto.js';
+import { hasPostgres } from './postgres.js';
 
 export function setup(): void {
   const root = join(import.meta.dirname, '..', '..');
@@ -19,13 +20,18 @@ export function setup(): void {
   const missing: string[] = [];
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
   if (!libcAvailable()) missing.push('PTYs: the koffi npm package or glibc could not be loaded (PTY-based device tests)');
+  if (spawnSync('which', ['espeak-ng']).status !== 0) missing.push('espeak-ng (speech tests)');
+  if (spawnSync('which', ['sox']).status !== 0) missing.push('sox (measuring the WAVs the audio simulator writes)');
+  if (spawnSync('/usr/bin/python3', ['-c', 'import icu']).status !== 0) missing.push('python3-icu (ICU number spell-out, the oracle for spoken numbers)');
+  if (!hasPostgres) missing.push('postgresql (fleet store tests; they start their own cluster)');
+  if (spawnSync('which', ['zbarimg']).status !== 0) missing.push('zbar-tools (zbarimg reads back printed barcodes: test/oracle)');
   if (missing.length === 0) return;
   const banner = [
     '',
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto; npm ci   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto postgresql espeak-ng sox python3-icu zbar-tools; npm ci   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

@@ -14,7 +14,32 @@ import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
-const cardConfig = { simulation: true, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000 } } };
+const cardConfig = { simulation: true, alerts: { enabled: true }, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000 } } };
+
+/**
+ * Issue 13: the terminal approves 1.00 EUR for a 1,250.00 AED sale. The answer is failed/AMOUNT_MISMATCH
+ * with the terminal's figures, the receipt is reversed at once, both are journaled, the state lists it
+ * for a technician and the alert CARD_MISMATCH is raised until a technician resolves it.
+ */
+async function amountMismatch(probe: Probe, kiosk: TestDaemon, key: string): Promise<void> {
+  expect(await probe.sim('card', 'misreport', { amount: 100, currency: 978 })).toMatchObject({ status: 'ok' });
+  const alert = probe.next('bridge/alerts', (p: { alerts: Array<{ code: string }> }) => p.alerts.some((a) => a.code === 'CARD_MISMATCH'), 20_000);
+  const res = await probe.request('card', 'sale', { amount: 125_000, currency: 'AED', reference: `ref-${key}`, idempotencyKey: key }, { timeoutMs: 20_000 });
+  const out = outcomeSchema.parse(res.status === 'ok' ? res.data : undefined);
+  expect(out).toMatchObject({ result: 'failed', reason: 'AMOUNT_MISMATCH', charged: 'no', amount: 125_000, currency: 'AED', terminal: { amount: 100, currency: 'EUR' } });
+  const receiptNo = out.result === 'failed' ? out.terminal?.receiptNo : undefined;
+  const log = await probe.sim('card', 'log', {});
+  const received = log.status === 'ok' ? (log.data as { received: Array<{ command: string; receiptNo?: number }> }).received : [];
+  expect(received.at(-1)).toMatchObject({ command: 'reversal', receiptNo });
+  const journal = readFileSync(join(kiosk.stateDir, 'journal', 'money.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; type: string; data: Record<string, unknown> });
+  expect(journal.filter((e) => e.key === key).map((e) => e.type)).toEqual(['sale.intent', 'sale.outcome', 'reversal.intent', 'reversal.outcome']);
+  const listed = await probe.waitFor('device/card/state', (p: { detail: { attention?: Array<{ idempotencyKey: string }> } }) => (p.detail.attention ?? []).some((a) => a.idempotencyKey === key));
+  expect(cardApi.stateDetail.parse(deviceStateSchema.parse(listed.payload).detail)).toMatchObject({ identity: { model: 'kioskd-sim ZVT', serialNumber: '20260113', terminalId: '52001233' } });
+  expect((await alert).payload).toMatchObject({ alerts: expect.arrayContaining([expect.objectContaining({ id: 'CARD_MISMATCH:card', severity: 'critical' })]) });
+  const cleared = probe.next('bridge/alerts', (p: { alerts: Array<{ code: string }> }) => !p.alerts.some((a) => a.code === 'CARD_MISMATCH'), 20_000);
+  expect(await probe.request('card', 'resolve', { idempotencyKey: key, technician: 'tech-1', resolution: 'reversal on the terminal journal' })).toMatchObject({ status: 'ok', data: { remaining: 0 } });
+  await cleared;
+}
 
 describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT simulator over TCP)', () => {
   let broker: Broker;
@@ -110,6 +135,10 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
     expect(cardApi.stateDetail.parse(st.detail)).toMatchObject({ protocol: 'zvt', link: 'tcp', terminalId: '52001233' });
   });
 
+  it('a terminal approving another amount and currency: failed/AMOUNT_MISMATCH, reversed at once, journaled, listed, alert until resolved', async () => {
+    await amountMismatch(probe, kiosk, 'it-mismatch-tcp');
+  });
+
   it('refund, status and end of day answer', async () => {
     expect(await probe.request('card', 'refund', { amount: 700, reference: 'refund-1', idempotencyKey: 'it-refund-1' })).toMatchObject({ status: 'ok', data: { result: 'approved', operation: 'refund' } });
     expect(await probe.request('card', 'status', {})).toMatchObject({ status: 'ok', data: { connected: true, busy: false, softwareVersion: 'kioskd-sim 1.0' } });
@@ -138,7 +167,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('card terminal over MQTT, ZVT simulato
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: { simulation: true, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000, sim: { link: 'serial' } } } } });
+    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: { simulation: true, alerts: { enabled: true }, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000, sim: { link: 'serial' } } } } });
     probe = await Probe.connect(broker.url, kiosk.base);
     await probe.waitFor('device/card/state', (p) => p.status === 'ready', 20_000);
   });
@@ -159,5 +188,9 @@ describe.skipIf(!hasMosquitto || !hasPty)('card terminal over MQTT, ZVT simulato
     const eod = await probe.request('card', 'end-of-day', {});
     expect(eod).toMatchObject({ status: 'ok', data: { result: 'ok' } });
     expect(kiosk.logs.join('\n')).not.toContain(SIM_PAN);
+  });
+
+  it('a terminal approving another amount and currency over serial: failed/AMOUNT_MISMATCH, reversed at once, journaled, listed, alert until resolved', async () => {
+    await amountMismatch(probe, kiosk, 'it-mismatch-serial');
   });
 });

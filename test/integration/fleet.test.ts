@@ -114,7 +114,10 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
   it('runs allowed remote operations, refuses the others, and logs who asked', async () => {
     expect(await ask('log-level', { level: 'debug' })).toMatchObject({ status: 'ok', data: { level: 'debug' } });
     expect(await ask('restart-device', { device: 'gpio' })).toMatchObject({ status: 'error', error: { code: 'REMOTE_OP_FORBIDDEN' } });
-    expect(await ask('self-test', {})).toMatchObject({ status: 'ok', data: { pass: true, devices: { gpio: { status: 'ready', pass: true }, printer: { pass: true } } } });
+    const selfTest = await ask('self-test', {});
+    expect(selfTest).toMatchObject({ status: 'ok', data: { pass: true, devices: { gpio: { status: 'ready', pass: true }, printer: { pass: true } } } });
+    // Every device, the card terminal and the scanner included (a scrubber once dropped keys containing "card" or "scan").
+    expect(Object.keys((selfTest.data as { devices: object }).devices).sort()).toEqual(['card', 'cash', 'gpio', 'printer', 'scanner']);
     expect(kiosk.logs.some((l) => l.includes('remote operation requested') && l.includes('fleet:alice') && l.includes('log-level'))).toBe(true);
     expect(kiosk.logs.some((l) => l.includes('remote operation refused') && l.includes('fleet:alice'))).toBe(true);
   });
@@ -178,7 +181,21 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
     await door(true);
     await until(() => op.seen.filter((m) => m.topic === `${fbase}/alerts`).some((m) => m.text.includes('DOOR_OPEN')), 'a later alert');
     await door(false);
-    const everything = op.seen.map((m) => `${m.topic} ${m.text}`).join('\n');
+    // The operator's tool, after all that: a self-test lists every device and carries none of it.
+    const id = pki.client('cli-operator');
+    const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+    const tls = ['--url', `mqtts://127.0.0.1:${remote.port}`, '--ca', pki.ca, '--cert', id.cert, '--key', id.key];
+    const { stdout } = await run(process.execPath, [cli, 'fleet', 'op', kioskId, 'self-test', ...tls, '--as', 'bob']);
+    const answer = JSON.parse(stdout) as { status: string; data: { devices: Record<string, { status: string; pass: boolean }> } };
+    expect(answer.status).toBe('ok');
+    expect(Object.keys(answer.data.devices).sort()).toEqual(['card', 'cash', 'gpio', 'printer', 'scanner']);
+    for (const [name, d] of Object.entries(answer.data.devices)) expect(['ready', 'busy', 'fault', 'offline', 'disabled', 'starting'], name).toContain(d.status);
+    expect(kiosk.logs.some((l) => l.includes('remote operation done') && l.includes('self-test') && l.includes('fleet:bob'))).toBe(true);
+    const forbidden = await run(process.execPath, [cli, 'fleet', 'op', kioskId, 'restart-device', ...tls, '--input', '{"device":"card"}']).catch((e: { code: number; stdout: string }) => e);
+    expect(forbidden).toMatchObject({ code: 1, stdout: expect.stringContaining('REMOTE_OP_FORBIDDEN') });
+    const unknown = await run(process.execPath, [cli, 'fleet', 'op', kioskId, 'format-disk', ...tls]).catch((e: { code: number; stderr: string }) => e);
+    expect(unknown).toMatchObject({ code: 64, stderr: expect.stringContaining('remote operations are rebirth, self-test') });
+    const everything = [...op.seen.map((m) => `${m.topic} ${m.text}`), stdout].join('\n');
     for (const secret of SECRETS) expect(everything, secret).not.toContain(secret);
     expect(op.seen.some((m) => m.topic.includes('/device/card/'))).toBe(true); // the card terminal's state did go out
     expect(op.seen.some((m) => m.topic.includes('/event/') && !m.topic.endsWith('/event/alert'))).toBe(false);

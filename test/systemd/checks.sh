@@ -25,7 +25,7 @@ BASE=kiosk/ci-kiosk
 # 1. A clean Debian 12 takes the package (its dependencies are in the base system).
 check "apt-get install ./$(basename "$DEB") on a clean Debian 12" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB"
 check "/usr/bin/kioskd runs the bundled Node 20" bash -c 'kioskd --version && /usr/lib/kioskd/node/bin/node --version | grep -q "^v20\."'
-check "system user kioskd, in the device groups this system has" bash -c 'id kioskd && for g in dialout gpio lp input; do ! getent group $g >/dev/null || id -nG kioskd | tr " " "\n" | grep -qx $g || exit 1; done'
+check "system user kioskd, in the device groups this system has" bash -c 'id kioskd && for g in dialout gpio lp input audio; do ! getent group $g >/dev/null || id -nG kioskd | tr " " "\n" | grep -qx $g || exit 1; done'
 check "/etc/kioskd/config.yaml is a conffile, root:kioskd 0640" bash -c 'dpkg-query -W -f="\${Conffiles}" kioskd | grep -q /etc/kioskd/config.yaml && [ "$(stat -c %U:%G:%a /etc/kioskd/config.yaml)" = root:kioskd:640 ]'
 check "the unit is enabled, not started before the config is edited" bash -c '[ "$(systemctl is-enabled kioskd)" = enabled ] && ! systemctl is-active -q kioskd'
 passes() { grep -A1 -F "\"name\": \"$2\"" "$1" | grep -q '"result": "pass"'; }

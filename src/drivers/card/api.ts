@@ -8,6 +8,7 @@ registerErrorCodes({
   CARD_TRANSACTION_UNKNOWN: { retryable: false, message: 'No card transaction with this idempotency key or reference' },
   CARD_NOT_REVERSIBLE: { retryable: false, message: 'Only an approved sale can be reversed' },
   CARD_IDEMPOTENCY_MISMATCH: { retryable: false, message: 'This idempotency key was used for a different request' },
+  CARD_NOTHING_TO_RESOLVE: { retryable: false, message: 'This transaction is not on the list of mismatches for a technician' },
 });
 
 /** ISO 4217 currencies the kiosk may charge in, with their numeric codes (what ZVT sends). */
@@ -25,6 +26,23 @@ const moneyRequest = z.strictObject({
   reference: referenceSchema,
   idempotencyKey: keySchema.describe('Same key, same payment: never charged twice'),
 });
+
+/**
+ * What the terminal itself reported about a transaction, when it differs from what was asked for (or
+ * belongs to another transaction). Amounts in minor units; currency as its ISO 4217 letters when known,
+ * else its three digits.
+ */
+export const terminalFiguresSchema = z.object({
+  amount: z.number().int().optional(),
+  currency: z.string().optional(),
+  trace: z.number().int().optional(),
+  receiptNo: z.number().int().optional(),
+  terminalId: z.string().optional(),
+});
+export type TerminalFigures = z.infer<typeof terminalFiguresSchema>;
+
+/** Outcome reasons that put a transaction on the technician's list (state detail `attention`, alert CARD_MISMATCH). */
+export const MISMATCH_REASONS = ['AMOUNT_MISMATCH', 'TRANSACTION_MISMATCH', 'RECONCILE_MISMATCH'] as const;
 
 export const maskedCardSchema = z.object({
   masked: z.string().describe('First 6 / last 4 digits at most, e.g. 476173******0119'),
@@ -55,14 +73,29 @@ export const outcomeSchema = z.discriminatedUnion('result', [
     trace: z.number().int().optional(),
     terminalId: z.string().optional(),
   }),
-  z.object({ ...common, result: z.literal('declined'), reason: z.string(), resultCode: z.number().int().optional() }),
+  z.object({
+    ...common,
+    result: z.literal('declined'),
+    reason: z.string(),
+    resultCode: z.number().int().optional(),
+    /** The terminal's own figures, when they differ from the request (nothing was charged). */
+    terminal: terminalFiguresSchema.optional(),
+  }),
   z.object({ ...common, result: z.literal('cancelled'), reason: z.enum(['CUSTOMER_CANCELLED', 'KIOSK_CANCELLED']) }),
   z.object({
     ...common,
     result: z.literal('failed'),
-    reason: z.string().describe('TERMINAL_ERROR, HOST_UNREACHABLE, NOT_COMPLETED, TIMEOUT, LINK_LOST, RECONCILE_MISMATCH ...'),
-    /** `no`: nothing was charged. `unknown`: the outcome is being reconciled; watch event/recovered. */
-    charged: z.enum(['no', 'unknown']),
+    reason: z
+      .string()
+      .describe('TERMINAL_ERROR, HOST_UNREACHABLE, NOT_COMPLETED, TIMEOUT, LINK_LOST, AMOUNT_MISMATCH, TRANSACTION_MISMATCH, RECONCILE_MISMATCH ...'),
+    /**
+     * `no`: nothing was charged (or it was reversed at once). `unknown`: the outcome is being reconciled
+     * (watch event/recovered) or needs a technician. `yes`: the terminal charged its own figures and could
+     * not reverse them: a technician must refund (the transaction is on the state's `attention` list).
+     */
+    charged: z.enum(['no', 'unknown', 'yes']),
+    /** AMOUNT_MISMATCH, TRANSACTION_MISMATCH, RECONCILE_MISMATCH: what the terminal reported. */
+    terminal: terminalFiguresSchema.optional(),
   }),
 ]);
 export type CardOutcome = z.infer<typeof outcomeSchema>;
@@ -74,6 +107,8 @@ export const reversalSchema = z.object({
   reason: z.string().optional(),
   receiptNo: z.number().int().optional(),
   trace: z.number().int().optional(),
+  /** AMOUNT_MISMATCH: the terminal reversed other figures than the sale's. */
+  terminal: terminalFiguresSchema.optional(),
   receiptText: z.string(),
   recovered: z.boolean(),
   replayed: z.boolean().optional(),
@@ -95,6 +130,27 @@ export type CardTransactionRecord = z.infer<typeof transactionRecordSchema>;
 const lookup = z
   .strictObject({ idempotencyKey: keySchema.optional(), reference: referenceSchema.optional() })
   .refine((v) => v.idempotencyKey !== undefined || v.reference !== undefined, 'give idempotencyKey or reference');
+
+/** A transaction a technician must look at: the terminal's figures differ from the kiosk's. */
+export const attentionSchema = z.object({
+  idempotencyKey: z.string(),
+  operation: z.enum(['sale', 'refund', 'reversal']),
+  reason: z.enum(MISMATCH_REASONS),
+  requested: z.object({ amount: z.number().int(), currency: z.string() }),
+  terminal: terminalFiguresSchema,
+  /** `no`: reversed at once; `yes`: the terminal's figures were charged and stand; `unknown`: cannot tell. */
+  charged: z.enum(['no', 'unknown', 'yes']),
+  at: z.string(),
+});
+export type Attention = z.infer<typeof attentionSchema>;
+
+/** What the terminal says about itself (registration, status enquiry). Not personal data. */
+export const terminalIdentitySchema = z.object({
+  terminalId: z.string().optional(),
+  model: z.string().optional(),
+  serialNumber: z.string().optional(),
+  softwareVersion: z.string().optional(),
+});
 
 const messagesSchema = z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string()])) as Record<(typeof LANGUAGES)[number], z.ZodString>);
 
@@ -129,13 +185,15 @@ export const cardApi = {
       progressEvent: 'progress',
     },
     status: {
-      summary: "The terminal's status and the driver's pending reconciliations.",
+      summary: "The terminal's status and identity, and the driver's pending reconciliations.",
       input: z.strictObject({}),
       output: z.object({
         connected: z.boolean(),
         busy: z.boolean(),
         terminalId: z.string().optional(),
         softwareVersion: z.string().optional(),
+        model: z.string().optional(),
+        serialNumber: z.string().optional(),
         terminalStatus: z.number().int().optional(),
         pendingRecovery: z.number().int(),
       }),
@@ -145,6 +203,16 @@ export const cardApi = {
       input: z.strictObject({}),
       output: z.object({ result: z.enum(['ok', 'failed']), reason: z.string().optional(), receiptText: z.string() }),
       errors: ['DEVICE_BUSY'],
+    },
+    resolve: {
+      summary: "A technician settled a transaction on the state's `attention` list (checked the terminal's journal, refunded if needed): it leaves the list. Journaled with who and how.",
+      input: z.strictObject({
+        idempotencyKey: keySchema,
+        technician: z.string().min(1).max(64),
+        resolution: z.string().min(1).max(200),
+      }),
+      output: z.object({ idempotencyKey: z.string(), remaining: z.number().int() }),
+      errors: ['CARD_TRANSACTION_UNKNOWN', 'CARD_NOTHING_TO_RESOLVE', 'JOURNAL_UNAVAILABLE'],
     },
     transaction: {
       summary: 'Look up a sale or refund (and its reversal) by idempotency key or reference, including reconciled ones.',
@@ -181,8 +249,12 @@ export const cardApi = {
     link: z.enum(['tcp', 'serial']),
     terminalId: z.string().optional(),
     softwareVersion: z.string().optional(),
+    /** Who the terminal says it is (also on the fleet link: not personal data). */
+    identity: terminalIdentitySchema.optional(),
     operation: z.enum(['sale', 'refund', 'reversal', 'end-of-day', 'recovery']).optional(),
     pendingRecovery: z.number().int(),
+    /** Transactions whose terminal figures differ from the kiosk's, until a technician resolves them (alert CARD_MISMATCH). */
+    attention: z.array(attentionSchema),
   }),
   sim: {
     approve: {
@@ -213,6 +285,15 @@ export const cardApi = {
     },
     power: { summary: 'Switch the terminal on or off.', input: z.strictObject({ on: z.boolean() }), output: z.object({ on: z.boolean() }) },
     release: { summary: 'Let a held sale go on.', input: z.strictObject({}), output: z.object({ released: z.boolean() }) },
+    misreport: {
+      summary: "A faulty terminal: the next sale is approved and booked with another amount and/or currency (ISO 4217 numeric), or is answered with the previous transaction's status.",
+      input: z.strictObject({
+        amount: z.number().int().min(1).max(999_999_999_999).optional(),
+        currency: z.number().int().min(1).max(999).optional(),
+        previousTransaction: z.boolean().default(false),
+      }),
+      output: z.object({ queued: z.number().int() }),
+    },
     log: {
       summary: 'Every money command the terminal received, oldest first.',
       input: z.strictObject({}),

@@ -7,13 +7,16 @@
 import type { CommandContext, CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
 import { CURRENCIES, cardApi, type CardApi, type CardOutcome, type CardReversal, type Currency } from './api.js';
+import { attentionOf, effectiveCharged } from './attention.js';
 import type { CardConfig } from './config.js';
 import { CardLedger, type MoneyOperation, type OperationRecord } from './ledger.js';
-import { fromTerminal, reversalFromTerminal, traceAfter, unknownOutcome } from './outcome.js';
+import { checkedReversal, refuseApproval, resolveAttention, withDeclinedFigures } from './mismatch.js';
+import { fromTerminal, traceAfter, unknownOutcome } from './outcome.js';
 import { PROGRESS_MESSAGES } from './progress.js';
 import { createTerminal } from './protocols.js';
 import { recoverPending, traceOf } from './recovery.js';
-import type { OperationHooks, PaymentTerminal, TerminalInfo } from './terminal.js';
+import { identityOf, type OperationHooks, type PaymentTerminal, type TerminalIdentity, type TerminalInfo, type TerminalOutcome } from './terminal.js';
+import { verifyOutcome, type Verdict } from './verify.js';
 
 type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery' | 'status';
 
@@ -55,7 +58,16 @@ export class CardDriver implements Driver<CardApi> {
         if (!r) throw new KioskError('CARD_TRANSACTION_UNKNOWN');
         return this.ledger.toRecord(r);
       },
+      resolve: async (input, ctx) => {
+        const out = await resolveAttention(this.ledger, this.deps.log, input, ctx.requester);
+        this.deps.host.patchDetail({ attention: attentionOf(this.ledger.all()) });
+        return out;
+      },
     };
+  }
+
+  private identity(): TerminalIdentity {
+    return identityOf(this.info);
   }
 
   private detail(): Record<string, unknown> {
@@ -64,8 +76,10 @@ export class CardDriver implements Driver<CardApi> {
       link: this.config.transport?.type === 'serial' ? 'serial' : 'tcp',
       ...(this.info?.terminalId ? { terminalId: this.info.terminalId } : {}),
       ...(this.info?.softwareVersion ? { softwareVersion: this.info.softwareVersion } : {}),
+      ...(Object.keys(this.identity()).length > 0 ? { identity: this.identity() } : {}),
       ...(this.busy && this.busy !== 'status' ? { operation: this.busy } : {}),
       pendingRecovery: this.ledger.pending().length,
+      attention: attentionOf(this.ledger.all()),
     };
   }
 
@@ -91,7 +105,7 @@ export class CardDriver implements Driver<CardApi> {
       this.terminal = undefined;
       if (!this.busy) this.deps.host.lost(err);
     });
-    this.deps.log.info({ terminalId: this.info.terminalId, lastTrace: this.lastTrace }, 'card terminal ready');
+    this.deps.log.info({ ...this.identity(), lastTrace: this.lastTrace }, 'card terminal ready');
     this.deps.host.setState('ready', this.detail());
   }
 
@@ -166,7 +180,7 @@ export class CardDriver implements Driver<CardApi> {
       throw new KioskError('CARD_IDEMPOTENCY_MISMATCH');
     }
     if (!r.outcome) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress or being reconciled with the terminal');
-    return { ...r.outcome, replayed: true };
+    return r.outcome.result === 'failed' ? { ...r.outcome, charged: effectiveCharged(r, r.outcome), replayed: true } : { ...r.outcome, replayed: true };
   }
 
   private async money(operation: MoneyOperation, input: MoneyInput, ctx: CommandContext): Promise<CardOutcome> {
@@ -189,7 +203,15 @@ export class CardDriver implements Driver<CardApi> {
       } catch (err) {
         return unknownOutcome(record, this.lostMidOperation(err));
       }
-      const outcome = fromTerminal(record, result, this.kioskCancelled);
+      const verdict = this.check(record, result);
+      if (result.kind === 'approved' && !verdict.ok) {
+        const lost = (err: unknown): void => void this.lostMidOperation(err);
+        const d = { ledger: this.ledger, terminal, host: this.deps.host, log: this.deps.log, hooks: this.hooks(record.key, 'reversal', ctx), signal: ctx.signal, lost };
+        const refused = await refuseApproval(d, record, result.transaction, result.receipt.lines, verdict);
+        this.lastTrace = refused.trace;
+        return refused.outcome;
+      }
+      const outcome = withDeclinedFigures(fromTerminal(record, result, this.kioskCancelled), result, verdict, this.deps.log);
       this.lastTrace = traceAfter(result);
       await this.ledger.outcome(record, outcome).catch((err: unknown) => {
         // the terminal's answer stands; the open intent will be reconciled at the next start
@@ -204,6 +226,14 @@ export class CardDriver implements Driver<CardApi> {
       this.inFlight.delete(input.idempotencyKey);
       this.release();
     }
+  }
+
+  /** The terminal's figures against the request (verify.ts); figures it left out are counted, not guessed. */
+  private check(record: OperationRecord, result: TerminalOutcome): Verdict {
+    return verifyOutcome(result, { amount: record.amount, currency: record.currency, prevTrace: record.prevTrace, terminalId: this.info?.terminalId }, () => {
+      this.deps.host.count('amount_unconfirmed');
+      this.deps.log.warn({ key: record.key }, 'card terminal approved without reporting amount and currency: not checked');
+    });
   }
 
   private async cancel(): Promise<{ requested: boolean }> {
@@ -232,7 +262,8 @@ export class CardDriver implements Driver<CardApi> {
         const reason = this.lostMidOperation(err);
         return { idempotencyKey: r.key, reference: r.reference, result: 'failed', reason, receiptText: '', recovered: false };
       }
-      const reversal = reversalFromTerminal(r, result);
+      const reversal = checkedReversal(r, result, r.amount, r.currency);
+      if (reversal.reason === 'AMOUNT_MISMATCH') this.deps.log.error({ key: r.key, terminal: reversal.terminal }, 'card terminal reversed other figures than the sale\'s');
       this.lastTrace = traceAfter(result);
       await this.ledger.reversalOutcome(r, reversal);
       this.deps.log.info({ key: r.key, result: reversal.result }, 'card reversal finished');
@@ -244,7 +275,7 @@ export class CardDriver implements Driver<CardApi> {
     }
   }
 
-  private async status(): Promise<{ connected: boolean; busy: boolean; terminalId?: string; softwareVersion?: string; terminalStatus?: number; pendingRecovery: number }> {
+  private async status(): Promise<{ connected: boolean; busy: boolean; terminalId?: string; softwareVersion?: string; model?: string; serialNumber?: string; terminalStatus?: number; pendingRecovery: number }> {
     const pendingRecovery = this.ledger.pending().length;
     const base = { connected: this.terminal !== undefined, busy: this.busy !== undefined, pendingRecovery };
     const terminal = this.terminal;
@@ -252,19 +283,20 @@ export class CardDriver implements Driver<CardApi> {
       // a quick enquiry: not worth publishing busy/ready around it
       this.busy = 'status';
       try {
-        this.info = { ...this.info, ...(await terminal.status(this.signal)) };
+        const now = await terminal.status(this.signal);
+        // a status enquiry may leave out what registration said: keep what is known
+        this.info = { ...this.info, ...Object.fromEntries(Object.entries(now).filter(([, v]) => v !== undefined)) } as TerminalInfo;
+        this.deps.host.patchDetail({ identity: this.identity(), ...this.identity() });
       } catch (err) {
         this.failedOn(err);
       } finally {
         this.busy = undefined;
       }
     }
-    const info = this.info;
     return {
       ...base,
-      ...(info?.terminalId ? { terminalId: info.terminalId } : {}),
-      ...(info?.softwareVersion ? { softwareVersion: info.softwareVersion } : {}),
-      ...(info?.status !== undefined ? { terminalStatus: info.status } : {}),
+      ...this.identity(),
+      ...(this.info?.status !== undefined ? { terminalStatus: this.info.status } : {}),
     };
   }
 

@@ -22,6 +22,10 @@ export interface OperationRecord {
   readonly prevTrace: number | null;
   outcome: CardOutcome | undefined;
   reversal: { prevTrace: number | null; receiptNo: number; outcome: CardReversal | undefined } | undefined;
+  /** When the outcome was journaled. */
+  outcomeAt?: string;
+  /** A technician resolved a mismatch (attention.ts). */
+  resolved?: { technician: string; resolution: string; at: string };
 }
 
 export class CardLedger {
@@ -70,6 +74,16 @@ export class CardLedger {
 
   async reversalOutcome(r: OperationRecord, reversal: CardReversal): Promise<void> {
     await this.append('reversal.outcome', r.key, { reversal });
+  }
+
+  /** A technician resolved a mismatch on the attention list. */
+  async resolved(r: OperationRecord, technician: string, resolution: string): Promise<void> {
+    await this.append('attention.resolved', r.key, { technician, resolution });
+  }
+
+  /** Every operation, oldest first. */
+  all(): Iterable<OperationRecord> {
+    return this.records.values();
   }
 
   async note(type: string, key: string, data: Record<string, unknown>): Promise<void> {
@@ -124,7 +138,10 @@ export class CardLedger {
     }
     const r = this.records.get(e.key);
     if (!r) return;
-    if (e.type === 'sale.outcome' || e.type === 'refund.outcome') r.outcome = d.outcome as CardOutcome;
+    if (e.type === 'sale.outcome' || e.type === 'refund.outcome') {
+      r.outcome = d.outcome as CardOutcome;
+      r.outcomeAt = e.at;
+    } else if (e.type === 'attention.resolved') r.resolved = { technician: String(d.technician), resolution: String(d.resolution), at: e.at };
     else if (e.type === 'reversal.intent') {
       r.reversal = { receiptNo: Number(d.receiptNo), prevTrace: typeof d.prevTrace === 'number' ? d.prevTrace : null, outcome: undefined };
     } else if (e.type === 'reversal.outcome' && r.reversal) r.reversal.outcome = d.reversal as CardReversal;

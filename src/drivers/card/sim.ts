@@ -85,6 +85,11 @@ export async function startCardSimulator(config: CardConfig, deps: SimulatorDeps
         return { on };
       },
       release: async () => ({ released: terminal.release() }),
+      misreport: async (raw) => {
+        const { amount, currency, previousTransaction } = s.misreport.input.parse(raw);
+        terminal.queue({ outcome: 'misreport', amount, currency, previousTransaction });
+        return queued();
+      },
       log: async () => ({
         received: store.log.map((e) => ({
           seq: e.seq, command: e.command, at: e.at,

@@ -53,11 +53,28 @@ export interface OperationHooks {
   onProgress(progress: TerminalProgress): void;
 }
 
+/** What the terminal says about itself (at registration, on a status enquiry). Not personal data. */
 export interface TerminalInfo {
   readonly terminalId: string | undefined;
   readonly softwareVersion: string | undefined;
   /** Protocol-specific status byte (ZVT terminal status); 0 = ready. */
   readonly status: number | undefined;
+  /** Model / device name as the terminal gives it (ZVT TLV 1F40), e.g. `cVEND box+`. */
+  readonly model?: string | undefined;
+  /** The terminal's serial number (ZVT TLV 1F42). */
+  readonly serialNumber?: string | undefined;
+}
+
+export type TerminalIdentity = { terminalId?: string; model?: string; serialNumber?: string; softwareVersion?: string };
+
+/** The identity fields the terminal gave (only those; empty ones left out). */
+export function identityOf(info: TerminalInfo | undefined): TerminalIdentity {
+  const out: TerminalIdentity = {};
+  if (info?.terminalId) out.terminalId = info.terminalId;
+  if (info?.model) out.model = info.model;
+  if (info?.serialNumber) out.serialNumber = info.serialNumber;
+  if (info?.softwareVersion) out.softwareVersion = info.softwareVersion;
+  return out;
 }
 
 /** Last transaction as the terminal remembers it; `none` when it has none (fresh or after end of day). */

@@ -29,7 +29,8 @@ export interface Code128Symbols {
 
 /**
  * Symbol values of an ESC/POS function-B Code128 payload: it starts with "{A", "{B" or "{C"; "{{" is a
- * literal "{"; "{A"/"{B"/"{C" inside switch sets. Throws on a payload a printer would reject.
+ * literal "{"; "{A"/"{B"/"{C" inside switch sets; in set C each byte is a value 0..99. Throws on a
+ * payload a printer would reject.
  */
 export function code128Values(payload: Uint8Array): Code128Symbols {
   if (payload[0] !== 0x7b) throw new RangeError('Code128 payload must start with a code set selector');
@@ -52,10 +53,11 @@ export function code128Values(payload: Uint8Array): Code128Symbols {
       continue;
     }
     if (set === 'C') {
-      const d = payload[++i];
-      if (d === undefined) throw new RangeError('code set C needs digit pairs');
-      values.push((c - 48) * 10 + (d - 48));
-      text += String.fromCharCode(c, d);
+      // ESC/POS GS k m=73: in code set C each byte is one symbol value, 0..99 (two digits), not ASCII
+      // (receiptline's numeric codes showed it: test/oracle/escpos-receiptline.test.ts)
+      if (c > 99) throw new RangeError('code set C bytes are 0..99');
+      values.push(c);
+      text += String(c).padStart(2, '0');
     } else {
       values.push(set === 'A' && c < 32 ? c + 64 : c - 32);
       text += String.fromCharCode(c);

@@ -50,6 +50,8 @@ const QR_EC: Record<number, QrEc> = { 48: 'L', 49: 'M', 50: 'Q', 51: 'H' };
 
 export class VirtualPaper {
   private strips: Bitmap[] = [];
+  /** Graphics stored in the print buffer by GS ( L fn 112, printed by fn 50. */
+  private stored: Extract<EscPosCommand, { op: 'graphicsStore' }> | undefined;
   private line: Cell[] = [];
   private m: Modes = initialModes();
   private readonly glyphs = new Map<string, Bitmap>();
@@ -78,6 +80,11 @@ export class VirtualPaper {
       case 'feed': this.flushLine(false); this.blank(cmd.lines * this.m.spacing); return;
       case 'feedDots': this.flushLine(false); this.blank(cmd.dots); return;
       case 'raster': return this.raster(cmd);
+      case 'graphicsStore': this.stored = cmd; return;
+      case 'graphicsPrint':
+        if (this.stored) this.raster({ ...this.stored, op: 'raster' });
+        this.stored = undefined;
+        return;
       case 'qr': return this.qr(cmd.fn, cmd.params);
       case 'barcodeHeight': this.m.barcodeHeight = cmd.n; return;
       case 'barcodeWidth': this.m.barcodeWidth = cmd.n; return;

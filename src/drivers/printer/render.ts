@@ -162,8 +162,23 @@ async function rowBlock(b: JobBuilder, block: RowBlock): Promise<void> {
   b.push(b.selectPage(page), esc.align('left'), esc.bold(block.bold), ...lines.map((l) => esc.textLine(encode(l, page) as Uint8Array)), esc.bold(false));
 }
 
-async function qrBlock(b: JobBuilder, block: Extract<Block, { type: 'qr' }>): Promise<void> {
-  const data = new TextEncoder().encode(block.data);
+/**
+ * The largest module size, at most `wanted`, at which a symbol of `modules` modules and its quiet zones
+ * (`quiet` modules each side) fits the paper; a smaller module beats a symbol clipped at the paper's edge,
+ * which no scanner reads (zbar found this: test/oracle/barcodes.test.ts). Below 2 dots (0.25 mm at 203
+ * dpi) scanners fail too: the document is refused instead.
+ */
+function fitModule(what: string, modules: number, quiet: number, wanted: number, width: number): number {
+  for (let m = wanted; m >= 2; m--) if ((modules + 2 * quiet) * m <= width) return m;
+  throw new KioskError('DOCUMENT_INVALID', `${what} is ${modules} modules wide: with its quiet zones it does not fit ${width} dots even at 2 dots a module`);
+}
+
+async function qrBlock(b: JobBuilder, input: Extract<Block, { type: 'qr' }>): Promise<void> {
+  const data = new TextEncoder().encode(input.data);
+  const QRCode = (await import('qrcode')).default;
+  const size = QRCode.create([{ data, mode: 'byte' }], { errorCorrectionLevel: input.ecLevel }).modules.size;
+  // ISO/IEC 18004: a quiet zone of 4 modules
+  const block = { ...input, moduleSize: fitModule('the QR code', size, 4, input.moduleSize, b.width) };
   const align = physicalAlign(block.align, 'ltr');
   // a quiet zone above and below: the printer draws the symbol without one
   const quiet = Uint8Array.of(0x1b, 0x4a, 4 * block.moduleSize);
@@ -195,9 +210,12 @@ async function addBlock(b: JobBuilder, block: Block): Promise<void> {
       b.push(esc.align('left'), esc.textLine(new TextEncoder().encode((block.style === 'double' ? '=' : '-').repeat(b.columns(1)))));
       return;
     case 'qr': return qrBlock(b, block);
-    case 'barcode':
-      b.push(esc.align(physicalAlign(block.align, 'ltr')), esc.code128(block.data, block), esc.align('left'));
+    case 'barcode': {
+      // code set B: start, one symbol a character, check symbol (11 modules each), stop (13); quiet zones of 10 (ISO/IEC 15417)
+      const moduleWidth = fitModule(`the Code128 of ${block.data.length} characters`, 11 * (block.data.length + 2) + 13, 10, block.moduleWidth, b.width);
+      b.push(esc.align(physicalAlign(block.align, 'ltr')), esc.code128(block.data, { ...block, moduleWidth }), esc.align('left'));
       return;
+    }
     case 'image': return imageBlock(b, block);
     case 'feed':
       b.push(esc.feedLines(block.lines));

@@ -16,15 +16,21 @@ registerErrorCodes({
 /** An input's name as configured (the key under `devices.scanner.inputs`). */
 export const inputNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'an input name (a-z, 0-9, _)');
 
-/** Check digits of an MRZ: true when the digit matches its field (ICAO 9303 part 3, 7-3-1 weights). */
+/**
+ * Check digits of an MRZ: true when the digit matches its field (ICAO 9303 part 3, 7-3-1 weights). A key
+ * is present when the format has that check digit (visas have no composite; the Swiss driving licence none).
+ */
 const checksSchema = z.object({
-  documentNumber: z.boolean(),
-  birthDate: z.boolean(),
-  expiryDate: z.boolean(),
+  documentNumber: z.boolean().optional(),
+  birthDate: z.boolean().optional(),
+  expiryDate: z.boolean().optional(),
   /** TD3 only: the personal number's own check digit. */
   personalNumber: z.boolean().optional(),
-  composite: z.boolean(),
+  composite: z.boolean().optional(),
 });
+
+/** MRZ formats by shape: ICAO layouts, visas, and national formats that are not ICAO layouts. */
+export const MRZ_FORMATS = ['TD1', 'TD2', 'TD3', 'MRV-A', 'MRV-B', 'FR-ID', 'CH-DL', 'FR-DL'] as const;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -32,13 +38,20 @@ export const documentEventSchema = z.object({
   input: inputNameSchema,
   /** Keyed hash of the MRZ text (per daemon run): correlates this event with log lines, reveals nothing. */
   scanId: z.string(),
-  /** ICAO layout: TD1 ID card (3x30), TD2 (2x36), TD3 passport (2x44); null when unrecognisable. */
-  format: z.enum(['TD1', 'TD2', 'TD3']).nullable(),
+  /**
+   * Layout: TD1 ID card (3x30), TD2 (2x36), TD3 passport (2x44), visas MRV-A (2x44) and MRV-B (2x36), the
+   * French identity card of 1988-2021 `FR-ID` (2x36), the Swiss `CH-DL` (9+30+30) and French `FR-DL` (1x30)
+   * driving licences; null when the lines fit none (an incomplete read: the layout its first line starts).
+   */
+  format: z.enum(MRZ_FORMATS).nullable(),
   /** True only when the MRZ is complete and every check digit and field is well formed. */
   valid: z.boolean(),
   /** Why `valid` is false: `incomplete` (lines missing: timeout, unplug), `check_digit`, `field` (bad date, sex...). */
   problem: z.enum(['incomplete', 'check_digit', 'field']).nullable(),
-  /** Fields that failed (mrz package field names, e.g. `documentNumberCheckDigit`, `birthDate`). */
+  /**
+   * Fields that failed, e.g. `documentNumberCheckDigit`, `birthDate`, `expirationDate`, `sex`, `names`,
+   * `documentCode`, `compositeCheckDigit`, `format` (the lines fit no layout).
+   */
   invalidFields: z.array(z.string()),
   /** Document code, e.g. `P`, `I`, `ID`, `AC`. */
   documentType: z.string().nullable(),
@@ -53,8 +66,13 @@ export const documentEventSchema = z.object({
   expiryDate: isoDate.nullable(),
   /** By the kiosk's clock (expired on the day after the expiry date); null when the date is unreadable. */
   expired: z.boolean().nullable(),
-  /** Optional data / personal number fields, as printed without fillers. */
+  /** Optional data / personal number fields as printed, fillers at either end removed. */
   optionalData: z.array(z.string()),
+  /**
+   * The holder's national identity number where the issuing state is known to put it in the optional
+   * data: `AE-EID` (Emirates ID, TD1 line 1), `ES-DNI` (Spanish DNI, TD1 line 1). Personal: never logged.
+   */
+  nationalId: z.object({ scheme: z.string(), number: z.string() }).nullable(),
   checks: checksSchema.nullable(),
   /** The MRZ lines as read, for UIs that show or re-parse them. */
   lines: z.array(z.string()),
@@ -83,7 +101,7 @@ const inputTarget = z.strictObject({ input: inputNameSchema.optional() });
 
 export const scannerApi = {
   kind: 'scanner',
-  summary: 'ID documents (ICAO 9303 MRZ: TD1, TD2, TD3) and barcodes from serial and keyboard-wedge scanners.',
+  summary: 'ID documents (ICAO 9303 MRZ: TD1, TD2, TD3, visas; national formats) and barcodes from serial and keyboard-wedge scanners.',
   commands: {
     enable: {
       summary: 'Arm the scanner: scans are published until `disable` or until `timeoutMs` has passed.',
@@ -125,9 +143,11 @@ export const scannerApi = {
   }),
   sim: {
     document: {
-      summary: 'Write an MRZ over the PTY: the ICAO specimen (expired) or one expiring in `expiresInDays`, optionally corrupt, split or cut by an unplug.',
+      summary: 'Write an MRZ over the PTY: the ICAO specimen (expired) or one expiring in `expiresInDays`, or the given `lines`; optionally corrupt, split or cut by an unplug.',
       input: inputTarget.extend({
-        format: z.enum(['TD1', 'TD2', 'TD3']),
+        format: z.enum(['TD1', 'TD2', 'TD3']).optional(),
+        /** MRZ lines to send as they are (any format, e.g. an Emirates ID), instead of a specimen. */
+        lines: z.array(z.string().regex(/^[A-Z0-9<]{1,50}$/)).min(1).max(3).optional(),
         expiresInDays: z.number().int().min(-36_500).max(36_500).optional(),
         badCheckDigit: z.enum(['documentNumber', 'birthDate', 'expiryDate', 'composite']).optional(),
         /** Write each line in two writes with a pause between them. */
@@ -136,7 +156,7 @@ export const scannerApi = {
         /** Unplug the reader after this many lines (a document pulled out mid-read, a cable yanked). */
         unplugAfterLines: z.number().int().min(0).max(2).optional(),
         replugAfterMs: z.number().int().min(0).max(60_000).optional(),
-      }),
+      }).refine((v) => (v.format === undefined) !== (v.lines === undefined), 'give format or lines'),
       output: z.object({ lines: z.number().int() }),
     },
     barcode: {

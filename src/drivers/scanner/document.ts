@@ -1,17 +1,22 @@
 /**
- * MRZ -> `document` event fields, with the maintained `mrz` package doing the ICAO 9303 parsing and
- * check-digit verification (7-3-1 weights). Pure: the kiosk's date comes in as an argument.
+ * MRZ -> `document` event fields. ICAO layouts (TD1, TD2, TD3, MRV-A, MRV-B) are read by mrz/icao.ts;
+ * the national formats the maintained `mrz` package knows (French identity card 1988-2021, Swiss and
+ * French driving licences) by that package. Pure: the kiosk's date comes in as an argument.
  *
  * Unknown country codes are not failures here: ICAO's own specimens use `UTO` (Utopia), code lists
- * change, and a kiosk should not reject a real document because its library's list is old. Every check
- * digit, date and the sex field are verified.
+ * change, and a kiosk should not reject a real document because its list is old. Every check digit,
+ * date, the sex field and the names' structure are verified.
  */
-import { parse, type Details, type ParseResult } from 'mrz';
+import type { Details, ParseResult } from 'mrz';
 import type { DocumentEvent } from './api.js';
+import { isoBirthDate, isoExpiryDate, mrzDates, todayIso } from './mrz/dates.js';
+import { readIcao } from './mrz/icao.js';
+import { nationalIdOf, readNational } from './mrz/national.js';
+import { classifyLine, formatOfLines, isIcao, type MrzFormat } from './mrz/shape.js';
+
+export { isoBirthDate, isoExpiryDate };
 
 export type DocumentFields = Omit<DocumentEvent, 'input' | 'scanId' | 'at'>;
-
-const COUNTRY_FIELDS = new Set(['issuingState', 'nationality']);
 
 const EMPTY: Omit<DocumentFields, 'lines' | 'format' | 'valid' | 'problem' | 'invalidFields'> = {
   documentType: null,
@@ -25,94 +30,93 @@ const EMPTY: Omit<DocumentFields, 'lines' | 'format' | 'valid' | 'problem' | 'in
   expiryDate: null,
   expired: null,
   optionalData: [],
+  nationalId: null,
   checks: null,
 };
 
-function formatFromLength(len: number | undefined): DocumentFields['format'] {
-  return len === 30 ? 'TD1' : len === 36 ? 'TD2' : len === 44 ? 'TD3' : null;
-}
+const SEX = { M: 'male', F: 'female', '<': 'unspecified' } as const;
 
 /** Parse the lines of one read. `complete` is false when lines are missing (timeout, unplug, frame cut). */
 export function parseDocument(lines: readonly string[], complete: boolean, today: Date): DocumentFields {
-  const base = { ...EMPTY, lines: [...lines], format: formatFromLength(lines[0]?.length) };
-  const documentType = lines[0] ? lines[0].slice(0, 2).replace(/<+$/, '') || null : null;
+  const first = lines[0] ?? '';
+  const firstClass = classifyLine(first);
+  const base = { ...EMPTY, lines: [...lines], format: firstClass.kind === 'first' ? firstClass.format : null };
+  const documentType = first ? first.slice(0, 2).replace(/<+$/, '') || null : null;
   if (!complete) return { ...base, documentType, valid: false, problem: 'incomplete', invalidFields: [] };
-  let result: ParseResult;
-  try {
-    result = parse([...lines]);
-  } catch {
-    return { ...base, documentType, valid: false, problem: 'field', invalidFields: ['format'] };
-  }
-  const format = result.format === 'TD1' || result.format === 'TD2' || result.format === 'TD3' ? result.format : null;
-  const failing = result.details.filter((d) => !d.valid && !(d.field && COUNTRY_FIELDS.has(d.field) && countryRaw(d, lines)));
-  const invalidFields = failing.map((d) => d.field ?? d.label);
-  const checkFailed = failing.some((d) => d.field?.endsWith('CheckDigit'));
-  const f = result.fields;
-  const ok = (name: string): boolean => !failing.some((d) => d.field === name);
-  const birthDate = f.birthDate ? isoBirthDate(f.birthDate, today) : null;
-  const expiryDate = f.expirationDate ? isoExpiryDate(f.expirationDate, today) : null;
+  const format = formatOfLines(lines);
+  if (format === null) return { ...base, format: null, documentType, valid: false, problem: 'field', invalidFields: ['format'] };
+  return isIcao(format) ? icaoDocument(format, lines, today) : nationalDocument(format, lines, today);
+}
+
+function verdict(invalid: readonly string[]): Pick<DocumentFields, 'valid' | 'problem' | 'invalidFields'> {
+  if (invalid.length === 0) return { valid: true, problem: null, invalidFields: [] };
+  return { valid: false, problem: invalid.some((f) => f.endsWith('CheckDigit')) ? 'check_digit' : 'field', invalidFields: [...invalid] };
+}
+
+function expiredOf(expiry: string | null, today: Date): boolean | null {
+  return expiry === null ? null : expiry < todayIso(today);
+}
+
+function icaoDocument(format: MrzFormat & ('TD1' | 'TD2' | 'TD3' | 'MRV-A' | 'MRV-B'), lines: readonly string[], today: Date): DocumentFields {
+  const r = readIcao(format, lines, today);
+  const ok = (field: string): boolean => !r.invalid.includes(field);
+  const text = (field: string, value: string): string | null => (ok(field) && value !== '' ? value : null);
+  const issuingCountry = text('issuingState', r.issuingState);
   return {
     lines: [...lines],
     format,
-    valid: invalidFields.length === 0 && format !== null,
-    problem: invalidFields.length === 0 && format !== null ? null : checkFailed ? 'check_digit' : 'field',
-    invalidFields: format === null ? [...invalidFields, 'format'] : invalidFields,
-    documentType: f.documentCode ?? documentType,
-    issuingCountry: f.issuingState ?? countryOf(result.details, 'issuingState', lines),
-    documentNumber: result.documentNumber ?? f.documentNumber ?? null,
-    surname: f.lastName ?? null,
-    givenNames: f.firstName ?? null,
-    nationality: f.nationality ?? countryOf(result.details, 'nationality', lines),
-    birthDate,
-    sex: f.sex === 'male' || f.sex === 'female' ? f.sex : f.sex === 'nonspecified' ? 'unspecified' : null,
-    expiryDate,
-    expired: expiryDate === null ? null : expiryDate < localIsoDate(today),
-    optionalData: [f.optional1, f.optional2, f.optional, f.personalNumber].filter((v): v is string => typeof v === 'string' && v !== ''),
-    checks: {
-      documentNumber: ok('documentNumberCheckDigit'),
-      birthDate: ok('birthDateCheckDigit'),
-      expiryDate: ok('expirationDateCheckDigit'),
-      ...(format === 'TD3' ? { personalNumber: ok('personalNumberCheckDigit') } : {}),
-      composite: ok('compositeCheckDigit'),
-    },
+    ...verdict(r.invalid),
+    documentType: r.documentCode || null,
+    issuingCountry,
+    documentNumber: text('documentNumber', r.documentNumber),
+    surname: r.surname,
+    givenNames: r.givenNames,
+    nationality: text('nationality', r.nationality),
+    birthDate: ok('birthDate') ? r.birthIso : null,
+    sex: ok('sex') ? SEX[r.sex as keyof typeof SEX] : null,
+    expiryDate: ok('expirationDate') ? r.expiryIso : null,
+    expired: ok('expirationDate') ? expiredOf(r.expiryIso, today) : null,
+    optionalData: Object.entries(r.optional).filter(([k, v]) => v !== '' && ok(k)).map(([, v]) => v),
+    nationalId: nationalIdOf(format, issuingCountry, r.optional),
+    checks: r.checks,
   };
 }
 
-/** The three letters of a country field as printed, when they are letters/fillers (an unknown code is fine). */
-function countryRaw(d: Details, lines: readonly string[]): string | null {
-  const raw = lines[d.line]?.slice(d.start, d.end);
-  return raw && /^[A-Z][A-Z<]{2}$/.test(raw) ? raw.replace(/<+$/, '') : null;
-}
+const NATIONAL_CHECKS = {
+  documentNumber: 'documentNumberCheckDigit', birthDate: 'birthDateCheckDigit', expiryDate: 'expirationDateCheckDigit', composite: 'compositeCheckDigit',
+} as const;
 
-function countryOf(details: readonly Details[], field: string, lines: readonly string[]): string | null {
-  const d = details.find((x) => x.field === field);
-  return d ? countryRaw(d, lines) : null;
-}
-
-function localIsoDate(d: Date): string {
-  return iso(d.getFullYear(), d.getMonth() + 1, d.getDate());
-}
-
-function iso(y: number, m: number, d: number): string {
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-function ymd(yymmdd: string): [number, number, number] | null {
-  if (!/^\d{6}$/.test(yymmdd)) return null; // `<<` for an unknown month/day: no usable date
-  return [Number(yymmdd.slice(0, 2)), Number(yymmdd.slice(2, 4)), Number(yymmdd.slice(4, 6))];
-}
-
-/** A birth date is never in the future: 74 -> 1974, 05 -> 2005 (in 2026), 30 -> 1930. */
-export function isoBirthDate(yymmdd: string, today: Date): string | null {
-  const p = ymd(yymmdd);
-  if (!p) return null;
-  const recent = iso(2000 + p[0], p[1], p[2]);
-  return recent > localIsoDate(today) ? iso(1900 + p[0], p[1], p[2]) : recent;
-}
-
-/** Expiry dates are this century unless that puts them more than 50 years ahead (a 1990s document). */
-export function isoExpiryDate(yymmdd: string, today: Date): string | null {
-  const p = ymd(yymmdd);
-  if (!p) return null;
-  return iso(2000 + p[0] > today.getFullYear() + 50 ? 1900 + p[0] : 2000 + p[0], p[1], p[2]);
+/** French identity card (1988-2021), Swiss and French driving licences, through the `mrz` package. */
+function nationalDocument(format: MrzFormat, lines: readonly string[], today: Date): DocumentFields {
+  const result: ParseResult | null = readNational(lines);
+  const documentType = lines[0]?.slice(0, 2).replace(/<+$/, '') || null;
+  if (!result) return { ...EMPTY, lines: [...lines], format, documentType, valid: false, problem: 'field', invalidFields: ['format'] };
+  const failing = result.details.filter((d: Details) => !d.valid);
+  const invalid = failing.map((d) => d.field ?? d.label);
+  const f = result.fields;
+  const dates = mrzDates(f.birthDate ?? '', f.expirationDate ?? '', today);
+  const has = (name: string): boolean => result.details.some((d) => d.field === name);
+  const ok = (name: string): boolean => !failing.some((d) => d.field === name);
+  return {
+    lines: [...lines],
+    format,
+    ...verdict(invalid),
+    documentType: f.documentCode ?? documentType,
+    issuingCountry: f.issuingState ?? null,
+    documentNumber: result.documentNumber ?? f.documentNumber ?? null,
+    surname: f.lastName ?? null,
+    givenNames: f.firstName ?? null,
+    nationality: f.nationality ?? (format === 'FR-ID' ? 'FRA' : null),
+    birthDate: dates.birth,
+    sex: f.sex === 'male' || f.sex === 'female' ? f.sex : f.sex === 'nonspecified' ? 'unspecified' : null,
+    expiryDate: dates.expiry,
+    expired: expiredOf(dates.expiry, today),
+    optionalData: [f.optional, f.administrativeCode, f.administrativeCode2].filter((v): v is string => typeof v === 'string' && v !== ''),
+    nationalId: null,
+    checks: Object.fromEntries(
+      (Object.entries(NATIONAL_CHECKS) as Array<[keyof NonNullable<DocumentFields['checks']>, string]>)
+        .filter(([, field]) => has(field))
+        .map(([name, field]) => [name, ok(field)]),
+    ),
+  };
 }

@@ -10,6 +10,7 @@
  * device offline, stops this driver and starts a new one with backoff until the path exists again.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Timer } from '../../core/clock.js';
 import type { CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { splitAim } from './aim.js';
@@ -41,7 +42,7 @@ class ScannerDriver implements Driver<ScannerApi> {
   private inputs: ScannerInput[] = [];
   private armed = false;
   private armedUntil: string | null = null;
-  private armTimer: NodeJS.Timeout | undefined;
+  private armTimer: Timer | undefined;
   private stopping = false;
 
   constructor(
@@ -75,7 +76,7 @@ class ScannerDriver implements Driver<ScannerApi> {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.armTimer);
+    this.armTimer?.cancel();
     const inputs = this.inputs;
     this.inputs = [];
     await Promise.all(inputs.map((i) => i.close().catch(() => undefined)));
@@ -90,11 +91,11 @@ class ScannerDriver implements Driver<ScannerApi> {
   }
 
   private setArmed(armed: boolean, reason: 'request' | 'timeout', timeoutMs?: number): { armed: boolean; until: string | null } {
-    clearTimeout(this.armTimer);
+    this.armTimer?.cancel();
     this.armed = armed;
     this.armedUntil = armed && timeoutMs !== undefined ? new Date(this.deps.clock.now() + timeoutMs).toISOString() : null;
     if (armed && timeoutMs !== undefined) {
-      this.armTimer = setTimeout(() => this.setArmed(false, 'timeout'), timeoutMs);
+      this.armTimer = this.deps.clock.setTimeout(() => this.setArmed(false, 'timeout'), timeoutMs);
     }
     this.deps.host.patchDetail({ armed: this.armed, armedUntil: this.armedUntil });
     this.deps.host.emit('armed', { armed: this.armed, until: this.armedUntil, reason, at: this.deps.clock.iso() });

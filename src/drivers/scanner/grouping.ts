@@ -1,62 +1,83 @@
 /**
- * Read grouping (pure, fed times; the timer lives in the driver): lines -> reads. The 2 or 3 MRZ lines of
- * one document arrive as separate lines, tens of milliseconds apart; they become one `mrz` read as soon as
- * the last expected line arrives (TD1: 3x30, TD2: 2x36, TD3: 2x44). A group that stops short (the
- * document was pulled out, the cable yanked, the frame ended) is cut after `groupGapMs` of silence, by a
- * frame end or by an unplug, and comes out as an incomplete read, never dropped. Any other line is a barcode.
+ * Read grouping (pure, fed times; the timer lives in the input): lines -> reads. The lines of one document
+ * arrive as separate lines, tens of milliseconds apart; they become one `mrz` read as soon as the last
+ * line its format has arrives (TD1 3x30, TD2 2x36, TD3 2x44, visas, national formats: mrz/shape.ts). A
+ * group that stops short (the document was pulled out, the cable yanked, the frame ended) is cut after
+ * `groupGapMs` of silence from the reader, by a frame end or by an unplug, and comes out as an incomplete read, never
+ * dropped.
+ *
+ * What is an MRZ line is decided by shape, never by filler (the rule is in mrz/shape.ts and
+ * docs/scanner.md). A line that could be an MRZ line is never a barcode: personal numbers must not leave
+ * as a barcode payload.
  */
+import { classifyLine, fitsNextLine } from './mrz/shape.js';
 
 export type Read =
   | { readonly kind: 'mrz'; readonly lines: readonly string[]; readonly complete: boolean }
   | { readonly kind: 'barcode'; readonly text: string };
 
-/** Lines of ICAO 9303 MRZ characters (A-Z, 0-9, filler `<`), with a filler somewhere; readers may misread a length. */
-const MRZ_LINE = /^[A-Z0-9<]{20,50}$/;
-
+/** Whether a line, arriving on its own, would be taken as (the start of) an MRZ. */
 export function isMrzLine(text: string): boolean {
-  return MRZ_LINE.test(text) && text.includes('<');
+  return classifyLine(text).kind !== 'barcode';
 }
 
-/** How many lines a document whose first line has this length has. */
-export function expectedMrzLines(firstLineLength: number): 2 | 3 {
-  return Math.abs(firstLineLength - 30) < Math.abs(firstLineLength - 36) ? 3 : 2;
+interface Pending {
+  readonly lines: string[];
+  /** Expected width of each line of the document. */
+  readonly widths: readonly number[];
+  lastAt: number;
 }
 
 export class ReadGrouper {
-  private pending: { lines: string[]; expected: number; lastAt: number } | undefined;
+  private pending: Pending | undefined;
 
-  /** `detectMrz: false`: every line is a barcode (barcode-only scanners). */
+  /**
+   * `detectMrz: false` (a barcode-only scanner): lines are never held waiting for more; a line that could
+   * be an MRZ line still comes out as an (incomplete) document read, not as a barcode.
+   */
   constructor(private readonly o: { groupGapMs: number; detectMrz?: boolean }) {}
 
   /** A line arrived at monotonic time `at` (ms). Empty lines (CR then LF, blank separators) are ignored. */
   line(text: string, at: number): Read[] {
     const out = this.tick(at);
     if (text.length === 0) return out;
-    if (this.o.detectMrz === false || !isMrzLine(text)) {
-      out.push(...this.flush());
+    const p = this.pending;
+    const width = p?.widths[p.lines.length];
+    if (p && width !== undefined && fitsNextLine(text, width)) {
+      p.lines.push(text);
+      p.lastAt = at;
+      if (p.lines.length >= p.widths.length) out.push(...this.take(true));
+      return out;
+    }
+    out.push(...this.flush());
+    const cls = classifyLine(text);
+    if (cls.kind === 'barcode') {
       out.push({ kind: 'barcode', text });
       return out;
     }
-    const p = this.pending;
-    if (p) {
-      p.lines.push(text);
-      p.lastAt = at;
-    } else {
-      this.pending = { lines: [text], expected: expectedMrzLines(text.length), lastAt: at };
-    }
-    const now = this.pending;
-    if (now && now.lines.length >= now.expected) {
-      this.pending = undefined;
-      out.push({ kind: 'mrz', lines: now.lines, complete: true });
-    }
+    this.pending = { lines: [text], widths: cls.widths, lastAt: at };
+    if (cls.widths.length === 1) out.push(...this.take(true));
+    else if (this.o.detectMrz === false) out.push(...this.take(false));
     return out;
+  }
+
+  /**
+   * Bytes arrived at `at` (part of a line, perhaps): the reader is still talking, so the gap of a pending
+   * group counts from here. The gap is silence, not time between lines (a slow reader, a long line).
+   */
+  activity(at: number): void {
+    if (this.pending) this.pending.lastAt = Math.max(this.pending.lastAt, at);
   }
 
   /** The read ended (frame end, unplug): a pending group comes out as it is. */
   flush(): Read[] {
+    return this.take(false);
+  }
+
+  private take(complete: boolean): Read[] {
     const p = this.pending;
     this.pending = undefined;
-    return p ? [{ kind: 'mrz', lines: p.lines, complete: false }] : [];
+    return p ? [{ kind: 'mrz', lines: p.lines, complete }] : [];
   }
 
   /** Monotonic time at which the pending group is cut, if any. */

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { ByteStream } from '../../transports/byte-stream.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clock, Timer } from '../../core/clock.js';
 import type { HidInputConfig, ScannerInputConfig, SerialInputConfig } from './config.js';
 import { isNoise, ReadGrouper, type Read } from './grouping.js';
 import { buildKeymap } from './keymap.js';
@@ -86,8 +86,8 @@ export class ScannerInput {
   private stream: ByteStream | undefined;
   private readonly grouper: ReadGrouper;
   private readonly decode: Decoder;
-  private timer: NodeJS.Timeout | undefined;
-  private presence: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
+  private presence: Timer | undefined;
   private unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -119,7 +119,7 @@ export class ScannerInput {
     });
     if (this.presenceCheckMs > 0) {
       const opened = await stat(this.cfg.path).catch(() => undefined);
-      this.presence = setInterval(() => void this.checkPresence(stream, opened?.rdev), this.presenceCheckMs);
+      this.presence = this.clock.setInterval(() => void this.checkPresence(stream, opened?.rdev), this.presenceCheckMs);
     }
   }
 
@@ -144,8 +144,8 @@ export class ScannerInput {
   async close(): Promise<void> {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
-    clearTimeout(this.timer);
-    clearInterval(this.presence);
+    this.timer?.cancel();
+    this.presence?.cancel();
     const stream = this.stream;
     this.stream = undefined;
     await stream?.close();
@@ -159,6 +159,7 @@ export class ScannerInput {
   private onData(chunk: Buffer): void {
     const now = this.clock.monotonic();
     this.deliver(this.grouper.tick(now));
+    this.grouper.activity(now);
     this.decode(
       chunk,
       (text) => this.deliver(this.grouper.line(text, now)),
@@ -168,8 +169,8 @@ export class ScannerInput {
   }
 
   private onClose(err: Error | undefined): void {
-    clearTimeout(this.timer);
-    clearInterval(this.presence);
+    this.timer?.cancel();
+    this.presence?.cancel();
     this.deliver(this.grouper.flush());
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
@@ -177,11 +178,21 @@ export class ScannerInput {
     this.sink.lost(err ? withErrno(err) : Object.assign(new Error(`${this.name} closed`), { code: 'EIO' }));
   }
 
+  /**
+   * (Re)arm the gap timer for the pending group. The callback re-arms too: whatever clock this input was
+   * given, a timer that fires before the group is really due (Node's can, by a millisecond) must not be
+   * the last one, or the read would stay open until the next scan and merge into it.
+   */
   private arm(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
+    this.timer = undefined;
     const due = this.grouper.dueAt;
     if (due === undefined) return;
-    this.timer = setTimeout(() => this.deliver(this.grouper.tick(this.clock.monotonic())), Math.max(0, due - this.clock.monotonic()));
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.deliver(this.grouper.tick(this.clock.monotonic()));
+      this.arm();
+    }, due - this.clock.monotonic());
   }
 
   private deliver(reads: Read[]): void {

@@ -193,7 +193,7 @@ export async function startScannerSimulator(config: ScannerConfig, deps: Simulat
     document: async (raw) => {
       const o = api.document.input.parse(raw);
       const expiry = o.expiresInDays === undefined ? undefined : mrzDate(new Date(deps.clock.now() + o.expiresInDays * 86_400_000));
-      const lines = specimenMrz(o.format, { expiry, badCheckDigit: o.badCheckDigit });
+      const lines = o.lines ?? specimenMrz(o.format ?? 'TD1', { expiry, badCheckDigit: o.badCheckDigit });
       const sim = pick(o.input);
       const written = await sim.writeLines(lines, { gapMs: o.lineGapMs, split: o.split, stopAfter: o.unplugAfterLines });
       if (o.unplugAfterLines !== undefined) {

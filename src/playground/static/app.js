@@ -7,6 +7,7 @@ import { LANGUAGES, money, onLanguage, setLanguage, t } from './i18n.js';
 import { alertsBanner } from './tiles/alerts.js';
 import { cardTile } from './tiles/card.js';
 import { cashTile } from './tiles/cash.js';
+import { audioTile } from './tiles/audio.js';
 import { gpioTile } from './tiles/gpio.js';
 import { healthTile } from './tiles/health.js';
 import { printerTile } from './tiles/printer.js';
@@ -92,7 +93,7 @@ async function main() {
     paid: (p) => (payment = p),
   };
   const tiles = h('main', { class: 'tiles' },
-    scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), gpioTile(ctx), healthTile(ctx));
+    scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), audioTile(ctx), gpioTile(ctx), healthTile(ctx));
   fill(document.body, header(kiosk, s), alertsBanner(ctx), bar.el, tiles);
   document.body.dataset.ready = 'true';
 }

@@ -57,6 +57,19 @@ describe('alert engine', () => {
     expect(ids(changes.at(-1)?.active)).toEqual(['CASHBOX_REMOVED:cash']);
   });
 
+  it('a card mismatch on the technician list raises CARD_MISMATCH (critical) until it is resolved', () => {
+    const { engine, changes, state } = setup();
+    engine.state('card', state('ready', { attention: [] }));
+    expect(changes).toHaveLength(0);
+    const item = { idempotencyKey: 'm1', operation: 'sale', reason: 'AMOUNT_MISMATCH', requested: { amount: 125000, currency: 'AED' }, terminal: { amount: 100, currency: 'EUR' }, charged: 'no', at: 'x' };
+    engine.state('card', state('ready', { attention: [item] }));
+    const raised = changes.at(-1)?.event.alert;
+    expect(raised).toMatchObject({ id: 'CARD_MISMATCH:card', severity: 'critical', value: 1 });
+    expect(raised?.message).toContain('m1');
+    engine.state('card', state('ready', { attention: [] }));
+    expect(ids(changes.at(-1)?.active)).toEqual([]);
+  });
+
   it('a device down raises only after deviceDownSec, and clears when it is back', () => {
     const { engine, changes, state, clock } = setup();
     engine.state('scanner', { ...state('offline'), error: { code: 'DEVICE_NOT_FOUND', at: clock.iso() } });

@@ -28,10 +28,15 @@ export class FakeHost implements DriverHost<CardApi> {
   readonly events: Array<{ event: string; payload: unknown }> = [];
   readonly lostErrors: unknown[] = [];
   restart: (() => Promise<void>) | undefined;
-  setState(status: DeviceStatus): void {
+  detail: Record<string, unknown> = {};
+  readonly counters: Record<string, number> = {};
+  setState(status: DeviceStatus, detail?: Record<string, unknown>): void {
     this.status = status;
+    if (detail) this.detail = detail;
   }
-  patchDetail(): void {}
+  patchDetail(patch: Record<string, unknown>): void {
+    this.detail = { ...this.detail, ...patch };
+  }
   emit(event: string, payload: unknown): void {
     this.events.push({ event, payload });
   }
@@ -40,7 +45,9 @@ export class FakeHost implements DriverHost<CardApi> {
     this.status = 'offline';
     void this.restart?.();
   }
-  count(): void {}
+  count(counter: string, by = 1): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + by;
+  }
   noteError(): void {}
 }
 

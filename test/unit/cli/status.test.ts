@@ -21,6 +21,24 @@ describe('kioskd status rendering', () => {
     expect(text).toMatch(/fleet\s+mqtts:\/\/fleet.example:8883\s+down\s+17 queued/);
   });
 
+  it('shows the card terminal\'s identity and the transactions waiting for a technician', () => {
+    const retained = new Map<string, unknown>([
+      ['bridge/state', { state: 'online', bootId: 'b1', since: 'x' }],
+      ['device/card/state', {
+        status: 'ready', since: 'x',
+        detail: {
+          protocol: 'zvt', link: 'tcp', pendingRecovery: 0,
+          identity: { terminalId: '52500245', model: 'cVEND box+', serialNumber: '11e930ec', softwareVersion: 'GER-APP-v2.0.9' },
+          attention: [{ idempotencyKey: 'fee-77', operation: 'sale', reason: 'AMOUNT_MISMATCH', requested: { amount: 125000, currency: 'AED' }, terminal: { amount: 100, currency: 'EUR' }, charged: 'no', at: '2026-11-25T09:00:00.000Z' }],
+        },
+      }],
+    ]);
+    const text = renderStatus(snapshotFrom('k1', 'u', retained));
+    expect(text).toMatch(/card\s+cVEND box\+\s+11e930ec\s+GER-APP-v2.0.9\s+52500245/);
+    expect(text).toContain('FOR A TECHNICIAN:');
+    expect(text).toMatch(/card\s+fee-77\s+sale AMOUNT_MISMATCH\s+AED 1250.00\s+EUR 1.00\s+no/);
+  });
+
   it('a kiosk that never published is unknown', () => {
     expect(snapshotFrom('k1', 'u', new Map()).bridge.state).toBe('unknown');
   });

@@ -32,7 +32,7 @@ function calls(kiosk: KioskClient): void {
   // @ts-expect-error -- the GPIO simulator has no `jam`
   void kiosk.sim('gpio', 'jam', {});
   void kiosk.bridgeRequest('restart-device', { device: 'gpio' });
-  void kiosk.on('scanner', 'document', (doc) => expectTypeOf(doc.format).toEqualTypeOf<'TD1' | 'TD2' | 'TD3' | null>());
+  void kiosk.on('scanner', 'document', (doc) => expectTypeOf(doc.format).toEqualTypeOf<'TD1' | 'TD2' | 'TD3' | 'MRV-A' | 'MRV-B' | 'FR-ID' | 'CH-DL' | 'FR-DL' | null>());
   // @ts-expect-error -- GPIO has no `document` event
   void kiosk.on('gpio', 'document', () => undefined);
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../../../src/core/clock.js';
+import { createSystemClock, type Clock } from '../../../src/core/clock.js';
 import type { DriverHost } from '../../../src/core/driver.js';
 import { KioskError } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/core/logger.js';
@@ -42,7 +42,8 @@ class FakeStream implements ByteStream {
   }
 }
 
-const clock: Clock = { now: () => Date.now(), monotonic: () => Date.now(), iso: () => new Date().toISOString() };
+// Date.now() for monotonic time too: vitest's fake timers move it, and the clock's timers are Node's (faked)
+const clock: Clock = { ...createSystemClock(undefined, () => Date.now()), now: () => Date.now(), iso: () => new Date().toISOString() };
 
 function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' = 'on-request') {
   const config = scannerConfigSchema.parse({ inputs, arming });

@@ -36,6 +36,8 @@ export interface ApduFields {
   /** Command-specific bytes before the first BMP (password, result code, print attribute and text). */
   readonly head: Uint8Array;
   readonly bmps: readonly Bmp[];
+  /** The BMPs could not be read (an unknown tag, a bad length): all the data is kept in `head`. */
+  readonly unread?: true;
 }
 
 export class BmpError extends Error {}
@@ -63,8 +65,10 @@ export function headLength(cls: number, ins: number, data: Uint8Array): number {
       return data[2] === BMP.tlv ? 2 : 1;
     case 0x0630: case 0x0631: case 0x0620: case 0x0650: case 0x0501: // password(3)
       return Math.min(n, 3);
-    case 0x0601: case 0x040f: case 0x06d3:
+    case 0x0601: case 0x040f: case 0x06d3: case 0x0623: // BMPs only (0623: open reservations enquiry)
       return 0;
+    case 0x06c0: // read card: timeout, then BMPs
+      return Math.min(n, 1);
     default: // print line (attribute + text), ACK/NAK, abort-from-ECR, unknown commands: all opaque
       return n;
   }
@@ -105,12 +109,18 @@ function parseBmps(data: Uint8Array): Bmp[] {
  * `head`, so nothing is lost and it still re-serialises exactly.
  */
 export function parseFields(cls: number, ins: number, data: Uint8Array): ApduFields {
-  const head = headLength(cls, ins, data);
-  try {
-    return { head: Uint8Array.from(data.subarray(0, head)), bmps: parseBmps(data.subarray(head)) };
-  } catch {
-    return { head: Uint8Array.from(data), bmps: [] };
+  const heads = [headLength(cls, ins, data)];
+  // a completion (06 0F) after a status enquiry may carry the terminal status alone, without the
+  // software version before it: `06 0F 01 06`, `06 0F 03 06 06 00` (status 06, then an empty TLV)
+  if (cls === 0x06 && ins === 0x0f && heads[0] === 0 && data.length > 0) heads.push(1);
+  for (const head of heads) {
+    try {
+      return { head: Uint8Array.from(data.subarray(0, head)), bmps: parseBmps(data.subarray(head)) };
+    } catch {
+      // try the next reading
+    }
   }
+  return { head: Uint8Array.from(data), bmps: [], unread: true };
 }
 
 export function serialiseBmp(bmp: Bmp): Uint8Array {

@@ -5,7 +5,7 @@
 import { encodeApdu, type Apdu } from './apdu.js';
 import { bcdToDigits, bcdToNumber, digitsToBcd, numberToBcd } from './bcd.js';
 import { BMP, bmpTlv, bmpValue, parseFields, serialiseFields, type ApduFields, type Bmp } from './bmp.js';
-import { findAllTlv } from './tlv.js';
+import { findAllTlv, findTlv } from './tlv.js';
 import { decodeText, type ZvtCharset } from './text.js';
 import { maskPan, scrubDigits } from '../pan.js';
 import type { TerminalInfo, TerminalProgress, TerminalTransaction } from '../terminal.js';
@@ -116,7 +116,23 @@ export function readTextBlock(fields: ApduFields, charset: ZvtCharset): string[]
   return findAllTlv(bmpTlv(fields), 0x07).map((v) => scrubDigits(decodeText(v, charset)));
 }
 
-/** Completion (06 0F): software version and terminal status when present, terminal id. */
+/** TLV tags of the terminal's description of itself in a completion (ZVT TLV list; also read by ecrterm). */
+const TLV_DEVICE_NAME = 0x1f40;
+const TLV_SOFTWARE_VERSION = 0x1f41;
+const TLV_SERIAL_NUMBER = 0x1f42;
+const TLV_TERMINAL_ID = 0x1f44;
+
+function tlvValue(fields: ApduFields, tag: number): Uint8Array | undefined {
+  const node = findTlv(bmpTlv(fields), tag);
+  return node && 'value' in node ? node.value : undefined;
+}
+
+/**
+ * Completion (06 0F): the terminal's software version and status (after a status enquiry: LLLVAR
+ * version, status byte; or the status byte alone), its terminal id (BMP 29), and what the TLV container
+ * says about it: device name (1F40), software version (1F41), serial number (1F42, packed digits, shown
+ * as hex), terminal id (1F44). None of it is personal data.
+ */
 export function readCompletion(fields: ApduFields): TerminalInfo {
   const head = fields.head;
   let softwareVersion: string | undefined;
@@ -124,9 +140,18 @@ export function readCompletion(fields: ApduFields): TerminalInfo {
   if (head.length >= 4) {
     softwareVersion = asciiOf(head.subarray(3, head.length - 1));
     status = head[head.length - 1];
+  } else if (head.length === 1) {
+    status = head[0];
   }
-  const tid = bmpValue(fields, BMP.terminalId);
-  return { softwareVersion, status, terminalId: tid ? bcdToDigits(tid) : undefined };
+  const tid = bmpValue(fields, BMP.terminalId) ?? tlvValue(fields, TLV_TERMINAL_ID);
+  const serial = tlvValue(fields, TLV_SERIAL_NUMBER);
+  return {
+    softwareVersion: softwareVersion ?? asciiOf(tlvValue(fields, TLV_SOFTWARE_VERSION)),
+    status,
+    terminalId: tid ? bcdToDigits(tid) : undefined,
+    model: asciiOf(tlvValue(fields, TLV_DEVICE_NAME)),
+    serialNumber: serial && serial.length > 0 ? Buffer.from(serial).toString('hex') : undefined,
+  };
 }
 
 /** Abort (06 1E): its result code. */

@@ -5,6 +5,7 @@ import { BMP, serialiseFields, type Bmp } from './bmp.js';
 import { CMD } from './messages.js';
 import { encodeText } from './text.js';
 import type { SimTransaction } from './sim-store.js';
+import { currencyCode } from '../verify.js';
 
 /** The simulator's card number. It must never appear in kioskd's logs, journal or MQTT traffic. */
 export const SIM_PAN = '4761739001010119';
@@ -44,13 +45,34 @@ export function simAbort(resultCode: number): Uint8Array {
   return apdu(CMD.abort, Uint8Array.of(resultCode));
 }
 
-export function simCompletion(withVersion: boolean): Uint8Array {
+export const SIM_MODEL = 'kioskd-sim ZVT';
+export const SIM_SERIAL = '20260113';
+
+/**
+ * A completion. After a payment: payment type and terminal id. After a registration it also says who
+ * the terminal is, as real terminals do: currency and a TLV with device name, software version, serial
+ * number and terminal id (1F40, 1F41, 1F42, 1F44); after a status enquiry, in addition, the software
+ * version and terminal status before the BMPs.
+ */
+export function simCompletion(kind: 'payment' | 'registration' | 'status'): Uint8Array {
   const version = Buffer.from(SIM_SOFTWARE_VERSION, 'latin1');
-  const head = withVersion ? Buffer.concat([writeVarLength(version.length, 3), version, Uint8Array.of(0x00)]) : new Uint8Array();
-  return apdu(CMD.completion, head, [
+  const head = kind === 'status' ? Buffer.concat([writeVarLength(version.length, 3), version, Uint8Array.of(0x00)]) : new Uint8Array();
+  const bmps: Bmp[] = [
     { tag: BMP.paymentType, value: Uint8Array.of(0x00) },
     { tag: BMP.terminalId, value: digitsToBcd(SIM_TERMINAL_ID, 4) },
-  ]);
+  ];
+  if (kind !== 'payment') {
+    bmps.push({ tag: BMP.currency, value: numberToBcd(784, 2) }, {
+      tag: BMP.tlv,
+      tlv: [
+        { tag: 0x1f40, value: Buffer.from(SIM_MODEL, 'latin1') },
+        { tag: 0x1f41, value: version },
+        { tag: 0x1f42, value: Buffer.from(SIM_SERIAL, 'hex') },
+        { tag: 0x1f44, value: digitsToBcd(SIM_TERMINAL_ID, 4) },
+      ],
+    });
+  }
+  return apdu(CMD.completion, head, bmps);
 }
 
 /** Status information of a transaction; sales carry the full PAN and track 2, as some terminals send. */
@@ -83,7 +105,7 @@ export function simStatusInfo(tx: SimTransaction, now: Date): Uint8Array {
 
 /** The receipt as a real terminal prints it: masked PAN only. */
 export function simReceiptLines(tx: SimTransaction, copy: boolean): string[] {
-  const money = `AED ${(tx.amount / 100).toFixed(2)}`;
+  const money = `${currencyCode(tx.currency)} ${(tx.amount / 100).toFixed(2)}`;
   const title = { sale: 'SALE', refund: 'REFUND', reversal: 'REVERSAL', 'end-of-day': 'END OF DAY' }[tx.kind];
   const lines = ['   KIOSKD SIM TERMINAL', `TID ${SIM_TERMINAL_ID}`, copy ? '*** COPY ***' : '', title, money];
   if (tx.kind === 'sale' || tx.kind === 'refund') lines.push(`VISA ************${SIM_PAN.slice(-4)}`);

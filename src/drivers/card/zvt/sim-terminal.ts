@@ -21,7 +21,9 @@ export type SimScript =
   | { readonly outcome: 'decline'; readonly resultCode: number; readonly hostDelayMs: number }
   | { readonly outcome: 'cancel' }
   | { readonly outcome: 'silent' }
-  | { readonly outcome: 'power-loss'; readonly charged: boolean; readonly offMs: number };
+  | { readonly outcome: 'power-loss'; readonly charged: boolean; readonly offMs: number }
+  /** A faulty terminal: books and reports other figures, or answers with its previous transaction. */
+  | { readonly outcome: 'misreport'; readonly amount?: number | undefined; readonly currency?: number | undefined; readonly previousTransaction: boolean };
 
 interface Connection {
   readonly stream: ByteStream;
@@ -196,7 +198,7 @@ export class ZvtSimTerminal {
       await this.finish(conn, tx, false);
     } else if (is(apdu, CMD.registration) || is(apdu, CMD.statusEnquiry)) {
       await this.raw(conn, simAck());
-      await this.emit(conn, simCompletion(is(apdu, CMD.statusEnquiry)), true);
+      await this.emit(conn, simCompletion(is(apdu, CMD.statusEnquiry) ? 'status' : 'registration'), true);
     } else if (is(apdu, CMD.abortFromEcr)) {
       await this.raw(conn, simAck());
     } else {
@@ -232,8 +234,14 @@ export class ZvtSimTerminal {
       this.powerOff(script.offMs);
       return;
     }
+    const previous = script.outcome === 'misreport' && script.previousTransaction ? this.store.last : undefined;
+    if (previous) {
+      await this.finishWith(conn, previous);
+      return;
+    }
     const resultCode = script.outcome === 'decline' ? script.resultCode : 0;
-    const tx = this.store.book({ kind, amount, currency, resultCode, authCode: resultCode === 0 ? authCode() : '' });
+    const booked = script.outcome === 'misreport' ? { amount: script.amount ?? amount, currency: script.currency ?? currency } : { amount, currency };
+    const tx = this.store.book({ kind, ...booked, resultCode, authCode: resultCode === 0 ? authCode() : '' });
     await this.emit(conn, simStatusInfo(tx, new Date()));
     for (const line of simReceiptLines(tx, false)) await this.emit(conn, simPrintLine(line));
     if (resultCode !== 0) {
@@ -241,7 +249,14 @@ export class ZvtSimTerminal {
       return;
     }
     if (script.outcome === 'approve' && script.holdAt === 'completion') await this.hold();
-    await this.emit(conn, simCompletion(false), true);
+    await this.emit(conn, simCompletion('payment'), true);
+  }
+
+  /** Report an existing transaction as the result of this one (a terminal bug) and complete. */
+  private async finishWith(conn: Connection, tx: SimTransaction): Promise<void> {
+    await this.emit(conn, simStatusInfo(tx, new Date()));
+    for (const line of simReceiptLines(tx, false)) await this.emit(conn, simPrintLine(line));
+    await this.emit(conn, simCompletion('payment'), true);
   }
 
   private async reversal(conn: Connection, receiptNo: number | undefined): Promise<void> {
@@ -257,7 +272,7 @@ export class ZvtSimTerminal {
     await this.emit(conn, simStatusInfo(tx, new Date()));
     // administrative receipts come as one text block (06 D3), payment receipts as print lines (06 D1)
     await this.emit(conn, simTextBlock(simReceiptLines(tx, copy)));
-    await this.emit(conn, tx.resultCode === 0 || copy ? simCompletion(false) : simAbort(tx.resultCode), true);
+    await this.emit(conn, tx.resultCode === 0 || copy ? simCompletion('payment') : simAbort(tx.resultCode), true);
   }
 }
 

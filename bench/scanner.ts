@@ -34,7 +34,7 @@ const CASES: Record<Case, { label: string; lines: (i: number) => string[] }> = {
 async function floor(dir: string, brokerUrl: string, n: number, c: Case): Promise<number[]> {
   const pair = await PtyPair.create(dir, `floor-${c}`);
   const drv = new SerialTransport({ path: pair.devicePath, baudRate: BAUD });
-  const sim = new SerialTransport({ path: pair.simPath, baudRate: BAUD });
+  const sim = pair.simEnd();
   const pub = await connectClient(brokerUrl);
   const sub = await connectClient(brokerUrl);
   const topic = `bench/scanner-floor/${randomUUID()}`;

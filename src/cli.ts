@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
  * The `kioskd` command: runs the daemon, and the technician's subcommands. The only module that reads
- * argv, env, signals and the config file; everything else gets what it needs from here.
+ * argv, env, signals and the config file; everything else gets what it needs from here. Expected
+ * failures (a bad config, a missing password file, a taken port, no daemon to talk to) end with one
+ * line and a sysexits code (src/cli/args.ts), never a stack trace.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CliError, EXIT, parseCommandLine, UsageError, type ParsedCommand } from './cli/args.js';
+import { describeFailure } from './cli/failure.js';
 import { systemClock } from './core/clock.js';
 import { ConfigError, EXIT_CONFIG, loadConfigFile } from './core/config/load.js';
 import type { KioskConfig } from './core/config/schema.js';
@@ -15,6 +19,7 @@ import { Daemon } from './core/daemon.js';
 import { createJournaldWriter } from './core/journald.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createNotifier } from './health/sd-notify.js';
+import { datagramSender } from './transports/libc.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -28,10 +33,11 @@ usage:
                                   run the daemon (default ${SYSTEM_CONFIG}, else the simulated kiosk);
                                   --playground also serves the UI playground on 127.0.0.1:PORT (8080)
   kioskd config check FILE        validate a config file and exit (78 when invalid)
-  kioskd gpio-safe [--config FILE]  set every GPIO output to its safe value (systemd ExecStopPost)
-  kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
   kioskd doctor [--config FILE] [--user NAME] [--json]   check the kiosk; each failure says how to fix it
+  kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
   kioskd ticket [--config FILE]   print a status ticket on the kiosk's own printer
+  kioskd sandbox [--config FILE] [--write] [--path FILE]   the systemd drop-in this config needs
+  kioskd gpio-safe [--config FILE]  set every GPIO output to its safe value (systemd ExecStopPost)
   kioskd ui-credential [--passwd FILE] [--user kiosk-ui] [--out FILE]
                                   a new broker password for the kiosk UI (every boot: kioskd-ui-credential.service)
   kioskd journal verify [--config FILE] [--json]   check both copies of the money journal (exit 2: it refuses to open)
@@ -41,19 +47,14 @@ usage:
   kioskd fleet op KIOSK OP --url URL [--ca F --cert F --key F] [--input JSON] [--as NAME]   run one remote operation
   kioskd fleet ingest --url URL --db postgres://... [--name NAME] [--lanes 8]   a worker of the fleet store (docs/fleet.md)
   kioskd --version | --help
+
+exit status: 0 ok, 1 failed, 64 usage, 69 no daemon or broker to talk to, 73 cannot create the state
+directory, 75 a port is taken, 78 invalid configuration (systemd does not restart on it)
 `;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new ConfigError('command line', [`${name} needs a value`]);
-  args.splice(i, 2);
-  return value;
-}
-
-function configPath(args: string[]): string {
-  return option(args, '--config') ?? (existsSync(SYSTEM_CONFIG) ? SYSTEM_CONFIG : BUNDLED_CONFIG);
+function configPath(given: string | boolean | undefined): string {
+  if (typeof given === 'string') return given;
+  return existsSync(SYSTEM_CONFIG) ? SYSTEM_CONFIG : BUNDLED_CONFIG;
 }
 
 async function loadConfig(path: string): Promise<KioskConfig> {
@@ -62,37 +63,50 @@ async function loadConfig(path: string): Promise<KioskConfig> {
   return { ...config, stateDir: resolve(config.stateDir) };
 }
 
-async function run(args: string[]): Promise<number> {
-  const path = configPath(args);
+/** mqtt.passwordFile, read; a missing or unreadable file is a configuration error naming the key (exit 78). */
+export async function readPasswordFile(config: KioskConfig, source: string): Promise<string | undefined> {
+  const file = config.mqtt.passwordFile;
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    const fix = code === 'ENOENT' ? 'create it holding the broker password of mqtt.username (config/mosquitto/README.md)' : 'make it readable by the kioskd user: sudo chgrp kioskd FILE && sudo chmod 0640 FILE';
+    throw new ConfigError(source, [`mqtt.passwordFile: cannot read ${file} (${code}): ${fix}`]);
+  }
+  const password = text.trim();
+  if (password === '') throw new ConfigError(source, [`mqtt.passwordFile: ${file} is empty: put the broker password of mqtt.username in it`]);
+  return password;
+}
+
+async function run(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const path = configPath(values.config);
   const config = await loadConfig(path);
+  const mqttPassword = await readPasswordFile(config, path);
+  const playground = typeof values.playground === 'string' ? await import('./playground/cli.js') : undefined;
+  const playgroundPort = playground?.parsePlaygroundPort(String(values.playground));
+  // A taken playground port is found before any device starts, not after.
+  if (playground && playgroundPort !== undefined) await playground.assertPortFree(playgroundPort);
   // Under systemd: structured fields through journald's native socket (journalctl DEVICE=printer),
   // else JSON lines on stdout with priority prefixes.
   const underSystemd = process.env.JOURNAL_STREAM !== undefined;
-  const native = underSystemd ? createJournaldWriter() : undefined;
+  const native = underSystemd ? nativeJournal() : undefined;
   const log = createLogger({ level: config.logging.level, journald: underSystemd && !native, ...(native ? { write: native } : {}) });
   const notifier = await createNotifier(process.env, log);
-  const mqttPassword = config.mqtt.passwordFile ? (await readFile(config.mqtt.passwordFile, 'utf8')).trim() : undefined;
-  const daemon = new Daemon({
-    config,
-    log,
-    clock: systemClock,
-    version,
-    hostname: hostname(),
-    notifier,
-    ...(mqttPassword !== undefined ? { mqttPassword } : {}),
-  });
+  const daemon = new Daemon({ config, log, clock: systemClock, version, hostname: hostname(), notifier, ...(mqttPassword !== undefined ? { mqttPassword } : {}) });
   let stopping: Promise<void> | undefined;
-  const shutdown = (signal: string): void => {
+  const shutdown = (signal: string, code = 0): void => {
     if (stopping) return;
     log.info({ signal, config: path }, 'stopping');
     const deadline = setTimeout(() => {
       log.error('stop took longer than 4.5 s; exiting anyway');
-      process.exit(0);
+      process.exit(code);
     }, 4500);
     stopping = daemon.stop().finally(() => {
       clearTimeout(deadline);
       notifier.close();
-      process.exit(0);
+      process.exit(code);
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -100,41 +114,67 @@ async function run(args: string[]): Promise<number> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception; stopping so systemd restarts us');
-    shutdown('uncaughtException');
+    shutdown('uncaughtException', 70);
   });
-  await daemon.start();
-  if (config.mqtt.url === 'embedded') banner(daemon);
-  // `--playground [PORT]`: the kiosk UI playground page (src/playground), loaded only when asked for.
-  if (args.includes('--playground')) await (await import('./playground/cli.js')).playgroundFromArgs(args, config, daemon, log);
+  if (process.env.INVOCATION_ID !== undefined) await warnIfSandboxed(config, log);
+  try {
+    await daemon.start();
+    if (config.mqtt.url === 'embedded') banner(daemon);
+    if (playground && playgroundPort !== undefined) await playground.playgroundFor(playgroundPort, config, daemon, log);
+  } catch (err) {
+    // Whatever started (simulators, PTYs, gpiod tools, the broker) stops before we exit: no orphans.
+    // The failure is said once, on stderr (reportFatal); the stop itself is not news.
+    log.level = 'error';
+    await daemon.stop();
+    notifier.close();
+    throw err;
+  }
   return new Promise<number>(() => undefined);
+}
+
+/** Under systemd: say at start which configured addresses the unit's IP sandbox would block. */
+async function warnIfSandboxed(config: KioskConfig, log: Logger): Promise<void> {
+  const { blockedPeers, DROPIN_PATH, APPLY } = await import('./cli/sandbox.js');
+  const blocked = blockedPeers(config, await readFile(DROPIN_PATH, 'utf8').catch(() => ''));
+  if (blocked.length > 0) {
+    log.warn({ blocked: blocked.map((p) => `${p.at}=${p.host}`), dropIn: DROPIN_PATH }, `the service's IP sandbox blocks ${blocked.map((p) => p.host).join(', ')}: sudo kioskd sandbox --write && ${APPLY}`);
+  }
+}
+
+function nativeJournal(): ((line: string) => void) | undefined {
+  try {
+    return createJournaldWriter(datagramSender());
+  } catch {
+    return undefined; // no FFI here: JSON lines on stdout, which journald also keeps
+  }
 }
 
 function banner(daemon: Daemon): void {
   const base = daemon.topics.base;
+  const { hostname: host, port } = new URL(daemon.brokerUrl);
+  const where = `-h ${host} -p ${port}`;
   process.stderr.write(
     [
       '',
-      `kioskd ${version}: kiosk "${daemon.kioskId}" is up${daemon.brokerWsUrl ? ' with an embedded MQTT 3.1.1 broker' : ` on the broker already at ${daemon.brokerUrl}`}`,
+      `kioskd ${version}: kiosk "${daemon.kioskId}" is up with an embedded MQTT 3.1.1 broker`,
       `  MQTT      ${daemon.brokerUrl}`,
       `  WebSocket ${daemon.brokerWsUrl ?? '(off)'}`,
-      `  watch     mosquitto_sub -h 127.0.0.1 -v -t '${base}/#'`,
-      `  try       mosquitto_pub -h 127.0.0.1 -t '${base}/device/gpio/request/set' -m '{"line":"light_printer","value":true}'`,
+      `  watch     mosquitto_sub ${where} -v -t '${base}/#'`,
+      `  try       mosquitto_pub ${where} -t '${base}/device/gpio/request/set' -m '{"line":"light_printer","value":true}'`,
       '',
     ].join('\n'),
   );
 }
 
-async function configCheck(args: string[]): Promise<number> {
-  const path = args[0];
-  if (!path) throw new ConfigError('command line', ['config check needs a FILE']);
+async function configCheck(path: string): Promise<number> {
   const config = await loadConfigFile(path);
   const devices = Object.entries(config.devices).filter(([, d]) => d !== undefined).map(([n]) => n);
   process.stdout.write(`${path}: valid (${devices.length} devices: ${devices.join(', ') || 'none'})\n`);
   return 0;
 }
 
-async function gpioSafe(args: string[]): Promise<number> {
-  const config = await loadConfig(configPath(args));
+async function gpioSafe(path: string): Promise<number> {
+  const config = await loadConfig(path);
   const gpio = config.devices.gpio;
   if (!gpio || !gpio.enabled || gpio.backend === 'sim' || gpio.simulate || config.simulation) {
     process.stdout.write('gpio-safe: no hardware GPIO outputs configured\n');
@@ -143,44 +183,86 @@ async function gpioSafe(args: string[]): Promise<number> {
   const { createGpioBackend } = await import('./drivers/gpio/backends.js');
   const backend = await createGpioBackend(gpio, undefined);
   const outputs = Object.entries(gpio.outputs).map(([name, c]) => ({ name, line: c.line, initial: c.safe !== c.activeLow }));
-  await backend.open([], outputs);
-  await backend.close();
+  try {
+    await backend.open([], outputs);
+  } finally {
+    await backend.close();
+  }
   process.stdout.write(`gpio-safe: ${outputs.length} outputs set to their safe values\n`);
   return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const args = [...argv];
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (args.includes('--version')) {
-    process.stdout.write(`${version}\n`);
-    return 0;
-  }
-  const [command, sub] = args;
-  if (command === 'config' && sub === 'check') return configCheck(args.slice(2));
-  if (command === 'gpio-safe') return gpioSafe(args.slice(1));
-  if (command === 'status') return (await import('./cli/status.js')).statusCommand(args.slice(1), await loadConfig(configPath(args)));
-  if (command === 'doctor') return (await import('./cli/doctor.js')).doctorCommand(args.slice(1), configPath(args));
-  if (command === 'ticket') return (await import('./cli/ticket.js')).ticketCommand(args.slice(1), await loadConfig(configPath(args)));
-  if (command === 'fleet') return (await import('./cli/fleet.js')).fleetCommand(args.slice(1));
-  if (command === 'ui-credential') return (await import('./cli/ui-credential.js')).uiCredentialCommand(args.slice(1));
-  if (command === 'journal') return (await import('./cli/journal.js')).journalCommand(args.slice(1), await loadConfig(configPath(args)));
-  if (command === undefined || command.startsWith('--')) return run(args);
-  process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
-  return 64;
+function text(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
-export function reportFatal(err: unknown, log?: Logger): number {
+async function dispatch(cmd: ParsedCommand): Promise<number> {
+  switch (cmd.name) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'version':
+      process.stdout.write(`${version}\n`);
+      return 0;
+    case 'fleet':
+      return (await import('./cli/fleet.js')).fleetCommand(cmd.rest);
+    case 'run':
+      return run(cmd.values);
+    case 'config check':
+      return configCheck(cmd.positionals[0] ?? '');
+    case 'gpio-safe':
+      return gpioSafe(configPath(cmd.values.config));
+    case 'status':
+      return (await import('./cli/status.js')).statusCommand(cmd.values.json === true ? ['--json'] : [], await loadConfig(configPath(cmd.values.config)));
+    case 'doctor': {
+      const args = [...(cmd.values.json === true ? ['--json'] : []), ...(typeof cmd.values.user === 'string' ? ['--user', cmd.values.user] : [])];
+      return (await import('./cli/doctor.js')).doctorCommand(args, configPath(cmd.values.config));
+    }
+    case 'ticket':
+      return (await import('./cli/ticket.js')).ticketCommand([], await loadConfig(configPath(cmd.values.config)));
+    case 'sandbox': {
+      const path = configPath(cmd.values.config);
+      const { sandboxCommand } = await import('./cli/sandbox.js');
+      return sandboxCommand(await loadConfig(path), path, { write: cmd.values.write === true, path: typeof cmd.values.path === 'string' ? cmd.values.path : undefined });
+    }
+    case 'ui-credential':
+      return (await import('./cli/ui-credential.js')).uiCredentialCommand({ passwd: text(cmd.values.passwd), user: text(cmd.values.user), out: text(cmd.values.out) });
+    case 'journal verify':
+      return (await import('./cli/journal.js')).journalVerify(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'journal recover':
+      return (await import('./cli/journal.js')).journalRecover(await loadConfig(configPath(cmd.values.config)), {
+        technician: text(cmd.values.technician),
+        reason: text(cmd.values.reason),
+        prefer: text(cmd.values.prefer),
+      });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(parseCommandLine(argv));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kioskd: ${err.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+/** One line for an expected failure (and its sysexits code); the stack only for a bug. */
+export function reportFatal(err: unknown): number {
   if (err instanceof ConfigError) {
     process.stderr.write(`kioskd: ${err.message}\n`);
     return EXIT_CONFIG;
   }
-  if (log) log.fatal({ err }, 'kioskd failed');
-  else process.stderr.write(`kioskd: ${(err as Error).stack ?? String(err)}\n`);
-  return 1;
+  const expected = err instanceof CliError ? err : describeFailure(err);
+  if (expected) {
+    process.stderr.write(`kioskd: ${expected.message}\n`);
+    return expected.exitCode;
+  }
+  process.stderr.write(`kioskd: unexpected failure (please report it with this text):\n${(err as Error).stack ?? String(err)}\n`);
+  return EXIT.failure;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {

@@ -37,7 +37,7 @@ export const deviceStateSchema = z.object({
   detail: z.record(z.string(), z.unknown()),
   since: z.string().describe('ISO time the status last changed'),
   error: z
-    .object({ code: z.string(), at: z.string(), message: z.string().optional().describe('What a technician needs, e.g. the journal file and line that failed') })
+    .object({ code: z.string(), at: z.string(), message: z.string().optional().describe('What happened and what to fix: the journal file and line that failed, what to install (never personal data)') })
     .optional()
     .describe('The error that caused offline/fault'),
 });

@@ -22,27 +22,45 @@ function listen(server: Server | HttpServer, port: number, host: string): Promis
   });
 }
 
+/** A taken port, said so that a technician knows what to do (and that nothing fell back silently). */
+function portTaken(what: string, host: string, port: number, key: string, err: NodeJS.ErrnoException): Error {
+  if (err.code !== 'EADDRINUSE') return Object.assign(new Error(`embedded broker cannot listen on ${host}:${port} (${err.code ?? err.message})`), { code: err.code });
+  return Object.assign(
+    new Error(
+      `the embedded broker's ${what} port ${host}:${port} is taken (another kioskd, or Mosquitto): stop it, or set ${key} ` +
+        `(0 picks a free port), or use that broker on purpose with mqtt.url: mqtt://${host}:${port}`,
+    ),
+    { code: 'EADDRINUSE' },
+  );
+}
+
 export async function startEmbeddedBroker(opts: { host: string; port: number; wsPort: number; log: Logger }): Promise<EmbeddedBroker> {
   const [{ Aedes }, { WebSocketServer, createWebSocketStream }] = await Promise.all([import('aedes'), import('ws')]);
   const broker = await Aedes.createBroker();
+  const closeBroker = (): Promise<void> => new Promise<void>((resolve) => broker.close(() => resolve()));
   const tcp = createServer((socket) => {
     socket.setNoDelay(true);
     broker.handle(socket);
   });
   const port = await listen(tcp, opts.port, opts.host).catch(async (err: NodeJS.ErrnoException) => {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    throw Object.assign(new Error(`embedded broker cannot listen on ${opts.host}:${opts.port} (${err.code ?? err.message})`), { code: err.code });
+    await closeBroker();
+    throw portTaken('MQTT', opts.host, opts.port, 'mqtt.embedded.port', err);
   });
   let http: HttpServer | undefined;
   let wsUrl: string | undefined;
   if (opts.wsPort !== 0 || opts.port === 0) {
-    http = createHttpServer();
-    const wss = new WebSocketServer({ server: http });
+    const server = createHttpServer();
+    const wss = new WebSocketServer({ server });
     wss.on('connection', (ws, req) => {
       (req.socket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
       broker.handle(createWebSocketStream(ws), req);
     });
-    const wsPort = await listen(http, opts.wsPort, opts.host);
+    const wsPort = await listen(server, opts.wsPort, opts.host).catch(async (err: NodeJS.ErrnoException) => {
+      await closeBroker();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      throw portTaken('WebSocket', opts.host, opts.wsPort, 'mqtt.embedded.wsPort', err);
+    });
+    http = server;
     wsUrl = `ws://${opts.host}:${wsPort}`;
   }
   opts.log.info({ url: `mqtt://${opts.host}:${port}`, wsUrl }, 'embedded MQTT 3.1.1 broker listening');
@@ -50,7 +68,7 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; ws
     url: `mqtt://${opts.host}:${port}`,
     wsUrl,
     async close() {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await closeBroker();
       await Promise.all([
         new Promise<void>((resolve) => tcp.close(() => resolve())),
         http ? new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }) : undefined,

@@ -1,10 +1,10 @@
 /**
  * The checks of `kioskd doctor`. Each returns pass/fail/skip with what was seen and, on failure, the fix.
- * No child processes: users and groups come from /etc/passwd and /etc/group, fonts from the font
- * directories (what `fc-list :lang=ar` would list), tools from PATH.
+ * No child processes: users and groups come from /etc/passwd and /etc/group, tools from PATH.
+ * Checks of the installation (password file, fonts, native modules, sandbox) are in doctor-install.ts.
  */
 import { constants } from 'node:fs';
-import { access, readdir, readFile, stat, statfs } from 'node:fs/promises';
+import { access, readFile, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { clockSynced } from '../alerts/clock-sync.js';
 import type { KioskConfig } from '../core/config/schema.js';
@@ -117,33 +117,6 @@ export async function checkGroups(config: KioskConfig, account: Account, groupFi
     }
   }
   return out;
-}
-
-const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts'];
-
-async function fontFiles(dir: string, depth = 0): Promise<string[]> {
-  if (depth > 4) return [];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.isDirectory()) out.push(...(await fontFiles(join(dir, e.name), depth + 1)));
-    else out.push(e.name);
-  }
-  return out;
-}
-
-export async function checkFonts(dirs = FONT_DIRS): Promise<Check[]> {
-  const files = (await Promise.all(dirs.map((d) => fontFiles(d)))).flat();
-  const want = [
-    { script: 'Arabic', re: /Noto(Sans|Naskh|Kufi|Serif)?.*Arabic/i, pkg: 'fonts-noto-core' },
-    { script: 'CJK', re: /Noto(Sans|Serif)CJK/i, pkg: 'fonts-noto-cjk' },
-  ];
-  return want.map(({ script, re, pkg }) => {
-    const found = files.find((f) => re.test(f));
-    return found
-      ? { name: `font Noto ${script}`, result: 'pass' as const, detail: found }
-      : { name: `font Noto ${script}`, result: 'fail' as const, detail: `no Noto ${script} font under ${dirs.join(', ')}`, fix: `sudo apt-get install -y ${pkg} && fc-cache -f` };
-  });
 }
 
 export async function checkGpiodTools(pathEnv = process.env.PATH ?? ''): Promise<Check> {

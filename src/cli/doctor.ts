@@ -8,8 +8,9 @@ import { ConfigError, loadConfigFile } from '../core/config/load.js';
 import type { KioskConfig } from '../core/config/schema.js';
 import { connectLocal, localBase, localUrl, readRetained, requestLocal, takeFlag, takeOption } from './common.js';
 import {
-  checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkFonts, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,
+  checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,
 } from './doctor-checks.js';
+import { checkFonts, checkNativeModules, checkPasswordFile, checkSandbox } from './doctor-install.js';
 import { checkAudio } from './doctor-audio.js';
 
 async function checkBrokerAndPrinter(config: KioskConfig): Promise<Check[]> {
@@ -78,9 +79,13 @@ export async function runDoctor(configPath: string, userName: string | undefined
   const checks: Check[] = [{ name: 'config valid', result: 'pass', detail: configPath }];
   for (const d of devicePaths(config)) checks.push(await checkDevicePath(d, who));
   checks.push(...(await checkGroups(config, who)));
+  checks.push(...(await checkPasswordFile(config, who)));
   checks.push(...(await checkBrokerAndPrinter(config)));
-  checks.push(...(await checkFonts()));
-  checks.push(await checkGpiodTools());
+  checks.push(...(await checkFonts(config)));
+  checks.push(...(await checkNativeModules(config)));
+  const gpio = config.devices.gpio;
+  if (gpio?.enabled && gpio.backend === 'gpiod' && !gpio.simulate && !config.simulation) checks.push(await checkGpiodTools());
+  checks.push(await checkSandbox(config, configPath));
   checks.push(...(await checkAudio(config, who)));
   checks.push(await checkClock(config));
   checks.push(await checkDisk(config));

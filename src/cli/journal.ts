@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { KioskConfig } from '../core/config/schema.js';
 import { inspectJournal, type CopyReport } from '../core/journal-recover.js';
-import { connectLocal, localBase, requestLocal, takeFlag, takeOption } from './common.js';
+import { connectLocal, localBase, requestLocal } from './common.js';
 
 function paths(config: KioskConfig): { path: string; mirrorPath: string } {
   return { path: join(config.stateDir, 'journal', 'money.jsonl'), mirrorPath: config.journal.mirrorPath ?? join(config.stateDir, 'journal-mirror', 'money.jsonl') };
@@ -25,8 +25,8 @@ function describe(c: CopyReport): string {
   return `${c.file}: ${c.records} records verify${torn}${damage}`;
 }
 
-async function verify(args: string[], config: KioskConfig): Promise<number> {
-  const json = takeFlag(args, '--json');
+/** `kioskd journal verify [--json]`: exit 0 when the journal would open, 2 when it refuses. */
+export async function journalVerify(config: KioskConfig, json: boolean): Promise<number> {
   const { path, mirrorPath } = paths(config);
   const report = await inspectJournal(path, mirrorPath);
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -41,10 +41,15 @@ async function verify(args: string[], config: KioskConfig): Promise<number> {
   return report.refusal ? 2 : 0;
 }
 
-async function recover(args: string[], config: KioskConfig): Promise<number> {
-  const technician = takeOption(args, '--technician');
-  const reason = takeOption(args, '--reason');
-  const prefer = takeOption(args, '--prefer');
+export interface RecoverOptions {
+  technician?: string | undefined;
+  reason?: string | undefined;
+  prefer?: string | undefined;
+}
+
+/** `kioskd journal recover`: asks the running daemon; exit 64 without a technician and a reason. */
+export async function journalRecover(config: KioskConfig, o: RecoverOptions): Promise<number> {
+  const { technician, reason, prefer } = o;
   if (!technician || !reason || (prefer !== undefined && prefer !== 'journal' && prefer !== 'mirror')) {
     process.stderr.write('usage: kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror]\n');
     return 64;
@@ -69,12 +74,4 @@ async function recover(args: string[], config: KioskConfig): Promise<number> {
   } finally {
     await client.endAsync(true);
   }
-}
-
-export async function journalCommand(args: string[], config: KioskConfig): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'verify') return verify(rest, config);
-  if (sub === 'recover') return recover(rest, config);
-  process.stderr.write('usage: kioskd journal verify [--json] | kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror]\n');
-  return 64;
 }

@@ -6,7 +6,8 @@ import { networkInterfaces } from 'node:os';
 import { activeAlertsSchema } from '../api/alerts.js';
 import { bridgeInfoSchema, healthSchema, type DeviceStateMessage } from '../api/envelope.js';
 import type { KioskConfig } from '../core/config/schema.js';
-import { connectLocal, localBase, readRetained, requestLocal } from './common.js';
+import { EXIT } from './args.js';
+import { connectLocal, localBase, localUrl, readRetained, requestLocal } from './common.js';
 import { snapshotFrom } from './status.js';
 import { buildTicketDocument } from './ticket-document.js';
 
@@ -15,15 +16,21 @@ function addresses(): string[] {
 }
 
 export async function ticketCommand(_args: string[], config: KioskConfig): Promise<number> {
-  const client = await connectLocal(config);
+  let client;
+  try {
+    client = await connectLocal(config);
+  } catch (err) {
+    process.stderr.write(`kioskd ticket: no broker answers at ${localUrl(config)} (${(err as Error).message}): is kioskd running? sudo systemctl status kioskd\n`);
+    return EXIT.unavailable;
+  }
   try {
     const base = localBase(config);
     const retained = await readRetained(client, base);
     const info = bridgeInfoSchema.safeParse(retained.get('bridge/info'));
     const snap = snapshotFrom(base.split('/')[1] ?? '', '', retained);
     if (snap.bridge.state !== 'online' || !info.success) {
-      process.stderr.write('kioskd ticket: the daemon is not running (kioskd status)\n');
-      return 1;
+      process.stderr.write(`kioskd ticket: the kiosk daemon is not running (the broker at ${localUrl(config)} says ${base}/bridge/state is ${snap.bridge.state}): sudo systemctl start kioskd; kioskd status\n`);
+      return EXIT.unavailable;
     }
     if (!info.data.devices.printer?.enabled) {
       process.stderr.write('kioskd ticket: this kiosk has no printer configured\n');

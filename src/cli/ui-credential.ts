@@ -13,7 +13,6 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chmod, chown, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { takeOption } from './common.js';
 
 /** Mosquitto 2's password hash: `$7$<iterations>$<salt>$<hash>`, PBKDF2 with SHA-512, base64. */
 export function mosquittoHash(password: string, salt = randomBytes(12), iterations = 101): string {
@@ -64,10 +63,10 @@ export async function readUiCredential(path: string): Promise<UiCredential | und
   }
 }
 
-export async function uiCredentialCommand(args: string[]): Promise<number> {
-  const passwdFile = takeOption(args, '--passwd') ?? '/etc/mosquitto/kioskd/passwd';
-  const user = takeOption(args, '--user') ?? 'kiosk-ui';
-  const out = takeOption(args, '--out') ?? '/run/kioskd-ui/credential.json';
+export async function uiCredentialCommand(o: { passwd?: string | undefined; user?: string | undefined; out?: string | undefined }): Promise<number> {
+  const passwdFile = o.passwd ?? '/etc/mosquitto/kioskd/passwd';
+  const user = o.user ?? 'kiosk-ui';
+  const out = o.out ?? '/run/kioskd-ui/credential.json';
   const c = await rotateUiCredential({ passwdFile, user, out });
   process.stdout.write(`ui-credential: new password for ${c.username} in ${passwdFile}; plaintext in ${out} (reload Mosquitto if it is running: systemctl reload mosquitto)\n`);
   return 0;

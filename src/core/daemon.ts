@@ -77,6 +77,8 @@ export class Daemon {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   private loopWindowStart = performance.now();
   private stopped = false;
+  /** Some device runs against its simulator (sim/ topics are served). */
+  private simulating = false;
   /** URL of the broker in use (the embedded one's when embedded). */
   brokerUrl = '';
   brokerWsUrl: string | undefined;
@@ -115,21 +117,15 @@ export class Daemon {
     let url = config.mqtt.url;
     let protocolVersion = config.mqtt.protocolVersion;
     if (url === 'embedded') {
-      const { host, port } = config.mqtt.embedded;
-      try {
-        this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
-        url = this.broker.url;
-        this.brokerWsUrl = this.broker.wsUrl;
-        protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-        // A developer machine often already runs Mosquitto on 1883: use it rather than fail.
-        url = `mqtt://${host}:${port}`;
-        log.warn({ url }, 'a broker already listens on the embedded broker port; using it instead');
-      }
+      // A taken port fails the start (EADDRINUSE, saying what to do): falling back onto whatever
+      // listens there would mix this kiosk's topics with another instance's.
+      this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
+      url = this.broker.url;
+      this.brokerWsUrl = this.broker.wsUrl;
+      protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
     }
     this.brokerUrl = url;
-    await this.createDevices();
+    this.createDevices();
     this.bus = new MqttBus(
       {
         url,
@@ -139,7 +135,7 @@ export class Daemon {
         protocolVersion,
         keepaliveSec: config.mqtt.keepaliveSec,
         topics: this.topics,
-        simulation: this.simulators.size > 0,
+        simulation: this.simulating,
         log: log.child({ component: 'bus' }),
       },
       {
@@ -184,7 +180,7 @@ export class Daemon {
     await this.monitoring.start();
   }
 
-  private async createDevices(): Promise<void> {
+  private createDevices(): void {
     const { config, log, clock } = this.d;
     // Health carries each device's status, not its detail: a GPIO level or a paper sensor changing
     // does not warrant a health snapshot (disk and thermal probes), a status change does.
@@ -207,41 +203,39 @@ export class Daemon {
       const devConfig = devices[name];
       return devConfig ? [{ name, kind, devConfig }] : [];
     });
-    // Simulators start together (PTYs, sockets, the virtual printer's fonts); runtimes keep config order.
-    const created = await Promise.all(
-      configured.map(async ({ name, kind, devConfig }) => {
-        const simulated = devConfig.enabled && (config.simulation || devConfig.simulate);
-        const devLog = log.child({ device: name });
-        let driverConfig: unknown = devConfig;
-        let link: unknown;
-        if (simulated) {
-          if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
-          const sim = await kind.simulate(devConfig, {
-            log: devLog.child({ component: 'sim' }),
-            clock,
-            workDir: join(this.d.simDir ?? join(config.stateDir, 'sim'), name),
-            stateDir: join(config.stateDir, 'sim-state', name),
-          });
-          this.simulators.set(name, sim);
-          driverConfig = sim.driverConfig;
-          link = sim.link;
-        }
-        return new DeviceRuntime({
-          name,
-          kind,
-          config: driverConfig,
-          enabled: devConfig.enabled,
-          simulated,
-          log: devLog,
+    // Each simulator starts inside its device's first start attempt (runtimes start together): one
+    // that cannot start (a missing font, no PTYs) puts only its own device in fault.
+    const created = configured.map(({ name, kind, devConfig }) => {
+      const simulated = devConfig.enabled && (config.simulation || devConfig.simulate);
+      this.simulating ||= simulated;
+      const devLog = log.child({ device: name });
+      const prepare = async (): Promise<{ config: unknown; link: unknown }> => {
+        if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
+        const sim = await kind.simulate(devConfig, {
+          log: devLog.child({ component: 'sim' }),
           clock,
-          sink,
-          stateDir: join(config.stateDir, 'devices', name),
-          simulatorLink: link,
-          journal: () => this.journal.open(),
-          ...(this.d.backoff ? { backoff: this.d.backoff } : {}),
+          workDir: join(this.d.simDir ?? join(config.stateDir, 'sim'), name),
+          stateDir: join(config.stateDir, 'sim-state', name),
         });
-      }),
-    );
+        this.simulators.set(name, sim);
+        return { config: sim.driverConfig, link: sim.link };
+      };
+      return new DeviceRuntime({
+        name,
+        kind,
+        config: devConfig,
+        enabled: devConfig.enabled,
+        simulated,
+        log: devLog,
+        clock,
+        sink,
+        stateDir: join(config.stateDir, 'devices', name),
+        simulatorLink: undefined,
+        ...(simulated ? { prepare } : {}),
+        journal: () => this.journal.open(),
+        ...(this.d.backoff ? { backoff: this.d.backoff } : {}),
+      });
+    });
     this.runtimes.push(...created);
   }
 
@@ -252,9 +246,10 @@ export class Daemon {
       return { spec, role: this.roleOf('bridge', target.command, spec), signal: NEVER_ABORTED, run: (input, ctx) => this.bridgeOp(target.command, input, ctx.requester) };
     }
     if (target.scope === 'sim') {
-      const sim = this.simulators.get(target.target);
-      if (!sim) throw new KioskError('UNKNOWN_DEVICE', `no simulated device ${target.target}`);
       const runtime = this.runtime(target.target);
+      const sim = this.simulators.get(target.target);
+      if (!sim && runtime?.simulated) throw new KioskError('DEVICE_UNAVAILABLE', `the ${target.target} simulator is not running (${runtime.state.status})`);
+      if (!sim) throw new KioskError('UNKNOWN_DEVICE', `no simulated device ${target.target}`);
       const spec = runtime?.api.sim ? own(runtime.api.sim, target.command) : undefined;
       const handler = own(sim.commands, target.command);
       if (!spec || !handler) throw new KioskError('UNKNOWN_COMMAND', `the ${target.target} simulator has no command ${target.command}`);
@@ -314,7 +309,7 @@ export class Daemon {
       version: this.d.version,
       bootId: this.bootId,
       startedAt: this.startedAt,
-      simulation: this.simulators.size > 0,
+      simulation: this.simulating,
       mqtt: { root: this.d.config.mqtt.root, protocolVersion: this.protocolVersion },
       devices: Object.fromEntries(
         this.runtimes.map((r) => [

@@ -43,6 +43,12 @@ export interface DeviceRuntimeOptions<C> {
   sink: DeviceSink;
   stateDir: string;
   simulatorLink: unknown;
+  /**
+   * Runs before the first successful start (and again after a failed one): starts the device's
+   * simulator and gives the driver config and link it made. A simulator that cannot start (a missing
+   * font, no PTYs, a taken port) puts only this device in fault, with the simulator's message.
+   */
+  prepare?: () => Promise<{ config: C; link: unknown }>;
   /** Opens the money journal (cached by the caller); only called for kinds that use it. */
   journal?: () => Promise<Journal>;
   backoff?: BackoffPolicy;
@@ -64,9 +70,15 @@ export class DeviceRuntime<C = unknown> {
   private readonly counters: Record<string, number> = {};
   private cycle: Promise<void> = Promise.resolve();
   private pending: NodeJS.Immediate | undefined;
+  private config: C;
+  private link: unknown;
+  private prepared: boolean;
 
   constructor(private readonly o: DeviceRuntimeOptions<C>) {
     this.current = { status: o.enabled ? 'starting' : 'disabled', detail: {}, since: o.clock.iso() };
+    this.config = o.config;
+    this.link = o.simulatorLink;
+    this.prepared = !o.prepare;
   }
 
   get name(): string {
@@ -158,14 +170,18 @@ export class DeviceRuntime<C = unknown> {
     this.abort = new AbortController();
     this.setState('starting', this.current.detail);
     try {
+      if (!this.prepared && this.o.prepare) {
+        ({ config: this.config, link: this.link } = await this.o.prepare());
+        this.prepared = true;
+      }
       const journal = this.o.kind.usesJournal && this.o.journal ? await this.o.journal() : undefined;
-      const driver = await this.o.kind.create(this.o.config, {
+      const driver = await this.o.kind.create(this.config, {
         host: this.host(),
         log: this.o.log,
         clock: this.o.clock,
         journal,
         stateDir: this.o.stateDir,
-        simulatorLink: this.o.simulatorLink,
+        simulatorLink: this.link,
       });
       this.driver = driver;
       await driver.start(this.abort.signal);
@@ -183,13 +199,15 @@ export class DeviceRuntime<C = unknown> {
     const e = toKioskError(err);
     this.noteError(e.code);
     const status: DeviceStatus = e.code === 'DEVICE_NOT_FOUND' || e.code === 'IO_ERROR' || e.code === 'TIMEOUT' ? 'offline' : 'fault';
-    this.o.log.warn({ code: e.code, err: e.code === 'INTERNAL' ? err : e.message }, `device ${what}`);
+    // The technician's message: the device's own words (a path, a package to install) unless it was a bug.
+    const message = e.code !== 'INTERNAL' && err instanceof Error && err.message ? err.message : e.message;
+    this.o.log.warn({ code: e.code, err: e.code === 'INTERNAL' ? err : message }, `device ${what}`);
     await this.stopDriver(2000);
     // A corrupt money journal does not heal by retrying: refuse every command with it (file and line)
     // until a technician recovers the journal, which restarts the device.
     const sticky = e.code === 'JOURNAL_CORRUPT';
     if (sticky) this.blocked = e;
-    this.setState(status, this.current.detail, { code: e.code, at: this.o.clock.iso(), ...(sticky ? { message: e.message } : {}) });
+    this.setState(status, this.current.detail, { code: e.code, at: this.o.clock.iso(), message });
     if (!sticky) this.scheduleRetry();
   }
 
@@ -257,7 +275,7 @@ export class DeviceRuntime<C = unknown> {
     this.lastError = { code, at: this.o.clock.iso() };
   }
 
-  private setState(status: DeviceStatus, detail: Record<string, unknown>, error?: { code: string; at: string; message?: string }): void {
+  private setState(status: DeviceStatus, detail: Record<string, unknown>, error?: DeviceStateMessage['error']): void {
     const prev = this.current;
     const since = prev.status === status ? prev.since : this.o.clock.iso();
     const next: DeviceStateMessage = error || (status === prev.status && prev.error) ? { status, detail, since, error: error ?? prev.error } : { status, detail, since };

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   DEVICE_NOT_FOUND: { retryable: true, message: 'The device path does not exist' },
   PERMISSION_DENIED: { retryable: false, message: 'Permission denied opening the device' },
   PROTOCOL_ERROR: { retryable: true, message: 'The device answered with an unexpected frame' },
+  DEPENDENCY_MISSING: { retryable: false, message: 'A program, module or file the device needs is not installed; the state says which' },
   // Journal (money)
   JOURNAL_UNAVAILABLE: { retryable: false, message: 'The payment journal cannot be written; money operations refused' },
   DUPLICATE_REQUEST: { retryable: false, message: 'A request with this idempotency key is already in progress' },
@@ -99,8 +100,11 @@ export function toKioskError(err: unknown): KioskError {
   if (err instanceof Error && 'code' in err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return new KioskError('DEVICE_NOT_FOUND', undefined, { cause: err });
+    // Transports say ENOPKG ("package not installed") with a message naming what to install.
+    if (code === 'ENOPKG') return new KioskError('DEPENDENCY_MISSING', err.message, { cause: err });
     if (code === 'EACCES' || code === 'EPERM') return new KioskError('PERMISSION_DENIED', undefined, { cause: err });
-    if (code === 'EIO' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
+    if (code === 'ETIMEDOUT') return new KioskError('TIMEOUT', `${ERROR_CODES.TIMEOUT.message} (${code})`, { cause: err });
+    if (code === 'EIO' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return new KioskError('IO_ERROR', `${ERROR_CODES.IO_ERROR.message} (${code})`, { cause: err });
     }
   }

@@ -2,11 +2,11 @@
  * journald's native protocol: each log line becomes one datagram to /run/systemd/journal/socket with
  * structured fields, so a technician can filter with `journalctl -u kioskd DEVICE=printer CODE=PAPER_OUT`.
  * Fields: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, DEVICE, CODE, COMPONENT, and KIOSKD_JSON (the whole
- * line). Uses the optional native `unix-dgram`; `createJournaldWriter` returns undefined where it or
- * the socket is missing, and the caller keeps writing to stdout.
+ * line). The datagrams go out through a sender the process entry supplies (src/transports/libc.ts);
+ * `createJournaldWriter` returns undefined where there is none or no socket, and the caller keeps
+ * writing to stdout.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 export const JOURNAL_SOCKET = '/run/systemd/journal/socket';
 
@@ -14,10 +14,9 @@ const PRIORITY: Record<string, number> = { fatal: 2, error: 3, warn: 4, info: 6,
 /** pino field -> journal field; values are flattened to strings. */
 const FIELDS: Record<string, string> = { device: 'DEVICE', code: 'CODE', component: 'COMPONENT', requester: 'REQUESTER' };
 
-interface Socket {
-  send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error) => void): void;
-  on(event: 'error', cb: (err: Error) => void): void;
-  close(): void;
+/** Sends one datagram without blocking; returns the errno name when it could not. */
+export interface DatagramSender {
+  send(data: Buffer, path: string): string | undefined;
 }
 
 /** Encode one field; values with a newline use the binary form (name, LE64 length, bytes). */
@@ -52,25 +51,16 @@ export function encodeJournalEntry(line: string, identifier = 'kioskd'): Buffer 
 }
 
 /** A line writer to journald, or undefined when it cannot be had (then log to stdout). */
-export function createJournaldWriter(socketPath = JOURNAL_SOCKET, fallback: (line: string) => void = (l) => process.stdout.write(l)): ((line: string) => void) | undefined {
-  if (!existsSync(socketPath)) return undefined;
-  let socket: Socket;
-  try {
-    const unix = createRequire(import.meta.url)('unix-dgram') as { createSocket(type: 'unix_dgram'): Socket };
-    socket = unix.createSocket('unix_dgram');
-  } catch {
-    return undefined;
-  }
-  socket.on('error', () => undefined);
+export function createJournaldWriter(
+  sender: DatagramSender | undefined,
+  socketPath = JOURNAL_SOCKET,
+  fallback: (line: string) => void = (l) => process.stdout.write(l),
+): ((line: string) => void) | undefined {
+  if (!sender || !existsSync(socketPath)) return undefined;
   return (line: string) => {
     const entry = encodeJournalEntry(line);
-    // Entries over a datagram's size would need a memfd; those rare lines go to stdout instead.
-    if (entry.length > 200_000) {
-      fallback(line);
-      return;
-    }
-    socket.send(entry, 0, entry.length, socketPath, (err) => {
-      if (err) fallback(line);
-    });
+    // Entries over a datagram's size would need a memfd; those rare lines go to stdout instead, as
+    // does a line journald could not take (its queue full: EAGAIN).
+    if (entry.length > 200_000 || sender.send(entry, socketPath) !== undefined) fallback(line);
   };
 }

@@ -1,10 +1,12 @@
 /**
  * systemd notify protocol (READY=1, WATCHDOG=1, STOPPING=1, STATUS=...) sent straight to
  * $NOTIFY_SOCKET as datagrams, from this process (a short-lived `systemd-notify` child is racy: systemd
- * may not attribute its message to the service). Uses the optional native `unix-dgram`; without it,
- * or without NOTIFY_SOCKET, every call is a no-op and says so once in the log.
+ * may not attribute its message to the service). Datagrams go through libc (src/transports/libc.ts,
+ * prebuilt koffi: nothing to compile on a Pi); where that cannot load, or without NOTIFY_SOCKET, every
+ * call is a no-op and says so once in the log.
  */
 import type { Logger } from '../core/logger.js';
+import { closeFd, sendDatagram, unixDatagramSocket } from '../transports/libc.js';
 
 export interface Notifier {
   ready(status?: string): void;
@@ -16,31 +18,26 @@ export interface Notifier {
   close(): void;
 }
 
-interface DgramSocket {
-  send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error) => void): void;
-  on(event: 'error', cb: (err: Error) => void): void;
-  close(): void;
-}
-
 export async function createNotifier(env: { NOTIFY_SOCKET?: string; WATCHDOG_USEC?: string }, log: Logger): Promise<Notifier> {
   const usec = Number(env.WATCHDOG_USEC);
   const watchdogIntervalMs = Number.isFinite(usec) && usec > 0 ? Math.max(500, Math.floor(usec / 2000)) : undefined;
   const path = env.NOTIFY_SOCKET;
-  let socket: DgramSocket | undefined;
+  let socket: number | undefined;
   if (path) {
     try {
-      const mod = (await import('unix-dgram')) as unknown as { default: { createSocket(type: 'unix_dgram'): DgramSocket } };
-      socket = mod.default.createSocket('unix_dgram');
-      socket.on('error', (err) => log.warn({ err: err.message }, 'sd_notify failed'));
+      socket = unixDatagramSocket();
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'NOTIFY_SOCKET is set but unix-dgram is not available; no READY/WATCHDOG');
+      log.warn({ err: (err as Error).message }, 'NOTIFY_SOCKET is set but datagrams cannot be sent; no READY/WATCHDOG (systemd will time the start out)');
     }
   }
-  const target = path?.startsWith('@') ? `\0${path.slice(1)}` : path;
+  let warned = false;
   const send = (msg: string): void => {
-    if (!socket || !target) return;
-    const buf = Buffer.from(msg);
-    socket.send(buf, 0, buf.length, target);
+    if (socket === undefined || !path) return;
+    const err = sendDatagram(socket, Buffer.from(msg), path);
+    if (err && !warned) {
+      warned = true;
+      log.warn({ err, socket: path }, 'sd_notify failed');
+    }
   };
   return {
     watchdogIntervalMs,
@@ -48,6 +45,9 @@ export async function createNotifier(env: { NOTIFY_SOCKET?: string; WATCHDOG_USE
     watchdog: () => send('WATCHDOG=1'),
     stopping: () => send('STOPPING=1'),
     status: (text) => send(`STATUS=${text}`),
-    close: () => socket?.close(),
+    close: () => {
+      if (socket !== undefined) closeFd(socket);
+      socket = undefined;
+    },
   };
 }

@@ -32,9 +32,14 @@ export class TcpTransport implements ByteStream {
         socket.destroy();
         reject(Object.assign(new Error(`connect to ${this.label} timed out`), { code: 'ETIMEDOUT' }));
       }, this.options.connectTimeoutMs ?? 5000);
-      socket.once('error', (err) => {
+      socket.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(err);
+        // Under systemd, IPAddressDeny answers connect() with EPERM: say which rule is missing.
+        reject(
+          err.code === 'EPERM'
+            ? Object.assign(new Error(`connect to ${this.label} refused by the service's IP sandbox (EPERM): sudo kioskd sandbox --write && sudo systemctl daemon-reload && sudo systemctl restart kioskd`), { code: 'EPERM', cause: err })
+            : err,
+        );
       });
       socket.connect(this.options.port, this.options.host, () => {
         clearTimeout(timer);

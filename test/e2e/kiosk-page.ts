@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startPlayground, type Playground } from '../../src/playground/server.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const canRunBrowser = hasMosquitto && hasSocat && existsSync(CHROMIUM);
-if (!canRunBrowser && process.env.CI) throw new Error(`CI must not skip the browser tests: need mosquitto, socat and ${CHROMIUM}`);
+export const canRunBrowser = hasMosquitto && hasPty && existsSync(CHROMIUM);
+if (!canRunBrowser && process.env.CI) throw new Error(`CI must not skip the browser tests: need mosquitto, PTYs and ${CHROMIUM}`);
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

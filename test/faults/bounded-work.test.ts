@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type KioskClient } from '../../src/client/index.js';
 import { spawnDaemon, type SpawnedDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { PASSWORDS, startProductionBroker, type ProductionBroker } from '../helpers/production-broker.js';
 import { hostileDocument, worstAcceptedDocument } from '../fixtures/printer/worst-case.js';
@@ -24,7 +24,7 @@ function rssMb(pid: number): number {
   return Number(m?.[1] ?? 0) / 1024;
 }
 
-describe.skipIf(!hasMosquitto || !hasSocat)('bounded work: previews, a cash accept and a request flood', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('bounded work: previews, a cash accept and a request flood', () => {
   let prod: ProductionBroker;
   let daemon: SpawnedDaemon;
   let observer: Probe;

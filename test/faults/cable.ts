@@ -1,10 +1,11 @@
 /** A serial cable between a driver's PTY and a simulator's, that a test can pull out and plug back in. */
 import { PtyPair } from '../../src/transports/pty-pair.js';
+import type { ByteStream } from '../../src/transports/byte-stream.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 
 /** A cable: bytes pass between the driver's PTY and the simulator's until it is pulled. */
 export class Cable {
-  private driverSide: SerialTransport | undefined;
+  private driverSide: ByteStream | undefined;
   private simSide: SerialTransport | undefined;
   private constructor(readonly pair: PtyPair, private readonly simPath: string) {}
   static async connect(dir: string, simPath: string): Promise<Cable> {
@@ -16,7 +17,7 @@ export class Cable {
     return cable;
   }
   private async plugIn(): Promise<void> {
-    const side = new SerialTransport({ path: this.pair.simPath, baudRate: 9600 });
+    const side = this.pair.simEnd();
     await side.open();
     side.onData((c) => void this.simSide?.write(c).catch(() => undefined));
     this.driverSide = side;

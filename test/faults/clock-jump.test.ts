@@ -11,7 +11,7 @@ import { systemClock, type Clock, type Timer } from '../../src/core/clock.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from './report.js';
@@ -58,7 +58,7 @@ const config = {
   },
 };
 
-describe.skipIf(!hasMosquitto || !hasSocat)('the wall clock jumps while operations are in flight', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('the wall clock jumps while operations are in flight', () => {
   const clock = new JumpingClock();
   let broker: Broker;
   let kiosk: TestDaemon;

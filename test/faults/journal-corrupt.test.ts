@@ -12,7 +12,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, spawnDaemon, startTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from './report.js';
@@ -27,7 +27,7 @@ const M = (dir: string): string => join(dir, 'journal-mirror', 'money.jsonl');
 const lines = (text: string): string[] => text.split('\n').slice(0, -1).map((l) => `${l}\n`);
 const flip = (line: string, at: number): string => line.slice(0, at) + (line[at] === '7' ? '8' : '7') + line.slice(at + 1);
 
-describe.skipIf(!hasMosquitto || !hasSocat)('a damaged money journal over MQTT: refused, never guessed', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('a damaged money journal over MQTT: refused, never guessed', () => {
   let broker: Broker;
   const pristine = tempDir('kioskd-jc-base-');
   const kioskId = `jc${process.pid}`;

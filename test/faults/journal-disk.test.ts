@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaemon, tempDir, type TestDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from './report.js';
@@ -24,7 +24,7 @@ const config = {
   },
 };
 
-describe.skipIf(!hasMosquitto || !hasSocat)('the money journal on a read-only or full disk', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('the money journal on a read-only or full disk', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;

@@ -14,7 +14,7 @@ import { printerConfigSchema } from '../../src/drivers/printer/config.js';
 import { startPrinterSimulator, type PrinterSimulator } from '../../src/drivers/printer/sim.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { spawnDaemon, tempDir, type SpawnedDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from './report.js';
@@ -27,7 +27,7 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
   throw new Error(`never happened: ${what}`);
 }
 
-describe.skipIf(!hasMosquitto || !hasSocat)('kill -9 of the daemon mid-print', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('kill -9 of the daemon mid-print', () => {
   let broker: Broker;
   let sim: PrinterSimulator;
   let probe: Probe;

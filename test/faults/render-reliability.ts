@@ -148,7 +148,7 @@ const findings = [
   '- Under the shipped ACL the client library in its default MQTT 5 mode never got an answer: replies on `{ns}/client/{clientId}/response`, readable only by that client id (`test/security/roles.test.ts`).',
   '- A schema-valid 890 KB preview rendered ~0.5 GB; four at once were OOM-killed; a 3,000-request flood cost another client 4 of 20 answers: receipts measured before rendering, one render at a time in slices, per-client limits, broker queue limits (`test/faults/bounded-work.test.ts`).',
   '- Text raster read back with `getImageData` keeps its native buffer until the event loop turns (@napi-rs/canvas issue 819): a long Arabic block piled up ~4 MB per block inside one render; now drawn in bands on reused canvases (`test/faults/bounded-work.test.ts`).',
-  '- The retained cash state showed a session total of 0 while credits arrived; two clients with the same transaction took each other\'s answers; some refusals lost the transaction; the card stayed `ready` on an unwritable journal; a sale in a currency the kiosk does not take reached the terminal; kill -9 left socat helpers behind (`test/integration/cash.test.ts`, `test/unit/client/client.test.ts`, `test/integration/contract.test.ts`, `test/faults/journal-disk.test.ts`, `test/security/roles.test.ts`, `test/faults/orphans.test.ts`).',
+  '- The retained cash state showed a session total of 0 while credits arrived; two clients with the same transaction took each other\'s answers; some refusals lost the transaction; the card stayed `ready` on an unwritable journal; a sale in a currency the kiosk does not take reached the terminal; kill -9 left helper processes behind (`test/integration/cash.test.ts`, `test/unit/client/client.test.ts`, `test/integration/contract.test.ts`, `test/faults/journal-disk.test.ts`, `test/security/roles.test.ts`, `test/faults/orphans.test.ts`).',
   '- Card terminal on a serial line, cable pulled mid-sale: never reconciled; now recovers the true outcome (`test/faults/card-serial-unplug.test.ts`).',
   '- Printer PNG declaring 12000 x 12000 (+827 MiB RSS from 187 KB of base64): refused from its header (`test/unit/printer/image-bomb.test.ts`).',
   '- MQTT 5 `responseTopic` under the kiosk root (a forged `device/cash/event/credit`): refused with INVALID_RESPONSE_TOPIC (`test/integration/contract.test.ts`).',
@@ -159,7 +159,6 @@ const findings = [
   '',
   '- The `requester` MQTT 5 user property, the client id of a response topic and a transaction\'s scope are declared by the client: audit logs show them as declared, and per-client limits keep honest clients fair to each other; a hostile client that changes names is bounded by the cost of a RATE_LIMITED answer and the broker\'s queue limits.',
   '- Both journal copies cut at the same record boundary, or both deleted, cannot be told from a shorter or a new journal (there is no third witness); keep the mirror on another filesystem.',
-  '- Simulation only: a state directory containing `,`, `!!` or quotes breaks socat\'s address syntax in `PtyPair` (not a shell).',
   '',
 ].join('\n');
 writeFileSync(join(root, 'docs', 'reliability.md'), `${out}\n${mutationSection()}\n${findings}`);

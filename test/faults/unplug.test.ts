@@ -17,7 +17,7 @@ import { cashConfigSchema } from '../../src/drivers/cash/config.js';
 import { startCashSimulators, type CashSimulators } from '../../src/drivers/cash/sim.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { startTestDaemon, tempDir } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { Cable } from './cable.js';
@@ -25,7 +25,7 @@ import { record } from './report.js';
 
 const rows: string[] = [];
 
-describe.skipIf(!hasMosquitto || !hasSocat)('serial devices unplugged mid-work', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('serial devices unplugged mid-work', () => {
   let broker: Broker;
   beforeAll(async () => {
     broker = await startMosquitto();

@@ -13,7 +13,7 @@ import { bridgeOps } from '../../src/api/bridge.js';
 import { allErrorCodes } from '../../src/core/errors.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { record } from '../faults/report.js';
@@ -30,7 +30,7 @@ const config = {
   },
 };
 
-describe.skipIf(!hasMosquitto || !hasSocat)('the daemon over MQTT with arbitrary requests', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('the daemon over MQTT with arbitrary requests', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;

@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { libcAvailable } from '../../src/transports/libc.js';
 import { hasMosquitto } from './mosquitto.js';
 import { hasPostgres } from './postgres.js';
 
@@ -18,7 +19,7 @@ export function setup(): void {
   }
   const missing: string[] = [];
   if (!hasMosquitto) missing.push('mosquitto (integration tests against a real broker)');
-  if (spawnSync('which', ['socat']).status !== 0) missing.push('socat (PTY-based device tests)');
+  if (!libcAvailable()) missing.push('PTYs: the koffi npm package or glibc could not be loaded (PTY-based device tests)');
   if (spawnSync('which', ['espeak-ng']).status !== 0) missing.push('espeak-ng (speech tests)');
   if (spawnSync('which', ['sox']).status !== 0) missing.push('sox (measuring the WAVs the audio simulator writes)');
   if (spawnSync('/usr/bin/python3', ['-c', 'import icu']).status !== 0) missing.push('python3-icu (ICU number spell-out, the oracle for spoken numbers)');
@@ -30,7 +31,7 @@ export function setup(): void {
     '#'.repeat(78),
     '# NOT RUN on this machine — missing tools:',
     ...missing.map((m) => `#   - ${m}`),
-    '# Install them: sudo apt-get install -y mosquitto socat postgresql espeak-ng sox python3-icu zbar-tools   (CI does this in .ci/run)',
+    '# Install them: sudo apt-get install -y mosquitto postgresql espeak-ng sox python3-icu zbar-tools; npm ci   (CI does this in .ci/run)',
     '#'.repeat(78),
     '',
   ].join('\n');

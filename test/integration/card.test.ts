@@ -10,7 +10,7 @@ import { deviceStateSchema } from '../../src/api/envelope.js';
 import { cardApi, outcomeSchema, reversalSchema, transactionRecordSchema } from '../../src/drivers/card/api.js';
 import { SIM_PAN } from '../../src/drivers/card/zvt/sim-messages.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
@@ -166,7 +166,7 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
   });
 });
 
-describe.skipIf(!hasMosquitto || !hasSocat)('card terminal over MQTT, ZVT simulator on a PTY (serial framing)', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('card terminal over MQTT, ZVT simulator on a PTY (serial framing)', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeAlertsSchema, fleetRecordSchema, type FleetRecord } from '../../src/api/alerts.js';
 import { gpioConfig } from '../helpers/configs.js';
 import { repoRoot, spawnDaemon, startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { makePki, operator, startRemoteBroker, until, type Pki, type Seen } from './fleet-tls.js';
@@ -53,7 +53,7 @@ function records(seen: Seen[], base: string): FleetRecord[] {
   return seen.filter((m) => m.topic === `${base}/event/alert` || m.topic === `${base}/health`).map((m) => fleetRecordSchema.parse(JSON.parse(m.text)));
 }
 
-describe.skipIf(!hasMosquitto || !hasSocat)('fleet link to a TLS broker with client certificates', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with client certificates', () => {
   let pki: Pki;
   let local: Broker;
   let remote: Broker;

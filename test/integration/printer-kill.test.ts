@@ -10,14 +10,14 @@ import { createLogger } from '../../src/core/logger.js';
 import { printerConfigSchema } from '../../src/drivers/printer/config.js';
 import { PrinterSimulator } from '../../src/drivers/printer/sim.js';
 import { spawnDaemon, tempDir, type SpawnedDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 
 const BAUD = 19_200; // an Arabic receipt takes ~9 s on this wire: long enough to kill the daemon mid-job
 
-describe.skipIf(!hasMosquitto || !hasSocat)('printer: kill -9 mid-job never leads to a second print', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('printer: kill -9 mid-job never leads to a second print', () => {
   const stateDir = tempDir('kioskd-printer-kill-');
   const kioskId = `pk${process.pid}`;
   let broker: Broker;

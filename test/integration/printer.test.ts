@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceStateSchema } from '../../src/api/envelope.js';
 import { printerApi } from '../../src/drivers/printer/api.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { sevenLanguageReceipt } from '../fixtures/printer/receipts.js';
 
 const config = { simulation: true, devices: { printer: { statusPollMs: 200 } } };
 
-describe.skipIf(!hasMosquitto || !hasSocat)('printer through the daemon (virtual printer on a PTY, real Mosquitto)', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('printer through the daemon (virtual printer on a PTY, real Mosquitto)', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;

@@ -13,7 +13,7 @@ import type { ScannerApi } from '../../src/drivers/scanner/api.js';
 import { scannerConfigSchema, type ScannerConfig } from '../../src/drivers/scanner/config.js';
 import { createScannerDriver } from '../../src/drivers/scanner/driver.js';
 import { startScannerSimulator } from '../../src/drivers/scanner/sim.js';
-import { hasSocat } from '../helpers/env.js';
+import { hasPty } from '../helpers/env.js';
 
 const log = createLogger({ level: 'fatal', journald: false, write: () => undefined });
 
@@ -53,7 +53,7 @@ async function start(inputs: Record<string, unknown>): Promise<Rig> {
   return rig;
 }
 
-describe.skipIf(!hasSocat)('scanner driver against its simulator (real PTYs, FIFO)', () => {
+describe.skipIf(!hasPty)('scanner driver against its simulator (real PTYs, FIFO)', () => {
   it('a framed (STX/ETX) reader: TD2 and TD1 documents, split writes, each frame one read', async () => {
     const r = await start({ desko: { type: 'serial', path: '/dev/x', model: 'desko-cute' } });
     let doc = r.next('document');

@@ -8,7 +8,7 @@ import { deviceStateSchema, healthSchema } from '../../src/api/envelope.js';
 import { scannerApi } from '../../src/drivers/scanner/api.js';
 import { checkDigit } from '../../src/drivers/scanner/mrz-builder.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
@@ -36,7 +36,7 @@ function emiratesId(): string[] {
 /** Everything personal that this test makes the simulator send. */
 const SECRETS = ['739104528', '784198712345670', 'MANSOORI', 'HAMDAN', '870412', '1987-04-12', 'ERIKSSON', 'ANNA', 'MARIA', 'D23145890', 'L898902C3', 'ZE184226B', '740812', '1974-08-12', 'UTOD2314', 'PAY-REF-93817', 'WEDGE-7731'];
 
-describe.skipIf(!hasMosquitto || !hasSocat)('scanner through the daemon (PTY + input-event simulator, real Mosquitto)', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('scanner through the daemon (PTY + input-event simulator, real Mosquitto)', () => {
   let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;

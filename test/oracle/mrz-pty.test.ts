@@ -2,7 +2,7 @@
  * The MRZ oracle corpus through the whole scanner driver, as a reader sends it: line assembly, MRZ/barcode
  * grouping, parsing, events. First every document in-process with every way a reader splits its bytes
  * (CR, CRLF, LF, one write, byte by byte, random chunks, pauses between lines); then a stratified subset
- * over a real PTY (socat) at a reader's pacing. Each document must come out as exactly one `document`
+ * over a real PTY at a reader's pacing. Each document must come out as exactly one `document`
  * event, agreeing with the oracle, and no document may come out as a `barcode` event.
  */
 import { setTimeout as wait } from 'node:timers/promises';
@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import type { DocumentFields } from '../../src/drivers/scanner/document.js';
 import { PtyPair } from '../../src/transports/pty-pair.js';
-import { SerialTransport } from '../../src/transports/serial.js';
 import { Listeners, type ByteStream } from '../../src/transports/byte-stream.js';
-import { hasSocat } from '../helpers/env.js';
+import { hasPty } from '../helpers/env.js';
 import { recordOracle } from '../faults/report.js';
 import { disagreements, loadCorpus, type CorpusCase } from './mrz-oracle.js';
 import { scannerUnderTest, type Captured } from './scanner-harness.js';
@@ -144,14 +143,14 @@ function subset(): CorpusCase[] {
   return [...picked.values()].flat();
 }
 
-describe.skipIf(!hasSocat)('MRZ corpus subset over a real PTY at a reader\'s pacing', () => {
+describe.skipIf(!hasPty)('MRZ corpus subset over a real PTY at a reader\'s pacing', () => {
   let pair: PtyPair;
-  let reader: SerialTransport;
+  let reader: ByteStream;
   let t: ReturnType<typeof scannerUnderTest>;
 
   beforeAll(async () => {
     pair = await PtyPair.create(`/tmp/kioskd-oracle-${process.pid}`, 'mrz-reader');
-    reader = new SerialTransport({ path: pair.simPath, baudRate: 115200 });
+    reader = pair.simEnd();
     await reader.open();
     t = scannerUnderTest({ reader: { type: 'serial', path: pair.devicePath, baudRate: 115200, groupGapMs: 300 } }, systemClock);
     await t.driver.start(new AbortController().signal);
@@ -194,7 +193,7 @@ describe.skipIf(!hasSocat)('MRZ corpus subset over a real PTY at a reader\'s pac
     }
     expect(failures, `${failures.length} of ${docs.length} failed`).toEqual([]);
     recordOracle('mrz-pty', {
-      codec: 'Scanner driver over a real PTY (socat), real serial transport',
+      codec: 'Scanner driver over a real PTY, real serial transport',
       oracle: 'the Python mrz corpus: every specimen, every format x fault kind, Emirates IDs',
       cases: `${docs.length} documents at a reader's pacing (CR with 20-60 ms between lines, CRLF byte by byte, LF one write, lines in two writes)`,
       result: `${docs.length - failures.length} of ${docs.length}: one document event agreeing with the oracle, no barcode event`,

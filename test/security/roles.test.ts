@@ -11,14 +11,14 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type KioskClient } from '../../src/client/index.js';
 import { spawnDaemon, type SpawnedDaemon } from '../helpers/daemon.js';
-import { hasMosquitto, hasSocat } from '../helpers/env.js';
+import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { PASSWORDS, startProductionBroker, type ProductionBroker } from '../helpers/production-broker.js';
 import { record } from '../faults/report.js';
 
 const UI_REFUND_LIMIT = 5000;
 
-describe.skipIf(!hasMosquitto || !hasSocat)('roles under the shipped broker ACL, with the client library (MQTT 5 and 3.1.1)', () => {
+describe.skipIf(!hasMosquitto || !hasPty)('roles under the shipped broker ACL, with the client library (MQTT 5 and 3.1.1)', () => {
   let prod: ProductionBroker;
   let daemon: SpawnedDaemon;
   let observer: Probe;

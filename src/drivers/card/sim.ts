@@ -6,7 +6,6 @@
  */
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { PtyPair } from '../../transports/pty-pair.js';
-import { SerialTransport } from '../../transports/serial.js';
 import { TcpListener } from '../../transports/tcp-listener.js';
 import { cardApi } from './api.js';
 import type { CardConfig } from './config.js';
@@ -31,7 +30,7 @@ export async function startCardSimulator(config: CardConfig, deps: SimulatorDeps
     stopTransport = () => listener.close();
   } else {
     const pty = await PtyPair.create(deps.workDir, 'zvt-terminal');
-    const port = new SerialTransport({ path: pty.simPath, baudRate: 9600 });
+    const port = pty.simEnd();
     await port.open();
     terminal.attach(port);
     driverConfig = {

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { PtyPair } from '../../transports/pty-pair.js';
-import { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../transports/byte-stream.js';
 import { cashApi } from './api.js';
 import { CcTalkSimulator } from './cctalk/sim.js';
 import { cashConfigSchema, type CashConfig } from './config.js';
@@ -30,7 +30,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
   await mkdir(dirs.stateDir, { recursive: true });
   const o = config.simulator;
   const vPair = await PtyPair.create(dirs.workDir, 'validator');
-  const vPort = new SerialTransport({ path: vPair.simPath, baudRate: 9600 });
+  const vPort = vPair.simEnd();
   await vPort.open();
   const validator = new SspSimulator(vPort, {
     currency: o.currency, notes: o.notes, multiplier: o.multiplier, stepMs: o.stepMs, escrowTimeoutMs: o.escrowTimeoutMs,
@@ -39,10 +39,10 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
   validator.start();
   let coins: CcTalkSimulator | undefined;
   let cPair: PtyPair | undefined;
-  let cPort: SerialTransport | undefined;
+  let cPort: ByteStream | undefined;
   if (o.coins.length > 0) {
     cPair = await PtyPair.create(dirs.workDir, 'coins');
-    cPort = new SerialTransport({ path: cPair.simPath, baudRate: 9600 });
+    cPort = cPair.simEnd();
     await cPort.open();
     coins = new CcTalkSimulator(cPort, { coinIds: o.coins, statePath: join(dirs.stateDir, 'coins.json'), address: config.coinAcceptor?.address ?? 2 });
     coins.start();

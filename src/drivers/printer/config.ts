@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/config/common.js';
 import { CODE_PAGE_NAMES, type CodePageName } from './codepages.js';
+import { BUNDLED_FONTS } from './font-files.js';
 
 const hexId = z.union([z.number().int().min(0).max(0xffff), z.string().regex(/^(0x)?[0-9a-fA-F]{4}$/).transform((s) => parseInt(s.replace(/^0x/, ''), 16))]);
 
@@ -16,17 +17,9 @@ export const usbTransportSchema = z.strictObject({
   serialNumber: z.string().optional(),
 });
 
-const DEFAULT_FONTS = {
-  latin: '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf',
-  latinBold: '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf',
-  arabic: '/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf',
-  arabicBold: '/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf',
-  cjk: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  cjkBold: '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
-  mono: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
-  monoBold: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf',
-} as const;
+const DEFAULT_FONTS = BUNDLED_FONTS;
 
+/** Receipt fonts; each defaults to the copy installed from npm (font-files.ts). */
 export const fontsSchema = z.strictObject({
   latin: z.string().default(DEFAULT_FONTS.latin),
   latinBold: z.string().default(DEFAULT_FONTS.latinBold),

@@ -165,6 +165,9 @@ export class PrinterDriver implements Driver<PrinterApi> {
     const changed = !this.answering || !prev || prev.paper !== status.paper || prev.cover !== status.cover || prev.online !== status.online || prev.cutterError !== status.cutterError;
     this.answering = true;
     if (changed) this.deps.host.emit('status', this.statusPayload(status));
+    // A technician filters the journal by code (journalctl -u kioskd CODE=PAPER_OUT): say when it starts.
+    if (status.paper === 'out' && prev?.paper !== 'out') this.deps.log.warn({ code: 'PAPER_OUT' }, 'paper out: refill the printer');
+    if (status.cover === 'open' && prev?.cover !== 'open') this.deps.log.warn({ code: 'COVER_OPEN' }, 'printer cover open');
     this.refreshState();
   }
 

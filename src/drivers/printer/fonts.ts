@@ -34,8 +34,8 @@ export function loadCanvas(): Promise<CanvasModule> {
 }
 
 /**
- * Canvas with every receipt font registered. Throws FONT_MISSING naming the missing file (the
- * Debian packages fonts-noto-core, fonts-noto-cjk and fonts-dejavu-core provide the defaults).
+ * Canvas with every receipt font registered. Throws FONT_MISSING naming the missing file and the
+ * config key (the defaults come from npm packages: src/drivers/printer/font-files.ts).
  */
 export async function loadFonts(paths: FontPaths): Promise<CanvasModule> {
   const canvas = await loadCanvas();
@@ -43,10 +43,14 @@ export async function loadFonts(paths: FontPaths): Promise<CanvasModule> {
     const path = paths[key];
     if (registered.get(`${family}:${key}`) === path) continue;
     if (!existsSync(path)) {
-      throw new KioskError('FONT_MISSING', `font "${key}" not found at ${path} (install fonts-noto-core, fonts-noto-cjk, fonts-dejavu-core)`, { details: { font: key, path } });
+      throw new KioskError(
+        'FONT_MISSING',
+        `font "${key}" not found at ${path}: run npm ci in kioskd's directory (its fonts come from npm) or set devices.printer.fonts.${key} to a TTF/OTF file`,
+        { details: { font: key, path } },
+      );
     }
     if (canvas.GlobalFonts.registerFromPath(path, family) === null) {
-      throw new KioskError('FONT_MISSING', `font "${key}" at ${path} could not be loaded`, { details: { font: key, path } });
+      throw new KioskError('FONT_MISSING', `font "${key}" at ${path} could not be loaded (not a TTF/OTF font?): set devices.printer.fonts.${key} to one`, { details: { font: key, path } });
     }
     registered.set(`${family}:${key}`, path);
   }

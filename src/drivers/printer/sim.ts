@@ -7,7 +7,7 @@ import { sleep } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { PtyPair } from '../../transports/pty-pair.js';
-import { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../transports/byte-stream.js';
 import { printerApi } from './api.js';
 import { paperDots, type PrinterConfig } from './config.js';
 import { loadFonts } from './fonts.js';
@@ -17,7 +17,7 @@ import { VirtualPrinter } from './virtual-printer.js';
 
 export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
   readonly commands: Record<string, (input: unknown) => Promise<unknown>>;
-  private port: SerialTransport | undefined;
+  private port: ByteStream | undefined;
   private stopped = false;
   private wireFreeAt = 0;
   /** Bumped when the link drops: bytes still "on the wire" then are lost, as on a real unplug. */
@@ -81,7 +81,7 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
 
   private async connect(): Promise<void> {
     if (this.port?.isOpen) return;
-    const port = new SerialTransport({ path: this.pty.simPath, baudRate: 115200 });
+    const port = this.pty.simEnd();
     await port.open();
     this.port = port;
     port.onData((chunk) => this.onData(port, chunk));
@@ -109,7 +109,7 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
     })().finally(() => (this.reconnecting = undefined));
   }
 
-  private onData(port: SerialTransport, chunk: Buffer): void {
+  private onData(port: ByteStream, chunk: Buffer): void {
     const baud = this.config.sim.wireBaud;
     // the chunk is on the wire for chunk.length x 10 bits after the previous one has left
     if (baud > 0) this.wireFreeAt = Math.max(performance.now(), this.wireFreeAt) + (chunk.length * 10_000) / baud;

@@ -13,7 +13,7 @@ import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { makeFifo } from '../../transports/input-events.js';
 import { PtyPair } from '../../transports/pty-pair.js';
-import { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../transports/byte-stream.js';
 import { scannerApi } from './api.js';
 import type { HidInputConfig, ScannerConfig, ScannerInputConfig, SerialInputConfig } from './config.js';
 import { serialFraming } from './input.js';
@@ -35,12 +35,12 @@ interface SimInput {
 
 class SerialSimInput implements SimInput {
   readonly kind = 'serial';
-  private port: SerialTransport | undefined;
+  private port: ByteStream | undefined;
   private replugTimer: NodeJS.Timeout | undefined;
   constructor(readonly name: string, private readonly pair: PtyPair, private readonly cfg: SerialInputConfig, private readonly log: SimulatorDeps['log']) {}
 
   async connect(): Promise<void> {
-    const port = new SerialTransport({ path: this.pair.simPath, baudRate: this.cfg.baudRate });
+    const port = this.pair.simEnd();
     await port.open();
     this.port = port;
   }

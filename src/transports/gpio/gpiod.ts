@@ -10,7 +10,25 @@ import { promisify } from 'node:util';
 import { Listeners } from '../byte-stream.js';
 import type { GpioBackend, GpioLineSpec, GpioOutputSpec } from './backend.js';
 
-const run = promisify(execFile);
+const execTool = promisify(execFile);
+
+const INSTALL = 'the gpiod GPIO backend needs the libgpiod tools (gpiofind, gpioget, gpiomon, gpioset): sudo apt-get install gpiod';
+
+/** A tool that is not installed is ENOPKG (DEPENDENCY_MISSING), saying what to install. */
+function missingTool(err: unknown): NodeJS.ErrnoException | undefined {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code === 'ENOENT' && typeof e.syscall === 'string' && e.syscall.startsWith('spawn')
+    ? Object.assign(new Error(`${INSTALL} (${e.path ?? 'a tool'} not found)`), { code: 'ENOPKG', cause: err })
+    : undefined;
+}
+
+async function run(file: string, args: string[]): Promise<{ stdout: string }> {
+  try {
+    return await execTool(file, args);
+  } catch (err) {
+    throw missingTool(err) ?? err;
+  }
+}
 
 interface Resolved {
   chip: string;
@@ -48,6 +66,7 @@ export class GpiodBackend implements GpioBackend {
       if (!chip || offset === undefined || !/^\d+$/.test(offset)) throw new Error(`unexpected gpiofind output "${stdout.trim()}"`);
       return { chip, offset: Number(offset) };
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOPKG') throw err;
       throw Object.assign(new Error(`GPIO line "${spec.line}" (${spec.name}) not found: ${(err as Error).message}`), { code: 'ENOENT', cause: err });
     }
   }
@@ -117,7 +136,7 @@ export class GpiodBackend implements GpioBackend {
       });
       proc.once('error', (err) => {
         clearTimeout(timer);
-        reject(err);
+        reject(missingTool(err) ?? err);
       });
     });
     this.levels.set(name, level);

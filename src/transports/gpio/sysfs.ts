@@ -37,7 +37,21 @@ export class SysfsBackend implements GpioBackend {
   constructor(private readonly o: { root: string; chip: string }) {}
 
   async open(inputs: readonly GpioLineSpec[], outputs: readonly GpioOutputSpec[]): Promise<void> {
-    const { Gpio } = (await import('onoff')) as unknown as {
+    // A name, not a literal: onoff is optional, and where it could not be built it is absent, which
+    // must not fail the type check of a fresh `npm ci` (found by .ci/fresh-machine.sh).
+    const optional: string = 'onoff';
+    const { Gpio } = (await import(optional).catch((err: unknown) => {
+      // onoff (and its epoll addon) is optional and compiled at install time: a Pi without build tools,
+      // or the Debian package, has none. Say so instead of an import error.
+      throw Object.assign(
+        new Error(
+          'the sysfs GPIO backend needs the optional native module onoff, which is not installed (it is compiled at install ' +
+            'time: sudo apt-get install build-essential python3, then npm install onoff in kioskd\'s directory); ' +
+            'or use devices.gpio.backend: gpiod (the default; needs only the gpiod package)',
+        ),
+        { code: 'ENOPKG', cause: err },
+      );
+    })) as unknown as {
       Gpio: new (n: number, dir: string, edge?: string) => OnoffGpio;
     };
     const { base, ngpio } = await resolveSysfsBase(this.o.root, this.o.chip);

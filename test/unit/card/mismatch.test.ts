@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardApi, outcomeSchema, transactionRecordSchema } from '../../../src/drivers/card/api.js';
-import { hasSocat } from '../../helpers/env.js';
+import { hasPty } from '../../helpers/env.js';
 import { makeRig, until, type Rig } from './harness.js';
 
 let rig: Rig | undefined;
@@ -22,7 +22,7 @@ const journalTypes = (r: Rig, key: string): string[] => r.journal.list({ stream:
 const attention = (r: Rig) => cardApi.stateDetail.parse(r.host.detail).attention;
 
 for (const link of ['tcp', 'serial'] as const) {
-  describe.skipIf(link === 'serial' && !hasSocat)(`terminal figures checked against the request, over ${link}`, () => {
+  describe.skipIf(link === 'serial' && !hasPty)(`terminal figures checked against the request, over ${link}`, () => {
     it('1.00 EUR approved for a 1,250.00 AED sale: failed/AMOUNT_MISMATCH with the terminal\'s figures, reversed at once, both journaled, listed', async () => {
       rig = await makeRig({ link });
       await rig.sim.commands.misreport!({ amount: 100, currency: 978 });

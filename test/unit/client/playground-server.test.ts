@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSpecifiers, moduleClosure, BrowserIncompatibleError } from '../../../src/playground/module-graph.js';
 import { findPackageRoot, startPlayground, type Playground } from '../../../src/playground/server.js';
-import { browserBrokerUrl, playgroundPort } from '../../../src/playground/cli.js';
+import { browserBrokerUrl, parsePlaygroundPort } from '../../../src/playground/cli.js';
+import { parseCommandLine } from '../../../src/cli/args.js';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,11 +78,16 @@ describe('playground HTTP server', () => {
 
 describe('--playground option', () => {
   it('takes an optional port', () => {
-    expect(playgroundPort(['--config', 'x.yaml'])).toBeUndefined();
-    expect(playgroundPort(['--playground'])).toBe(8080);
-    expect(playgroundPort(['--playground', '--config', 'x'])).toBe(8080);
-    expect(playgroundPort(['--playground', '9090'])).toBe(9090);
-    expect(() => playgroundPort(['--playground', '70000'])).toThrow();
+    const port = (argv: string[]): unknown => {
+      const cmd = parseCommandLine(argv);
+      return cmd.name === 'run' ? cmd.values.playground : cmd.name;
+    };
+    expect(port(['--config', 'x.yaml'])).toBeUndefined();
+    expect(port(['--playground'])).toBe('8080');
+    expect(port(['--playground', '--config', 'x'])).toBe('8080');
+    expect(port(['--playground', '9090'])).toBe('9090');
+    expect(parsePlaygroundPort('9090')).toBe(9090);
+    expect(() => parsePlaygroundPort('70000')).toThrow();
   });
 
   it('points the page at a WebSocket the browser can reach', () => {

@@ -1,9 +1,9 @@
 /** Native journald entries, received on a datagram socket the test binds (no systemd here). */
-import unix from 'unix-dgram';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createJournaldWriter, encodeJournalEntry } from '../../../src/core/journald.js';
 import { createLogger } from '../../../src/core/logger.js';
+import { bindUnixDatagram, closeFd, datagramSender, receiveDatagram } from '../../../src/transports/libc.js';
 import { tempDir } from '../../helpers/daemon.js';
 
 function parse(buf: Buffer): Record<string, string> {
@@ -28,18 +28,29 @@ function parse(buf: Buffer): Record<string, string> {
 describe('journald native protocol', () => {
   it('sends DEVICE, CODE, PRIORITY and the message as fields', async () => {
     const path = join(tempDir(), 'journal.sock');
-    const got: Buffer[] = [];
-    const server = unix.createSocket('unix_dgram', (msg) => got.push(msg));
-    server.bind(path);
-    const write = createJournaldWriter(path, () => undefined);
+    const server = bindUnixDatagram(path);
+    const sender = datagramSender();
+    const write = createJournaldWriter(sender, path, () => undefined);
     expect(write).toBeDefined();
     const log = createLogger({ level: 'info', journald: false, write: write! });
     log.child({ device: 'printer' }).warn({ code: 'PAPER_OUT' }, 'job refused');
-    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    const entry = parse(got[0]!);
+    let got: Buffer | undefined;
+    for (let i = 0; i < 100 && !got; i++) {
+      got = receiveDatagram(server);
+      if (!got) await new Promise((r) => setTimeout(r, 5));
+    }
+    const entry = parse(got!);
     expect(entry).toMatchObject({ MESSAGE: 'job refused', PRIORITY: '4', SYSLOG_IDENTIFIER: 'kioskd', DEVICE: 'printer', CODE: 'PAPER_OUT' });
     expect(JSON.parse(entry.KIOSKD_JSON!)).toMatchObject({ device: 'printer', code: 'PAPER_OUT' });
-    server.close();
+    sender.close();
+    closeFd(server);
+  });
+
+  it('falls back to stdout for a line journald did not take', () => {
+    const fallback: string[] = [];
+    const write = createJournaldWriter({ send: () => 'EAGAIN' }, '/', (l) => fallback.push(l));
+    write!('{"level":"info","msg":"x"}\n');
+    expect(fallback).toEqual(['{"level":"info","msg":"x"}\n']);
   });
 
   it('encodes a multi-line message in the binary form', () => {
@@ -49,6 +60,7 @@ describe('journald native protocol', () => {
   });
 
   it('is not used where there is no journal socket', () => {
-    expect(createJournaldWriter(join(tempDir(), 'none.sock'))).toBeUndefined();
+    expect(createJournaldWriter({ send: () => undefined }, join(tempDir(), 'none.sock'))).toBeUndefined();
+    expect(createJournaldWriter(undefined, '/')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasSocat } from '../../helpers/env.js';
+import { hasPty } from '../../helpers/env.js';
 import { receiptDocumentSchema } from '../../../src/drivers/printer/api.js';
 import { receiptFor } from '../../fixtures/printer/receipts.js';
 import { startRig, until, type Rig } from './harness.js';
@@ -22,7 +22,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-describe.skipIf(!hasSocat)('printer driver against the virtual printer on a PTY', () => {
+describe.skipIf(!hasPty)('printer driver against the virtual printer on a PTY', () => {
   it('prints a receipt, answers after the completion marker, and the page matches the preview', async () => {
     rig = await startRig();
     expect(rig.host.status).toBe('ready');

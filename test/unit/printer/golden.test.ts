@@ -3,28 +3,17 @@
  * printer from the bytes on the wire, and compared with the committed PNG under test/golden/printer/.
  * UPDATE_GOLDEN=1 rewrites the PNGs (then look at them before committing).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptDocumentSchema, type ReceiptDocumentInput } from '../../../src/drivers/printer/api.js';
-import { hasSocat } from '../../helpers/env.js';
+import { hasPty } from '../../helpers/env.js';
+import { compareToGolden, MAX_DIFF_RATIO } from '../../helpers/png-diff.js';
 import { BIDI_TEXT, receiptFor, type Lang } from '../../fixtures/printer/receipts.js';
 import { startRig, type Rig } from './harness.js';
 
 const GOLDEN_DIR = join(import.meta.dirname, '..', '..', 'golden', 'printer');
-/** Anti-aliased glyph edges may move by a dot between Skia builds; a wrong shaping changes thousands. */
-const MAX_DIFF_RATIO = 0.002;
-
-function compare(actual: Buffer, goldenPath: string): { diff: number; total: number; sizeMatch: boolean } {
-  const a = PNG.sync.read(actual);
-  const g = PNG.sync.read(readFileSync(goldenPath));
-  if (a.width !== g.width || a.height !== g.height) return { diff: Infinity, total: a.width * a.height, sizeMatch: false };
-  let diff = 0;
-  for (let i = 0; i < a.data.length; i += 4) if (a.data[i] !== g.data[i]) diff++;
-  return { diff, total: a.width * a.height, sizeMatch: true };
-}
 
 async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInput): Promise<void> {
   const res = await rig.driver.commands.print(
@@ -39,7 +28,7 @@ async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInpu
     writeFileSync(path, png);
   }
   expect(existsSync(path), `${path} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-  const { diff, total, sizeMatch } = compare(png, path);
+  const { diff, total, sizeMatch } = compareToGolden(png, path);
   let saved = '';
   if (!sizeMatch || diff / total > MAX_DIFF_RATIO) {
     saved = join(tmpdir(), `kioskd-golden-actual-printer-${name}.png`);
@@ -49,7 +38,7 @@ async function checkGolden(rig: Rig, name: string, document: ReceiptDocumentInpu
   expect(diff / total, `${name}: ${diff} of ${total} dots differ (actual: ${saved})`).toBeLessThanOrEqual(MAX_DIFF_RATIO);
 }
 
-describe.skipIf(!hasSocat)('golden receipts, decoded by the virtual printer from the real byte stream', () => {
+describe.skipIf(!hasPty)('golden receipts, decoded by the virtual printer from the real byte stream', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await startRig();

@@ -15,13 +15,16 @@ const cfg = printerConfigSchema.parse({});
 const hex = (chunks: Uint8Array[]): string => chunks.map((c) => Buffer.from(c).toString('hex')).join('');
 
 describe('fonts', () => {
-  it('every configured receipt font is installed (fonts-noto-core, fonts-noto-cjk, fonts-dejavu-core)', async () => {
-    for (const [name, path] of Object.entries(cfg.fonts)) expect(existsSync(path), `${name}: ${path}`).toBe(true);
+  it('every default receipt font comes from an npm package installed with kioskd, not from the system', async () => {
+    for (const [name, path] of Object.entries(cfg.fonts)) {
+      expect(existsSync(path), `${name}: ${path}`).toBe(true);
+      expect(path, name).toContain('/node_modules/');
+    }
     await expect(loadFonts(cfg.fonts)).resolves.toBeDefined();
   });
   it('a missing font is FONT_MISSING, never a silent fallback', async () => {
     const fonts = { ...cfg.fonts, arabic: '/nonexistent/NotoSansArabic-Regular.ttf' };
-    await expect(loadFonts(fonts)).rejects.toMatchObject({ code: 'FONT_MISSING' });
+    await expect(loadFonts(fonts)).rejects.toMatchObject({ code: 'FONT_MISSING', message: expect.stringContaining('devices.printer.fonts.arabic') });
     const doc = receiptDocumentSchema.parse({ blocks: [{ type: 'text', text: 'الرسوم' }] });
     await expect(renderReceipt(doc, { ...cfg, fonts })).rejects.toMatchObject({ code: 'FONT_MISSING' });
   });

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { PtyPair } from '../../../src/transports/pty-pair.js';
 import { SerialTransport } from '../../../src/transports/serial.js';
 import { tempDir } from '../../helpers/daemon.js';
-import { hasSocat } from '../../helpers/env.js';
+import { hasPty } from '../../helpers/env.js';
 
-describe.skipIf(!hasSocat)('SerialTransport', () => {
+describe.skipIf(!hasPty)('SerialTransport', () => {
   it('a missing device rejects with ENOENT', async () => {
     const t = new SerialTransport({ path: `${tempDir()}/ttyUSB9`, baudRate: 9600 });
     await expect(t.open()).rejects.toMatchObject({ code: 'ENOENT' });

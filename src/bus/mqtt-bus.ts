@@ -10,7 +10,7 @@ import { publishOfflineAndEnd } from './graceful-end.js';
 import type { Logger } from '../core/logger.js';
 import type { ResponseEnvelope } from '../api/envelope.js';
 import type { IncomingRequest } from './request-router.js';
-import { isAllowedResponseTopic, namespaceOf, parseRequestTopic, type Topics } from './topics.js';
+import { isAllowedResponseTopic, namespaceOf, parseRequestTopic, type Topics } from '../api/topics.js';
 
 export interface BusOptions {
   url: string;

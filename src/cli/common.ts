@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 
 /** Take `--name value` out of args. */
 export function takeOption(args: string[], name: string): string | undefined {
@@ -25,7 +25,7 @@ export function takeFlag(args: string[], name: string): boolean {
   return true;
 }
 
-/** The kiosk id the daemon uses with this config (same rule as src/core/daemon.ts). */
+/** The kiosk id the daemon uses with this config (same rule as src/daemon/daemon.ts). */
 export function kioskIdOf(config: KioskConfig): string {
   return config.kioskId ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
 }

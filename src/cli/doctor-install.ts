@@ -4,7 +4,7 @@
  */
 import { constants, existsSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { libcAvailable } from '../transports/libc.js';
 import type { Account, Check } from './doctor-checks.js';
 import { APPLY, DROPIN_PATH, rulesOf, sandboxDropIn } from './sandbox.js';

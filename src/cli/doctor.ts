@@ -4,8 +4,8 @@
  * exists, else the current user); `--json` prints the checks as JSON.
  */
 import { userInfo } from 'node:os';
-import { ConfigError, loadConfigFile } from '../core/config/load.js';
-import type { KioskConfig } from '../core/config/schema.js';
+import { ConfigError, loadConfigFile } from '../daemon/config/load.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { connectLocal, localBase, localUrl, readRetained, requestLocal, takeFlag, takeOption } from './common.js';
 import {
   checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,

@@ -1,5 +1,5 @@
 /**
- * The operator's view of the fleet, built from the fleet link's topics (src/fleet/topics.ts) as they
+ * The operator's view of the fleet, built from the fleet link's topics (src/api/fleet-topics.ts) as they
  * arrive: one row per kiosk with its link state, devices, active alerts, the last record seen and its
  * age (stale past a limit: an offline kiosk no longer shows its last "5 ok" as if current). Pure: feed
  * it messages, read rows at a given time.

@@ -10,7 +10,7 @@
  *   it and restarts the money devices. Exit 0 when recovered.
  */
 import { join } from 'node:path';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { inspectJournal, type CopyReport } from '../core/journal-recover.js';
 import { connectLocal, localBase, requestLocal } from './common.js';
 

@@ -5,7 +5,7 @@
  */
 import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, type Health } from '../api/envelope.js';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { connectLocal, localBase, localUrl, readRetained, table, takeFlag } from './common.js';
 
 export interface StatusSnapshot {

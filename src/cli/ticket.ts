@@ -5,11 +5,11 @@
 import { networkInterfaces } from 'node:os';
 import { activeAlertsSchema } from '../api/alerts.js';
 import { bridgeInfoSchema, healthSchema, type DeviceStateMessage } from '../api/envelope.js';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { EXIT } from './args.js';
 import { connectLocal, localBase, localUrl, readRetained, requestLocal } from './common.js';
 import { snapshotFrom } from './status.js';
-import { buildTicketDocument } from './ticket-document.js';
+import { buildTicketDocument } from '../health/ticket-document.js';
 
 function addresses(): string[] {
   return Object.entries(networkInterfaces()).flatMap(([name, addrs]) => (addrs ?? []).filter((a) => !a.internal && a.family === 'IPv4').map((a) => `${name} ${a.address}`));

@@ -13,7 +13,7 @@ import { DEVICE_APIS } from '../api/index.js';
 import { bridgeOps } from '../api/bridge.js';
 import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../api/alerts.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type Health } from '../api/envelope.js';
-import { makeTopics, type Topics } from '../bus/topics.js';
+import { makeTopics, type Topics } from '../api/topics.js';
 import type { CommandSpec, EventSpec } from '../core/driver.js';
 import { invalidParams, lookup, parseJson, text } from './checks.js';
 import { KioskRequestError } from './errors.js';

@@ -142,7 +142,7 @@ export interface SimulatorDeps {
 }
 
 /**
- * A device kind, as registered in `src/core/registry.ts`: its API, its config schema, a factory, and
+ * A device kind, as registered in `src/daemon/registry.ts`: its API, its config schema, a factory, and
  * optionally a simulator.
  */
 export interface DeviceKind<A extends DeviceApi = DeviceApi, C = unknown> {

@@ -18,7 +18,7 @@ import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { DiskQueue } from './queue.js';
 import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
-import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from './topics.js';
+import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from '../api/fleet-topics.js';
 
 export interface FleetLinkOptions {
   config: FleetConfig;

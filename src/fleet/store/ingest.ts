@@ -14,7 +14,7 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import { RECORD_TOPICS } from '../topics.js';
+import { RECORD_TOPICS } from '../../api/fleet-topics.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { parseFleetMessage } from './parse.js';

@@ -12,16 +12,16 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker
 import { MqttBus } from '../bus/mqtt-bus.js';
 import { RequestLimiter } from '../bus/limits.js';
 import { RequestRouter, type RequestTarget, type ResolvedCommand } from '../bus/request-router.js';
-import { makeTopics, type Topics } from '../bus/topics.js';
+import { makeTopics, type Topics } from '../api/topics.js';
 import { readSystemStats } from '../health/system-stats.js';
-import { Monitoring } from '../fleet/monitoring.js';
+import { Monitoring } from './monitoring.js';
 import type { Notifier } from '../health/sd-notify.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { KioskConfig } from './config/schema.js';
 import { DeviceRuntime, type BackoffPolicy, type DeviceSink } from './device-runtime.js';
-import type { CommandSpec, DeviceApi, DeviceKind, SimulatorHandle } from './driver.js';
-import { KioskError } from './errors.js';
-import type { Logger, LogLevel } from './logger.js';
+import type { CommandSpec, DeviceApi, DeviceKind, SimulatorHandle } from '../core/driver.js';
+import { KioskError } from '../core/errors.js';
+import type { Logger, LogLevel } from '../core/logger.js';
 import { MoneyJournal } from './money-journal.js';
 import { DEVICE_KINDS } from './registry.js';
 
@@ -64,7 +64,7 @@ export class Daemon {
   readonly taps = new Set<DaemonTap>();
   private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
   private broker: EmbeddedBroker | undefined;
-  /** Alerts and the fleet link (src/fleet/monitoring.ts). */
+  /** Alerts and the fleet link (src/daemon/monitoring.ts). */
   private monitoring: Monitoring | undefined;
   private bus: MqttBus | undefined;
   private router: RequestRouter;

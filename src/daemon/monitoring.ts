@@ -6,14 +6,14 @@
 import { networkInterfaces } from 'node:os';
 import type { ActiveAlerts, AlertEvent } from '../api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
-import { clockSynced } from '../alerts/clock-sync.js';
-import { AlertEngine } from '../alerts/engine.js';
+import { clockSynced } from '../health/alerts/clock-sync.js';
+import { AlertEngine } from '../health/alerts/engine.js';
 import type { Clock } from '../core/clock.js';
-import type { KioskConfig } from '../core/config/schema.js';
-import type { DaemonTap } from '../core/daemon.js';
+import type { KioskConfig } from './config/schema.js';
+import type { DaemonTap } from './daemon.js';
 import type { Logger } from '../core/logger.js';
-import { FleetLink } from './link.js';
-import { makeRemoteOperate } from './remote-ops.js';
+import { FleetLink } from '../fleet/link.js';
+import { makeRemoteOperate } from '../fleet/remote-ops.js';
 import type { z } from 'zod';
 import type { fleetLinkStatusSchema } from '../api/alerts.js';
 

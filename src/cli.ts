@@ -160,7 +160,7 @@ function banner(daemon: Daemon): void {
       `  MQTT      ${daemon.brokerUrl}`,
       `  WebSocket ${daemon.brokerWsUrl ?? '(off)'}`,
       `  watch     mosquitto_sub ${where} -v -t '${base}/#'`,
-      `  try       mosquitto_pub ${where} -t '${base}/device/gpio/request/set' -m '{"line":"light_printer","value":true}'`,
+      `  try       mosquitto_pub ${where} -t '${daemon.topics.deviceRequest('gpio', 'set')}' -m '{"line":"light_printer","value":true}'`,
       '',
     ].join('\n'),
   );

@@ -26,6 +26,11 @@ export const BRIDGE_RETAINED = {
   fleet: 'bridge/fleet',
 } as const;
 
+/** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
+export function deviceOfStateTopic(relative: string): string | undefined {
+  return /^device\/([^/]+)\/state$/.exec(relative)?.[1];
+}
+
 export interface Topics {
   readonly base: string;
   bridgeState: string;

@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../src/api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health } from '../src/api/envelope.js';
 import { fleetDeviceState, fleetHealth, fleetInfo } from '../src/fleet/sanitize.js';
-import { makeFleetTopics, type FleetTopics } from '../src/fleet/topics.js';
+import { makeFleetTopics, type FleetTopics } from '../src/api/fleet-topics.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { cpuSeconds, rssBytes } from './lib/proc.js';
 import { fmt, mb, sleep } from './lib/stats.js';

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, parseCommandLine, UsageError, type ParsedCommand } from './cli/args.js';
 import { describeFailure } from './cli/failure.js';
 import { systemClock } from './core/clock.js';
-import { ConfigError, EXIT_CONFIG, loadConfigFile } from './core/config/load.js';
-import type { KioskConfig } from './core/config/schema.js';
-import { Daemon } from './core/daemon.js';
+import { ConfigError, EXIT_CONFIG, loadConfigFile } from './daemon/config/load.js';
+import type { KioskConfig } from './daemon/config/schema.js';
+import { Daemon } from './daemon/daemon.js';
 import { createJournaldWriter } from './core/journald.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createNotifier } from './health/sd-notify.js';
@@ -160,7 +160,7 @@ function banner(daemon: Daemon): void {
       `  MQTT      ${daemon.brokerUrl}`,
       `  WebSocket ${daemon.brokerWsUrl ?? '(off)'}`,
       `  watch     mosquitto_sub ${where} -v -t '${base}/#'`,
-      `  try       mosquitto_pub ${where} -t '${base}/device/gpio/request/set' -m '{"line":"light_printer","value":true}'`,
+      `  try       mosquitto_pub ${where} -t '${daemon.topics.deviceRequest('gpio', 'set')}' -m '{"line":"light_printer","value":true}'`,
       '',
     ].join('\n'),
   );

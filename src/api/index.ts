@@ -19,4 +19,7 @@ export const DEVICE_APIS = {
 } as const;
 
 export type DeviceApis = typeof DEVICE_APIS;
+/** The shapes the contract is made of (src/core/driver.ts), for those who import only the API. */
+export type { CommandSpec, DeviceApi, DeviceStatus, EventSpec } from '../core/driver.js';
+export { DEVICE_STATUSES } from '../core/driver.js';
 export * from './envelope.js';

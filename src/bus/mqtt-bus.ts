@@ -8,9 +8,8 @@ import tcpModule from 'mqtt/lib/connect/tcp';
 import { KioskError } from '../core/errors.js';
 import { publishOfflineAndEnd } from './graceful-end.js';
 import type { Logger } from '../core/logger.js';
-import type { ResponseEnvelope } from '../api/envelope.js';
-import type { IncomingRequest } from './request-router.js';
-import { isAllowedResponseTopic, namespaceOf, parseRequestTopic, type Topics } from './topics.js';
+import type { RequestHandler } from './request-router.js';
+import { isAllowedResponseTopic, parseRequestTopic, type Topics } from '../api/topics.js';
 
 export interface BusOptions {
   url: string;
@@ -26,8 +25,8 @@ export interface BusOptions {
 }
 
 export interface BusHandlers {
-  /** Answer one request; never throws. */
-  request(req: IncomingRequest): Promise<ResponseEnvelope>;
+  /** Every request goes to the router; its answer is published back. */
+  readonly router: RequestHandler;
   /** Everything to publish retained at each (re)connect, after bridge/state online. */
   birth(): Array<{ topic: string; payload: string }>;
   /** The link went up or down. */
@@ -106,9 +105,7 @@ export class MqttBus {
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const t = this.o.topics;
     const v5 = this.o.protocolVersion === 5;
-    const tech = namespaceOf(t.base, 'technician');
-    const filters = [`${t.base}/bridge/request/+`, `${t.base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`];
-    if (this.o.simulation) filters.push(`${t.base}/sim/+/request/+`);
+    const filters = t.requestFilters(this.o.simulation);
     // rap (retain as published) lets us tell a retained request from a live one under MQTT 5.
     const subOpts = v5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
     client.subscribe(filters, subOpts, (err) => {
@@ -132,8 +129,8 @@ export class MqttBus {
     const replyTo = props?.responseTopic;
     const safeReply = replyTo !== undefined && isAllowedResponseTopic(this.o.topics.base, replyTo, target.role);
     const client = safeReply ? clientOf(replyTo) : requester === undefined ? undefined : `requester:${requester}`;
-    void this.handlers
-      .request({
+    void this.handlers.router
+      .handle({
         target, payload, retain: packet.retain, requester, role: target.role, client,
         refused: replyTo !== undefined && !safeReply ? new KioskError('INVALID_RESPONSE_TOPIC') : undefined,
       })

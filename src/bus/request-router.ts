@@ -44,15 +44,27 @@ export interface ResolvedCommand {
   readonly signal: AbortSignal;
 }
 
-export interface RouterOptions {
-  readonly maxPayloadBytes: number;
+/** Where the router finds commands (the daemon's device table, src/daemon/device-table.ts). */
+export interface CommandTable {
   /** Finds the command or throws UNKNOWN_DEVICE / UNKNOWN_COMMAND. */
   resolve(target: RequestTarget): ResolvedCommand;
+}
+
+/** What the bus (and the fleet link's remote operations) hand every request to: the router. */
+export interface RequestHandler {
+  /** Answer one request; never throws. */
+  handle(req: IncomingRequest): Promise<ResponseEnvelope>;
+}
+
+export interface RouterPolicy {
+  readonly maxPayloadBytes: number;
   /** Per-client limits for requests from the local bus (fleet requests are not counted). */
   readonly limiter?: RequestLimiter;
   /** Called with every failed request (for counters and logs). */
   onError?(target: RequestTarget, err: KioskError): void;
 }
+
+export interface RouterOptions extends RouterPolicy, CommandTable {}
 
 /** Longest transaction echoed back; a longer one is refused unechoed (the request's limit is 128). */
 const ECHO_MAX = 1024;
@@ -85,8 +97,13 @@ export function transactionScope(transaction: string | undefined): string | unde
   return transaction !== undefined && at > 0 && at <= 64 ? transaction.slice(0, at) : undefined;
 }
 
-export class RequestRouter {
+export class RequestRouter implements RequestHandler {
   constructor(private readonly options: RouterOptions) {}
+
+  /** A router in front of `table`: requests flow bus -> router -> table -> runtime -> driver. */
+  static over(table: CommandTable, policy: RouterPolicy): RequestRouter {
+    return new RequestRouter({ ...policy, resolve: (target) => table.resolve(target) });
+  }
 
   async handle(req: IncomingRequest): Promise<ResponseEnvelope> {
     const body = parseBody(req.payload);

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { KioskConfig } from '../core/config/schema.js';
+import { makeTopics, type LocalRole, type Topics } from '../api/topics.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 
 /** Take `--name value` out of args. */
 export function takeOption(args: string[], name: string): string | undefined {
@@ -25,13 +26,14 @@ export function takeFlag(args: string[], name: string): boolean {
   return true;
 }
 
-/** The kiosk id the daemon uses with this config (same rule as src/core/daemon.ts). */
+/** The kiosk id the daemon uses with this config (same rule as src/daemon/daemon.ts). */
 export function kioskIdOf(config: KioskConfig): string {
   return config.kioskId ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
-export function localBase(config: KioskConfig): string {
-  return `${config.mqtt.root}/${kioskIdOf(config)}`;
+/** The daemon's topics with this config. */
+export function localTopics(config: KioskConfig): Topics {
+  return makeTopics(config.mqtt.root, kioskIdOf(config));
 }
 
 /** The URL of the broker the daemon uses (the embedded one lives inside the daemon). */
@@ -72,10 +74,12 @@ export async function connectLocal(config: KioskConfig, timeoutMs = 3000): Promi
 }
 
 /**
- * Every retained message under `{base}/` (by topic suffix, JSON-parsed). Retained messages arrive right
- * after the subscription; we stop once none has arrived for `quietMs`.
+ * Every retained message of the kiosk, keyed by topic below `{base}/` (`bridge/info`: BRIDGE_RETAINED
+ * in src/api/topics.ts), JSON-parsed. Retained messages arrive right after the subscription; we stop
+ * once none has arrived for `quietMs`.
  */
-export async function readRetained(client: MqttClient, base: string, quietMs = 300, maxMs = 3000): Promise<Map<string, unknown>> {
+export async function readRetained(client: MqttClient, topics: Topics, quietMs = 300, maxMs = 3000): Promise<Map<string, unknown>> {
+  const base = topics.base;
   const found = new Map<string, unknown>();
   let last = Date.now();
   const onMessage = (topic: string, payload: Buffer, packet: { retain: boolean }): void => {
@@ -88,22 +92,29 @@ export async function readRetained(client: MqttClient, base: string, quietMs = 3
     }
   };
   client.on('message', onMessage);
-  await client.subscribeAsync([`${base}/bridge/+`, `${base}/device/+/state`], { qos: 1 });
+  await client.subscribeAsync(topics.retainedFilters, { qos: 1 });
   const started = Date.now();
   while (Date.now() - last < quietMs && Date.now() - started < maxMs) await new Promise((r) => setTimeout(r, 50));
   client.off('message', onMessage);
   return found;
 }
 
+/** Whom a CLI request is for: a device, or the bridge; on the UI's namespace or the technician's. */
+export interface LocalTarget {
+  readonly device?: string;
+  readonly role?: LocalRole;
+}
+
 /** Send a request to the daemon and wait for its response (by transaction). */
-export async function requestLocal(client: MqttClient, base: string, path: string, command: string, payload: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+export async function requestLocal(client: MqttClient, topics: Topics, to: LocalTarget, command: string, payload: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
   const transaction = `cli-${process.pid}-${Date.now()}`;
-  const responseTopic = `${base}/${path}/response/${command}`;
+  const requestTopic = to.device === undefined ? topics.bridgeRequest(command, to.role) : topics.deviceRequest(to.device, command, to.role);
+  const responseTopic = to.device === undefined ? topics.bridgeResponse(command, to.role) : topics.deviceResponse(to.device, command, to.role);
   await client.subscribeAsync(responseTopic, { qos: 1 });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off('message', onMessage);
-      reject(new Error(`no response to ${path}/request/${command} within ${timeoutMs} ms`));
+      reject(new Error(`no response to ${requestTopic.slice(topics.base.length + 1)} within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (topic: string, raw: Buffer): void => {
       if (topic !== responseTopic) return;
@@ -119,7 +130,7 @@ export async function requestLocal(client: MqttClient, base: string, path: strin
       resolve(body);
     };
     client.on('message', onMessage);
-    client.publish(`${base}/${path}/request/${command}`, JSON.stringify({ ...payload, transaction }), { qos: 1 });
+    client.publish(requestTopic, JSON.stringify({ ...payload, transaction }), { qos: 1 });
   });
 }
 

@@ -5,7 +5,7 @@
  * Processes are started through src/transports/audio, as the driver does.
  */
 import { readdir, stat } from 'node:fs/promises';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { voiceFor } from '../drivers/audio/config.js';
 import { decodeWav, durationMs, encodeWav, levels } from '../drivers/audio/wav.js';
 import { SPEECH_LANGS, type SpeechLang } from '../drivers/audio/words/langs.js';

@@ -6,8 +6,8 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { clockSynced } from '../alerts/clock-sync.js';
-import type { KioskConfig } from '../core/config/schema.js';
+import { clockSynced } from '../health/alerts/clock-sync.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 
 export interface Check {
   name: string;

@@ -4,9 +4,10 @@
  * exists, else the current user); `--json` prints the checks as JSON.
  */
 import { userInfo } from 'node:os';
-import { ConfigError, loadConfigFile } from '../core/config/load.js';
-import type { KioskConfig } from '../core/config/schema.js';
-import { connectLocal, localBase, localUrl, readRetained, requestLocal, takeFlag, takeOption } from './common.js';
+import { ConfigError, loadConfigFile } from '../daemon/config/load.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
+import { BRIDGE_RETAINED } from '../api/topics.js';
+import { connectLocal, localTopics, localUrl, readRetained, requestLocal, takeFlag, takeOption } from './common.js';
 import {
   checkClock, checkDevicePath, checkDisk, checkFleetFiles, checkGpiodTools, checkGroups, devicePaths, readAccount, type Account, type Check,
 } from './doctor-checks.js';
@@ -30,20 +31,20 @@ async function checkBrokerAndPrinter(config: KioskConfig): Promise<Check[]> {
   }
   try {
     const out: Check[] = [{ name: 'broker reachable', result: 'pass', detail: url }];
-    const base = localBase(config);
-    const retained = await readRetained(client, base);
-    const state = retained.get('bridge/state') as { state?: string } | undefined;
+    const topics = localTopics(config);
+    const retained = await readRetained(client, topics);
+    const state = retained.get(BRIDGE_RETAINED.state) as { state?: string } | undefined;
     if (state?.state !== 'online') {
-      out.push({ name: 'daemon online', result: 'fail', detail: `${base}/bridge/state is ${state?.state ?? 'absent'}`, fix: 'sudo systemctl start kioskd; journalctl -u kioskd -e shows why it stopped' });
+      out.push({ name: 'daemon online', result: 'fail', detail: `${topics.bridgeState} is ${state?.state ?? 'absent'}`, fix: 'sudo systemctl start kioskd; journalctl -u kioskd -e shows why it stopped' });
       out.push({ name: 'printer answers', result: 'skip', detail: 'the daemon is not running' });
       return out;
     }
-    out.push({ name: 'daemon online', result: 'pass', detail: `${base}/bridge/state online` });
+    out.push({ name: 'daemon online', result: 'pass', detail: `${topics.bridgeState} online` });
     if (!config.devices.printer?.enabled) {
       out.push({ name: 'printer answers', result: 'skip', detail: 'no printer configured' });
       return out;
     }
-    const reply = (await requestLocal(client, base, 'device/printer', 'status', {}, 5000).catch((err: Error) => ({ status: 'error', error: { code: 'TIMEOUT', message: err.message } }))) as {
+    const reply = (await requestLocal(client, topics, { device: 'printer' }, 'status', {}, 5000).catch((err: Error) => ({ status: 'error', error: { code: 'TIMEOUT', message: err.message } }))) as {
       status: string;
       data?: { paper?: string; cover?: string };
       error?: { code: string; message: string };

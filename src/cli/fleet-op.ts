@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
+import { fleetFilters, fleetKioskBase, makeFleetTopics, splitFleetTopic } from '../api/fleet-topics.js';
 import { REMOTE_OPS } from '../fleet/config.js';
 import { intOption, noneLeft, option, UsageError } from './usage.js';
 
@@ -21,10 +22,11 @@ const ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** The kiosk's region(s), from the retained link state under `{prefix}/+/{kiosk}/state`. */
 async function findRegions(client: MqttClient, prefix: string, kiosk: string, waitMs: number): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const filter = `${prefix}/+/${kiosk}/state`;
+  const filter = fleetFilters.kioskState(prefix, kiosk);
   const onMessage = (topic: string, payload: Buffer): void => {
     const region = topic.slice(prefix.length + 1).split('/')[0];
-    if (!region || !topic.endsWith(`/${kiosk}/state`)) return;
+    const at = splitFleetTopic(topic);
+    if (!region || at?.suffix !== 'state' || at.base !== fleetKioskBase(prefix, region, kiosk)) return;
     let state = '?';
     try {
       const v = (JSON.parse(payload.toString('utf8')) as { state?: unknown }).state;
@@ -81,14 +83,14 @@ export async function opCommand(args: string[]): Promise<number> {
     if (region === undefined) {
       const regions = await findRegions(client, prefix, kiosk, 1500);
       if (regions.size === 0) {
-        process.stderr.write(`kioskd fleet op: no kiosk ${kiosk} on ${url} (no retained ${prefix}/+/${kiosk}/state); give --region to send anyway\n`);
+        process.stderr.write(`kioskd fleet op: no kiosk ${kiosk} on ${url} (no retained ${fleetFilters.kioskState(prefix, kiosk)}); give --region to send anyway\n`);
         return EX_TEMPFAIL;
       }
       if (regions.size > 1) throw new UsageError(`kiosk ${kiosk} is in several regions (${[...regions.keys()].join(', ')}): give --region`);
       [region, state] = [...regions][0]!;
     }
-    const base = `${prefix}/${region}/${kiosk}`;
-    const responseTopic = `${base}/response/${op}`;
+    const topics = makeFleetTopics(fleetKioskBase(prefix, region, kiosk));
+    const responseTopic = topics.response(op);
     const correlation = randomBytes(16);
     const answer = new Promise<string | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), timeoutMs);
@@ -100,7 +102,7 @@ export async function opCommand(args: string[]): Promise<number> {
       });
     });
     await client.subscribeAsync(responseTopic, { qos: 1 });
-    await client.publishAsync(`${base}/request/${op}`, JSON.stringify(input), {
+    await client.publishAsync(topics.request(op), JSON.stringify(input), {
       qos: 1,
       properties: { responseTopic, correlationData: correlation, userProperties: { requester } },
     });

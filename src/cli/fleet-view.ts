@@ -1,9 +1,10 @@
 /**
- * The operator's view of the fleet, built from the fleet link's topics (src/fleet/topics.ts) as they
+ * The operator's view of the fleet, built from the fleet link's topics (src/api/fleet-topics.ts) as they
  * arrive: one row per kiosk with its link state, devices, active alerts, the last record seen and its
  * age (stale past a limit: an offline kiosk no longer shows its last "5 ok" as if current). Pure: feed
  * it messages, read rows at a given time.
  */
+import { splitFleetTopic } from '../api/fleet-topics.js';
 export interface KioskRow {
   /** The kiosk's topic prefix, e.g. fleet/eu-west/k-0042. */
   base: string;
@@ -26,8 +27,6 @@ export interface KioskRow {
   gaps: number;
   restarts: number;
 }
-
-const SUFFIX = /^(.*?)\/(state|info|health|alerts|event\/alert|kpi|settlement|audit|device\/([^/]+)\/state)$/;
 
 function obj(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
@@ -53,16 +52,16 @@ export class FleetView {
    * from the broker's store at subscription, so records sent before it were never seen (not a gap).
    */
   ingest(topic: string, text: string, retained = false): void {
-    const m = SUFFIX.exec(topic);
-    if (!m?.[1]) return;
+    const m = splitFleetTopic(topic);
+    if (!m) return;
     let payload: Record<string, unknown>;
     try {
       payload = obj(JSON.parse(text));
     } catch {
       return;
     }
-    const r = this.row(m[1]);
-    const kind = m[2];
+    const r = this.row(m.base);
+    const kind = m.suffix;
     if (kind === 'state') {
       r.state = payload.state === 'online' || payload.state === 'offline' ? payload.state : 'unknown';
       if (typeof payload.reason === 'string') r.reason = payload.reason;
@@ -75,8 +74,8 @@ export class FleetView {
     } else if (kind === 'alerts') {
       const list = Array.isArray(payload.alerts) ? payload.alerts.map(obj) : [];
       r.alerts = list.map((a) => ({ id: String(a.id), severity: String(a.severity), message: String(a.message) }));
-    } else if (m[3]) {
-      r.devices[m[3]] = typeof payload.status === 'string' ? payload.status : '?';
+    } else if (m.device !== undefined) {
+      r.devices[m.device] = typeof payload.status === 'string' ? payload.status : '?';
     } else {
       this.record(r, payload, kind === 'health', retained);
     }

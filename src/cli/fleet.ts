@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions } from 'mqtt';
+import { fleetFilters } from '../api/fleet-topics.js';
 import { table, takeFlag } from './common.js';
 import { noneLeft, option, UsageError } from './usage.js';
 import { FleetView, type KioskRow } from './fleet-view.js';
@@ -78,7 +79,7 @@ async function watchCommand(args: string[]): Promise<number> {
   client.on('error', (err) => process.stderr.write(`kioskd fleet: ${err.message}\n`));
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   // Retained state, alerts, info and health of every kiosk arrive at once; records as they come.
-  await client.subscribeAsync([`${prefix}/#`], { qos: 1 });
+  await client.subscribeAsync([fleetFilters.all(prefix)], { qos: 1 });
   const print = (): void => {
     const now = Date.now();
     if (json) process.stdout.write(`${JSON.stringify({ at: new Date(now).toISOString(), staleSec, ...view.summary(now, staleSec), kiosks: view.rows(now, staleSec) })}\n`);

@@ -10,9 +10,9 @@
  *   it and restarts the money devices. Exit 0 when recovered.
  */
 import { join } from 'node:path';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { inspectJournal, type CopyReport } from '../core/journal-recover.js';
-import { connectLocal, localBase, requestLocal } from './common.js';
+import { connectLocal, localTopics, requestLocal } from './common.js';
 
 function paths(config: KioskConfig): { path: string; mirrorPath: string } {
   return { path: join(config.stateDir, 'journal', 'money.jsonl'), mirrorPath: config.journal.mirrorPath ?? join(config.stateDir, 'journal-mirror', 'money.jsonl') };
@@ -57,7 +57,7 @@ export async function journalRecover(config: KioskConfig, o: RecoverOptions): Pr
   const client = await connectLocal(config);
   try {
     const payload = { technician, reason, ...(prefer ? { prefer } : {}) };
-    const res = (await requestLocal(client, localBase(config), 'technician/bridge', 'journal-recover', payload, 30_000)) as {
+    const res = (await requestLocal(client, localTopics(config), { role: 'technician' }, 'journal-recover', payload, 30_000)) as {
       status: string;
       data?: { from: string; kept: number; quarantined: unknown[]; movedAside: string[]; devices: Record<string, string> };
       error?: { code: string; message: string };

@@ -12,7 +12,7 @@ import { lookup } from 'node:dns/promises';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname } from 'node:path';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 
 export const DROPIN_PATH = '/etc/systemd/system/kioskd.service.d/50-kioskd-sandbox.conf';
 export const APPLY = 'sudo systemctl daemon-reload && sudo systemctl restart kioskd';

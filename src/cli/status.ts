@@ -5,8 +5,9 @@
  */
 import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, type Health } from '../api/envelope.js';
-import type { KioskConfig } from '../core/config/schema.js';
-import { connectLocal, localBase, localUrl, readRetained, table, takeFlag } from './common.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
+import { BRIDGE_RETAINED, deviceOfStateTopic } from '../api/topics.js';
+import { connectLocal, kioskIdOf, localTopics, localUrl, readRetained, table, takeFlag } from './common.js';
 
 export interface StatusSnapshot {
   kioskId: string;
@@ -19,16 +20,16 @@ export interface StatusSnapshot {
 }
 
 export function snapshotFrom(kioskId: string, url: string, retained: Map<string, unknown>): StatusSnapshot {
-  const state = bridgeStateSchema.safeParse(retained.get('bridge/state'));
-  const info = bridgeInfoSchema.safeParse(retained.get('bridge/info'));
-  const health = healthSchema.safeParse(retained.get('bridge/health'));
-  const alerts = activeAlertsSchema.safeParse(retained.get('bridge/alerts'));
-  const fleet = retained.get('bridge/fleet') as StatusSnapshot['fleet'] | undefined;
+  const state = bridgeStateSchema.safeParse(retained.get(BRIDGE_RETAINED.state));
+  const info = bridgeInfoSchema.safeParse(retained.get(BRIDGE_RETAINED.info));
+  const health = healthSchema.safeParse(retained.get(BRIDGE_RETAINED.health));
+  const alerts = activeAlertsSchema.safeParse(retained.get(BRIDGE_RETAINED.alerts));
+  const fleet = retained.get(BRIDGE_RETAINED.fleet) as StatusSnapshot['fleet'] | undefined;
   const devices: StatusSnapshot['devices'] = {};
   for (const [topic, payload] of retained) {
-    const m = /^device\/([^/]+)\/state$/.exec(topic);
+    const device = deviceOfStateTopic(topic);
     const s = deviceStateSchema.safeParse(payload);
-    if (m?.[1] && s.success) devices[m[1]] = { status: s.data.status, since: s.data.since, detail: s.data.detail, ...(s.data.error ? { error: s.data.error.code } : {}) };
+    if (device && s.success) devices[device] = { status: s.data.status, since: s.data.since, detail: s.data.detail, ...(s.data.error ? { error: s.data.error.code } : {}) };
   }
   return {
     kioskId,
@@ -110,12 +111,12 @@ export function renderStatus(s: StatusSnapshot): string {
 export async function statusCommand(args: string[], config: KioskConfig): Promise<number> {
   const json = takeFlag(args, '--json');
   const url = localUrl(config);
-  const kioskId = localBase(config).split('/')[1] ?? '';
+  const kioskId = kioskIdOf(config);
   let snapshot: StatusSnapshot;
   try {
     const client = await connectLocal(config);
     try {
-      snapshot = snapshotFrom(kioskId, url, await readRetained(client, localBase(config)));
+      snapshot = snapshotFrom(kioskId, url, await readRetained(client, localTopics(config)));
     } finally {
       await client.endAsync(true);
     }

@@ -5,11 +5,12 @@
 import { networkInterfaces } from 'node:os';
 import { activeAlertsSchema } from '../api/alerts.js';
 import { bridgeInfoSchema, healthSchema, type DeviceStateMessage } from '../api/envelope.js';
-import type { KioskConfig } from '../core/config/schema.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
 import { EXIT } from './args.js';
-import { connectLocal, localBase, localUrl, readRetained, requestLocal } from './common.js';
+import { BRIDGE_RETAINED } from '../api/topics.js';
+import { connectLocal, kioskIdOf, localTopics, localUrl, readRetained, requestLocal } from './common.js';
 import { snapshotFrom } from './status.js';
-import { buildTicketDocument } from './ticket-document.js';
+import { buildTicketDocument } from '../health/ticket-document.js';
 
 function addresses(): string[] {
   return Object.entries(networkInterfaces()).flatMap(([name, addrs]) => (addrs ?? []).filter((a) => !a.internal && a.family === 'IPv4').map((a) => `${name} ${a.address}`));
@@ -24,20 +25,20 @@ export async function ticketCommand(_args: string[], config: KioskConfig): Promi
     return EXIT.unavailable;
   }
   try {
-    const base = localBase(config);
-    const retained = await readRetained(client, base);
-    const info = bridgeInfoSchema.safeParse(retained.get('bridge/info'));
-    const snap = snapshotFrom(base.split('/')[1] ?? '', '', retained);
+    const topics = localTopics(config);
+    const retained = await readRetained(client, topics);
+    const info = bridgeInfoSchema.safeParse(retained.get(BRIDGE_RETAINED.info));
+    const snap = snapshotFrom(kioskIdOf(config), '', retained);
     if (snap.bridge.state !== 'online' || !info.success) {
-      process.stderr.write(`kioskd ticket: the kiosk daemon is not running (the broker at ${localUrl(config)} says ${base}/bridge/state is ${snap.bridge.state}): sudo systemctl start kioskd; kioskd status\n`);
+      process.stderr.write(`kioskd ticket: the kiosk daemon is not running (the broker at ${localUrl(config)} says ${topics.bridgeState} is ${snap.bridge.state}): sudo systemctl start kioskd; kioskd status\n`);
       return EXIT.unavailable;
     }
     if (!info.data.devices.printer?.enabled) {
       process.stderr.write('kioskd ticket: this kiosk has no printer configured\n');
       return 1;
     }
-    const health = healthSchema.safeParse(retained.get('bridge/health'));
-    const alerts = activeAlertsSchema.safeParse(retained.get('bridge/alerts'));
+    const health = healthSchema.safeParse(retained.get(BRIDGE_RETAINED.health));
+    const alerts = activeAlertsSchema.safeParse(retained.get(BRIDGE_RETAINED.alerts));
     const states: Record<string, DeviceStateMessage> = Object.fromEntries(Object.entries(snap.devices).map(([n, d]) => [n, { status: d.status as DeviceStateMessage['status'], since: d.since, detail: {}, ...(d.error ? { error: { code: d.error, at: d.since } } : {}) }]));
     const document = buildTicketDocument({
       kioskId: info.data.kioskId,
@@ -51,7 +52,7 @@ export async function ticketCommand(_args: string[], config: KioskConfig): Promi
       ...(alerts.success ? { alerts: alerts.data } : {}),
     });
     const idempotencyKey = `ticket-${info.data.bootId.slice(0, 8)}-${Date.now()}`;
-    const reply = (await requestLocal(client, base, 'device/printer', 'print', { document, idempotencyKey }, 60_000)) as { status: string; error?: { code: string; message: string } };
+    const reply = (await requestLocal(client, topics, { device: 'printer' }, 'print', { document, idempotencyKey }, 60_000)) as { status: string; error?: { code: string; message: string } };
     if (reply.status === 'ok') {
       process.stdout.write(`status ticket printed (${idempotencyKey})\n`);
       return 0;

@@ -9,12 +9,11 @@
  */
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { z } from 'zod';
-import { DEVICE_APIS } from '../api/index.js';
+import { DEVICE_APIS, type CommandSpec, type EventSpec } from '../api/index.js';
 import { bridgeOps } from '../api/bridge.js';
 import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../api/alerts.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type Health } from '../api/envelope.js';
-import { makeTopics, type Topics } from '../bus/topics.js';
-import type { CommandSpec, EventSpec } from '../core/driver.js';
+import { makeTopics, type Topics } from '../api/topics.js';
 import { invalidParams, lookup, parseJson, text } from './checks.js';
 import { KioskRequestError } from './errors.js';
 import { LiveValue, type Live } from './live.js';
@@ -89,7 +88,7 @@ export class KioskClient {
       this.subs.add(t.bridgeState, (_topic, s) => this.onBridgeState(s)),
       this.subs.add(t.bridgeInfo, (_topic, s) => this.onBridgeInfo(s)),
       this.subs.add(t.bridgeHealth, (_topic, s) => this.healthValue.set(s ? healthSchema.safeParse(parseJson(s)).data : undefined)),
-      this.subs.add(`${t.base}/bridge/alerts`, (_topic, s) => this.alertsValue.set(s ? activeAlertsSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.bridgeAlerts, (_topic, s) => this.alertsValue.set(s ? activeAlertsSchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.deviceState('+'), (topic, s) => this.onDeviceState(topic, s)),
     ];
     if (this.v5) jobs.push(this.subs.add(this.responseTopic, (_topic, s, corr) => this.onResponse(s, corr)));
@@ -143,7 +142,7 @@ export class KioskClient {
 
   /** Listen to raised and cleared alerts (`bridge/event/alert`). */
   onAlert(handler: (event: AlertEvent) => void): Promise<() => void> {
-    return this.subs.add(`${this.topics.base}/bridge/event/alert`, (_topic, s) => {
+    return this.subs.add(this.topics.bridgeAlertEvent, (_topic, s) => {
       const parsed = alertEventSchema.safeParse(parseJson(s));
       if (parsed.success) handler(parsed.data);
     });

@@ -13,7 +13,7 @@ export interface ConnectOptions {
   username?: string;
   password?: string;
   /**
-   * The topic namespace requests go to (src/core/roles.ts): `ui` (default) or `technician`. The broker's
+   * The topic namespace requests go to (src/api/topics.ts, src/core/roles.ts): `ui` (default) or `technician`. The broker's
    * ACL decides whether this user may publish there; the daemon takes the role from it.
    */
   role?: 'ui' | 'technician';

@@ -4,9 +4,8 @@
  * output schema's output type. Nothing here exists at run time.
  */
 import type { z } from 'zod';
-import type { DeviceApis } from '../api/index.js';
+import type { DeviceApis, DeviceStatus } from '../api/index.js';
 import type { BridgeOps } from '../api/bridge.js';
-import type { DeviceStatus } from '../core/driver.js';
 
 /** A device kind the client knows (and the device's name on the bus: devices are named by kind). */
 export type DeviceName = Extract<keyof DeviceApis, string>;

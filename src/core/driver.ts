@@ -71,6 +71,11 @@ export type CommandHandlers<A extends DeviceApi> = {
   [K in keyof A['commands'] & string]: (input: CommandInput<A, K>, ctx: CommandContext) => Promise<CommandOutput<A, K>>;
 };
 
+/** Handlers for a table of commands that is not a device's (the bridge operations), typed by its schemas. */
+export type HandlersOf<T extends Readonly<Record<string, CommandSpec>>> = {
+  [K in keyof T & string]: (input: z.infer<T[K]['input']>, ctx: CommandContext) => Promise<z.output<T[K]['output']>>;
+};
+
 /** What a driver can do to the outside world; implemented by the core, backed by the bus. */
 export interface DriverHost<A extends DeviceApi = DeviceApi> {
   /** Device name as configured (the `{dev}` in topics). */
@@ -142,7 +147,7 @@ export interface SimulatorDeps {
 }
 
 /**
- * A device kind, as registered in `src/core/registry.ts`: its API, its config schema, a factory, and
+ * A device kind, as registered in `src/daemon/registry.ts`: its API, its config schema, a factory, and
  * optionally a simulator.
  */
 export interface DeviceKind<A extends DeviceApi = DeviceApi, C = unknown> {

@@ -3,7 +3,7 @@
  * {@link ErraticClock} is one whose timers fire early and late, as platform timers do (and worse), to
  * prove that code comparing against a deadline re-arms instead of losing it.
  */
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from './clock-contract.js';
 
 interface Scheduled {
   readonly seq: number;

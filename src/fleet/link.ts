@@ -18,7 +18,7 @@ import type { FleetConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { DiskQueue } from './queue.js';
 import { fleetDeviceState, fleetHealth, fleetInfo, scrub } from './sanitize.js';
-import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from './topics.js';
+import { fleetBase, makeFleetTopics, RECORD_TOPICS, type FleetTopics } from '../api/fleet-topics.js';
 
 export interface FleetLinkOptions {
   config: FleetConfig;
@@ -164,7 +164,7 @@ export class FleetLink {
     const t = this.topics;
     this.publishBirth(client);
     if (this.o.config.remoteOps.length > 0) {
-      client.subscribe(`${t.base}/request/+`, { qos: 1 }, (err) => {
+      client.subscribe(t.requestFilter, { qos: 1 }, (err) => {
         if (err) this.o.log.error({ err: err.message }, 'fleet subscribe failed');
       });
     }
@@ -259,9 +259,8 @@ export class FleetLink {
   }
 
   private async onRequest(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
-    const prefix = `${this.topics.base}/request/`;
-    if (!topic.startsWith(prefix) || packet.retain) return;
-    const op = topic.slice(prefix.length);
+    const op = this.topics.opOf(topic);
+    if (op === undefined || packet.retain) return;
     const named = packet.properties?.userProperties?.['requester'];
     const requester = `fleet:${typeof named === 'string' ? named.slice(0, 64) : 'unnamed'}`;
     let response: ResponseEnvelope;

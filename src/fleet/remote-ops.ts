@@ -5,7 +5,7 @@
  */
 import type { ActiveAlerts } from '../api/alerts.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
-import { buildTicketDocument } from '../cli/ticket-document.js';
+import { buildTicketDocument } from '../health/ticket-document.js';
 
 export interface RemoteOpsHost {
   /** Run a request as if it had arrived on the local bus; never throws. */

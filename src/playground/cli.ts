@@ -3,8 +3,8 @@
  * broker's WebSocket listener. Loaded only when the flag is given.
  */
 import { createServer } from 'node:net';
-import type { KioskConfig } from '../core/config/schema.js';
-import type { Daemon } from '../core/daemon.js';
+import type { KioskConfig } from '../daemon/config/schema.js';
+import type { Daemon } from '../daemon/daemon.js';
 import type { Logger } from '../core/logger.js';
 import { startPlayground, type Playground } from './server.js';
 

@@ -7,11 +7,11 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { validateConfig } from '../../src/core/config/load.js';
-import { Daemon } from '../../src/core/daemon.js';
+import { validateConfig } from '../../src/daemon/config/load.js';
+import { Daemon } from '../../src/daemon/daemon.js';
 import { defineDeviceKind, type DeviceKind, type DriverHost } from '../../src/core/driver.js';
 import { createLogger } from '../../src/core/logger.js';
-import { DEVICE_KINDS } from '../../src/core/registry.js';
+import { DEVICE_KINDS } from '../../src/daemon/registry.js';
 import { tempDir } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
 import { hasMosquitto } from '../helpers/env.js';

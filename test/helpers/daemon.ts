@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../src/core/clock.js';
-import { validateConfig } from '../../src/core/config/load.js';
-import { Daemon } from '../../src/core/daemon.js';
+import { validateConfig } from '../../src/daemon/config/load.js';
+import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/core/logger.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SimulatorDeps } from '../../src/core/driver.js';
-import { DEVICE_KINDS } from '../../src/core/registry.js';
+import { DEVICE_KINDS } from '../../src/daemon/registry.js';
 import { repoRoot, startTestDaemon, tempDir } from '../helpers/daemon.js';
 import { hasMosquitto, hasPty } from '../helpers/env.js';
 import { freePort, startMosquitto, type Broker } from '../helpers/mosquitto.js';

@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../src/core/config/load.js';
+import { ConfigError, validateConfig } from '../../src/daemon/config/load.js';
 import { GpiodBackend } from '../../src/transports/gpio/gpiod.js';
 import { startTestDaemon, tempDir } from '../helpers/daemon.js';
 import { hasMosquitto, hasPty } from '../helpers/env.js';

@@ -10,7 +10,7 @@ import { DEVICE_APIS } from '../../src/api/index.js';
 import { bridgeOps } from '../../src/api/bridge.js';
 import { RequestRouter } from '../../src/bus/request-router.js';
 import type { CommandSpec } from '../../src/core/driver.js';
-import { configSchema } from '../../src/core/config/schema.js';
+import { configSchema } from '../../src/daemon/config/schema.js';
 import { record } from '../faults/report.js';
 
 type Json = Record<string, unknown> & { $ref?: string; type?: string; pattern?: string };

@@ -1,6 +1,6 @@
 /** Config of `devices.audio`. */
 import { z } from 'zod';
-import { deviceCommon } from '../../core/config/common.js';
+import { deviceCommon } from '../../core/device-config.js';
 import { clipNameSchema, promptNameSchema } from './api.js';
 import { SPEECH_LANGS, type SpeechLang } from './words/langs.js';
 

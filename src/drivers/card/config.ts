@@ -1,6 +1,6 @@
 /** Config of `devices.card`. */
 import { z } from 'zod';
-import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/config/common.js';
+import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/device-config.js';
 import { currencySchema } from './api.js';
 
 export const cardConfigSchema = z.strictObject({

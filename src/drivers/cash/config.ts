@@ -1,6 +1,6 @@
 /** Config of `devices.cash`: the note validator (SSP/eSSP), an optional coin acceptor (ccTalk), limits. */
 import { z } from 'zod';
-import { deviceCommon } from '../../core/config/common.js';
+import { deviceCommon } from '../../core/device-config.js';
 import { FACTORY_FIXED_KEY } from './ssp/essp.js';
 
 const port = z.strictObject({

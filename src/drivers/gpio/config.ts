@@ -1,6 +1,6 @@
 /** Config of `devices.gpio`. */
 import { z } from 'zod';
-import { deviceCommon } from '../../core/config/common.js';
+import { deviceCommon } from '../../core/device-config.js';
 import { lineNameSchema } from './api.js';
 
 /** A line by name (gpiod finds it on any chip, e.g. "GPIO17") or by offset on `chip`. */

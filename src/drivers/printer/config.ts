@@ -1,6 +1,6 @@
 /** Config of `devices.printer`. */
 import { z } from 'zod';
-import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/config/common.js';
+import { deviceCommon, serialTransportSchema, tcpTransportSchema } from '../../core/device-config.js';
 import { CODE_PAGE_NAMES, type CodePageName } from './codepages.js';
 import { BUNDLED_FONTS } from './font-files.js';
 

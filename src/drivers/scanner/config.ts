@@ -8,7 +8,7 @@
  *       barcode: { type: hid, path: /dev/input/by-id/usb-Honeywell_...-event-kbd }
  */
 import { z } from 'zod';
-import { deviceCommon, serialTransportSchema } from '../../core/config/common.js';
+import { deviceCommon, serialTransportSchema } from '../../core/device-config.js';
 import { inputNameSchema } from './api.js';
 import { KEYMAP_NAMES } from './keymap.js';
 import { PRESET_NAMES } from './presets.js';

@@ -14,7 +14,7 @@
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import { RECORD_TOPICS } from '../topics.js';
+import { fleetFilters } from '../../api/fleet-topics.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrate.js';
 import { parseFleetMessage } from './parse.js';
@@ -52,8 +52,7 @@ export interface IngestStats {
 
 /** Everything the store keeps, as shared-subscription filters. */
 export function ingestFilters(prefix: string, group: string): string[] {
-  const suffixes = ['state', 'info', 'alerts', 'device/+/state', ...Object.values(RECORD_TOPICS).map((t) => t.suffix)];
-  return suffixes.map((s) => `$share/${group}/${prefix}/+/+/${s}`);
+  return fleetFilters.store(prefix, group);
 }
 
 export class IngestWorker {

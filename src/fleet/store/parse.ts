@@ -1,6 +1,6 @@
 /**
  * From a fleet broker message to what the store writes: pure, no I/O. The topic names the kiosk
- * (`{prefix}/{region}/{kioskId}/...`, the layout of src/fleet/topics.ts; the broker's ACL ties it to the
+ * (`{prefix}/{region}/{kioskId}/...`, the layout of src/api/fleet-topics.ts; the broker's ACL ties it to the
  * kiosk's certificate) and the payload is checked against the same schemas the kiosk publishes with.
  * Anything that does not fit is a `rejected` item: the ingest records why and acknowledges it, so one
  * bad message never blocks a queue.
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { activeAlertsSchema, alertEventSchema, fleetRecordSchema, type ActiveAlerts, type AlertEvent } from '../../api/alerts.js';
 import { deviceStateSchema, type DeviceStateMessage } from '../../api/envelope.js';
 import { auditHeadSchema, kpiDailySchema, settlementSchema, type AuditHead, type KpiDaily, type Settlement } from '../../api/fleet-records.js';
-import { RECORD_TOPICS } from '../topics.js';
+import { RECORD_TOPICS } from '../../api/fleet-topics.js';
 
 interface Meta {
   seq: number;

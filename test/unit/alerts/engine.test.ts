@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../../../src/api/alerts.js';
 import type { DeviceStateMessage, Health } from '../../../src/api/envelope.js';
-import { alertsConfigSchema } from '../../../src/alerts/config.js';
-import { AlertEngine } from '../../../src/alerts/engine.js';
+import { alertsConfigSchema } from '../../../src/health/alerts/config.js';
+import { AlertEngine } from '../../../src/health/alerts/engine.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/logger.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { KioskError } from '../../../src/core/errors.js';
 import { RequestRouter } from '../../../src/bus/request-router.js';
 import { RequestLimiter } from '../../../src/bus/limits.js';
-import { isAllowedResponseTopic, makeTopics, parseRequestTopic } from '../../../src/bus/topics.js';
+import { isAllowedResponseTopic, makeTopics, parseRequestTopic } from '../../../src/api/topics.js';
 import type { Role } from '../../../src/core/roles.js';
 
 const spec = { summary: 's', input: z.strictObject({ n: z.number().int() }), output: z.object({ n: z.number() }) };

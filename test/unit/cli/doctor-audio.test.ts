@@ -1,7 +1,7 @@
 /** `kioskd doctor`'s sound checks: espeak-ng, every configured voice (really synthesised), the sound device. */
 import { describe, expect, it } from 'vitest';
 import { checkAudio } from '../../../src/cli/doctor-audio.js';
-import { validateConfig } from '../../../src/core/config/load.js';
+import { validateConfig } from '../../../src/daemon/config/load.js';
 import { hasEspeak } from '../../helpers/env.js';
 
 const user = { name: 'kioskd', uid: 1000, gid: 1000, gids: [1000], groupNames: ['kioskd'] };

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canReadWrite, checkGpiodTools, devicePaths, groupFor, readAccount } from '../../../src/cli/doctor-checks.js';
-import { validateConfig } from '../../../src/core/config/load.js';
+import { validateConfig } from '../../../src/daemon/config/load.js';
 import { tempDir } from '../../helpers/daemon.js';
 
 describe('doctor checks', () => {

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkFonts, checkNativeModules, checkPasswordFile, checkSandbox } from '../../../src/cli/doctor-install.js';
-import { validateConfig } from '../../../src/core/config/load.js';
+import { validateConfig } from '../../../src/daemon/config/load.js';
 import { tempDir } from '../../helpers/daemon.js';
 
 const me = { name: 'tech', uid: 4242, gid: 4242, gids: [4242], groupNames: ['tech'] };

@@ -1,7 +1,7 @@
 /** `kioskd sandbox`: the drop-in holds exactly what the config reaches beyond the shipped unit. */
 import { describe, expect, it } from 'vitest';
 import { blockedPeers, networkPeers, rulesOf, sandboxDropIn } from '../../../src/cli/sandbox.js';
-import { validateConfig } from '../../../src/core/config/load.js';
+import { validateConfig } from '../../../src/daemon/config/load.js';
 
 const resolve = async (host: string): Promise<string[]> => (host === 'fleet.example.org' ? ['203.0.113.10', '2001:db8::10'] : Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })));
 const nameservers = async (): Promise<string[]> => ['198.51.100.53'];

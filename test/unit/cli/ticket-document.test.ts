@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTicketDocument } from '../../../src/cli/ticket-document.js';
+import { buildTicketDocument } from '../../../src/health/ticket-document.js';
 import { receiptDocumentSchema } from '../../../src/drivers/printer/api.js';
 
 describe('status ticket document', () => {

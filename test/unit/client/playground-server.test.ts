@@ -17,7 +17,7 @@ const root = findPackageRoot();
 describe('module closure of kioskd/client', () => {
   it('reaches the API schemas and no Node built-in, logger or driver', async () => {
     const files = [...(await moduleClosure(join(root, 'dist', 'src'), 'client/index.js'))];
-    expect(files).toEqual(expect.arrayContaining(['client/client.js', 'api/index.js', 'drivers/gpio/api.js', 'bus/topics.js']));
+    expect(files).toEqual(expect.arrayContaining(['client/client.js', 'api/index.js', 'drivers/gpio/api.js', 'api/topics.js']));
     expect(files.filter((f) => /logger|daemon|driver\.js$|transports|journal/.test(f) && f !== 'core/driver.js')).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('playground HTTP server', () => {
   });
 
   it('serves nothing outside what the browser needs', async () => {
-    expect((await get('/lib/core/daemon.js')).status).toBe(404);
+    expect((await get('/lib/daemon/daemon.js')).status).toBe(404);
     expect((await get('/lib/core/logger.js')).status).toBe(404);
     expect((await get('/vendor/zod/package.json')).status).toBe(404);
     expect((await get('/static/..%2F..%2F..%2Fpackage.json')).status).toBe(404);

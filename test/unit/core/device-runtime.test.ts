@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DeviceStateMessage } from '../../../src/api/envelope.js';
 import { systemClock } from '../../../src/core/clock.js';
-import { DeviceRuntime } from '../../../src/core/device-runtime.js';
+import { DeviceRuntime } from '../../../src/daemon/device-runtime.js';
 import { defineDeviceKind, type DeviceApi, type Driver, type DriverHost } from '../../../src/core/driver.js';
 import { KioskError } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/core/logger.js';

@@ -3,10 +3,10 @@
  * change and every `evaluateSec` (for durations and the clock), and reports each raised or cleared alert
  * together with the new active set. It publishes nothing itself; the daemon wires `onChange`.
  */
-import type { ActiveAlerts, Alert, AlertEvent } from '../api/alerts.js';
-import type { DeviceStateMessage, Health } from '../api/envelope.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/logger.js';
+import type { ActiveAlerts, Alert, AlertEvent } from '../../api/alerts.js';
+import type { DeviceStateMessage, Health } from '../../api/envelope.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
 import type { AlertsConfig } from './config.js';
 import { evaluateRules, type Condition, type TrackedState } from './rules.js';
 

@@ -4,18 +4,19 @@
  * change to the fleet link. A unit that fails to start is logged and the daemon keeps running.
  */
 import { networkInterfaces } from 'node:os';
-import type { ActiveAlerts, AlertEvent } from '../api/alerts.js';
-import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
-import { clockSynced } from '../alerts/clock-sync.js';
-import { AlertEngine } from '../alerts/engine.js';
-import type { Clock } from '../core/clock.js';
-import type { KioskConfig } from '../core/config/schema.js';
-import type { DaemonTap } from '../core/daemon.js';
-import type { Logger } from '../core/logger.js';
-import { FleetLink } from './link.js';
-import { makeRemoteOperate } from './remote-ops.js';
 import type { z } from 'zod';
-import type { fleetLinkStatusSchema } from '../api/alerts.js';
+import type { ActiveAlerts, AlertEvent, fleetLinkStatusSchema } from '../api/alerts.js';
+import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
+import type { DaemonTap } from '../api/tap.js';
+import type { Topics } from '../api/topics.js';
+import type { RequestHandler } from '../bus/request-router.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { FleetLink } from '../fleet/link.js';
+import { makeRemoteOperate } from '../fleet/remote-ops.js';
+import { clockSynced } from '../health/alerts/clock-sync.js';
+import { AlertEngine } from '../health/alerts/engine.js';
+import type { KioskConfig } from './config/schema.js';
 
 export interface MonitoringHost {
   config: KioskConfig;
@@ -24,23 +25,20 @@ export interface MonitoringHost {
   version: string;
   clock: Clock;
   log: Logger;
-  /** `{root}/{kioskId}` on the local bus. */
-  base: string;
+  /** The local bus's alert and fleet-status topics. */
+  topics: Pick<Topics, 'bridgeAlerts' | 'bridgeAlertEvent' | 'bridgeFleet'>;
   taps: Set<DaemonTap>;
   publishRetained(topic: string, payload: string): void;
   publishEvent(topic: string, payload: string): void;
-  request(scope: 'bridge' | 'device', target: string, command: string, input: unknown, requester: string): Promise<ResponseEnvelope>;
+  /** The daemon's request router: remote operations arrive as `fleet` requests, like any other. */
+  router: RequestHandler;
   info(): BridgeInfo;
   states(): Record<string, DeviceStateMessage>;
   health(): Promise<Health>;
 }
 
-/** Local topics of alerts. */
-export const alertTopics = (base: string): { alerts: string; event: string } => ({ alerts: `${base}/bridge/alerts`, event: `${base}/bridge/event/alert` });
-
 /** `{base}/bridge/fleet`, retained: the fleet link as the technician sees it (kioskd status). */
 export type FleetLinkStatus = z.infer<typeof fleetLinkStatusSchema>;
-export const fleetStatusTopic = (base: string): string => `${base}/bridge/fleet`;
 
 function addresses(): string[] {
   return Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
@@ -72,7 +70,7 @@ export class Monitoring {
         info: () => this.h.info(),
         onLink: (connected) => this.publishFleetStatus(fleet, connected ? 'up' : 'down'),
         operate: makeRemoteOperate({
-          request: (...a) => this.h.request(...a),
+          request: (scope, target, command, input, requester) => this.request(scope, target, command, input, requester),
           info: () => this.h.info(),
           states: () => this.h.states(),
           health: () => this.h.health(),
@@ -93,7 +91,7 @@ export class Monitoring {
       }
     }
     if (config.alerts.enabled) {
-      const topics = alertTopics(this.h.base);
+      const topics = this.h.topics;
       this.engine = new AlertEngine({
         config: config.alerts,
         kioskId: this.h.kioskId,
@@ -103,8 +101,8 @@ export class Monitoring {
         fleetBacklog: () => (this.fleet ? this.fleet.backlog() : null),
         onChange: (event: AlertEvent, active: ActiveAlerts) => {
           this.active = active;
-          this.h.publishRetained(topics.alerts, JSON.stringify(active));
-          this.h.publishEvent(topics.event, JSON.stringify(event));
+          this.h.publishRetained(topics.bridgeAlerts, JSON.stringify(active));
+          this.h.publishEvent(topics.bridgeAlertEvent, JSON.stringify(event));
           this.fleet?.alert(event, active);
         },
       });
@@ -114,18 +112,23 @@ export class Monitoring {
     }
   }
 
+  private request(scope: 'bridge' | 'device', target: string, command: string, input: unknown, requester: string): Promise<ResponseEnvelope> {
+    const payload = Buffer.from(JSON.stringify(input ?? {}));
+    return this.h.router.handle({ target: { scope, target, command }, payload, retain: false, requester, role: 'fleet' });
+  }
+
   private publishFleetStatus(fleet: FleetLink, link: 'up' | 'down' | 'same'): void {
     const connected = link === 'same' ? (this.fleetStatus?.connected ?? false) : link === 'up';
     const since = link === 'same' && this.fleetStatus ? this.fleetStatus.since : this.h.clock.iso();
     this.fleetStatus = { connected, url: this.h.config.fleet.url, base: fleet.topics.base, queued: fleet.backlog(), since };
-    this.h.publishRetained(fleetStatusTopic(this.h.base), JSON.stringify(this.fleetStatus));
+    this.h.publishRetained(this.h.topics.bridgeFleet, JSON.stringify(this.fleetStatus));
   }
 
   /** Retained messages for the local birth (the active alert set). */
   birth(): Array<{ topic: string; payload: string }> {
     const out: Array<{ topic: string; payload: string }> = [];
-    if (this.engine) out.push({ topic: alertTopics(this.h.base).alerts, payload: JSON.stringify(this.active ?? this.engine.active()) });
-    if (this.fleetStatus) out.push({ topic: fleetStatusTopic(this.h.base), payload: JSON.stringify(this.fleetStatus) });
+    if (this.engine) out.push({ topic: this.h.topics.bridgeAlerts, payload: JSON.stringify(this.active ?? this.engine.active()) });
+    if (this.fleetStatus) out.push({ topic: this.h.topics.bridgeFleet, payload: JSON.stringify(this.fleetStatus) });
     return out;
   }
 

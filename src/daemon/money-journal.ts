@@ -4,11 +4,11 @@
  * the technician role). Every recovery is written to the journal itself and logged as an audit line.
  */
 import { join } from 'node:path';
-import type { Clock } from './clock.js';
-import { KioskError } from './errors.js';
-import { Journal } from './journal.js';
-import { inspectJournal, recoverJournal, type JournalInspection, type RecoveryReport } from './journal-recover.js';
-import type { Logger } from './logger.js';
+import type { Clock } from '../core/clock.js';
+import { KioskError } from '../core/errors.js';
+import { Journal } from '../core/journal.js';
+import { inspectJournal, recoverJournal, type JournalInspection, type RecoveryReport } from '../core/journal-recover.js';
+import type { Logger } from '../core/logger.js';
 
 export interface MoneyJournalOptions {
   stateDir: string;

@@ -3,8 +3,8 @@
  * clock and fleet checks) to the conditions that hold now. No timers, no I/O: the engine decides when
  * to evaluate and turns changes of the result into raised/cleared events.
  */
-import type { AlertCode, AlertSeverity } from '../api/alerts.js';
-import type { DeviceStateMessage, Health } from '../api/envelope.js';
+import type { AlertCode, AlertSeverity } from '../../api/alerts.js';
+import type { DeviceStateMessage, Health } from '../../api/envelope.js';
 import type { AlertsConfig } from './config.js';
 
 export interface Condition {

@@ -4,7 +4,7 @@
  * exponential backoff and jitter; nothing a driver throws reaches the daemon or another device.
  */
 import type { DeviceStateMessage } from '../api/envelope.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type {
   CommandContext,
   DeviceApi,
@@ -12,10 +12,10 @@ import type {
   DeviceStatus,
   Driver,
   DriverHost,
-} from './driver.js';
-import { KioskError, toKioskError } from './errors.js';
-import type { Journal } from './journal.js';
-import type { Logger } from './logger.js';
+} from '../core/driver.js';
+import { KioskError, toKioskError } from '../core/errors.js';
+import type { Journal } from '../core/journal.js';
+import type { Logger } from '../core/logger.js';
 
 /** Where a device's state and events go (the bus, in the daemon; a recorder, in tests). */
 export interface DeviceSink {

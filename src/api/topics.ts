@@ -1,5 +1,6 @@
 /**
- * Topic layout of the MQTT contract. The only place topic strings are built or parsed.
+ * Topic layout of the MQTT contract. With src/api/fleet-topics.ts (the fleet link's), the only place
+ * topic strings are built or parsed: the daemon, the bus, the CLI and the client library all get theirs here.
  *
  * Requests come in on a role's namespace (see src/core/roles.ts): the UI's is the base itself
  * (`{base}/device/{dev}/request/{cmd}`), the technician's is `{base}/technician/...` with the same
@@ -11,11 +12,36 @@ import type { Role } from '../core/roles.js';
 /** The roles that have a topic namespace on the local broker (`fleet` arrives over the fleet link). */
 export type LocalRole = Exclude<Role, 'fleet'>;
 
+/**
+ * The bridge's retained topics, relative to `{root}/{kioskId}`: `kioskd status` keys what it read by
+ * these (src/cli/common.ts readRetained).
+ */
+export const BRIDGE_RETAINED = {
+  state: 'bridge/state',
+  info: 'bridge/info',
+  health: 'bridge/health',
+  /** Every active alert (src/api/alerts.ts). */
+  alerts: 'bridge/alerts',
+  /** The fleet link as a technician sees it, when the fleet link is configured. */
+  fleet: 'bridge/fleet',
+} as const;
+
+/** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
+export function deviceOfStateTopic(relative: string): string | undefined {
+  return /^device\/([^/]+)\/state$/.exec(relative)?.[1];
+}
+
 export interface Topics {
   readonly base: string;
   bridgeState: string;
   bridgeInfo: string;
   bridgeHealth: string;
+  /** Retained: the active alert set. */
+  bridgeAlerts: string;
+  /** Not retained: an alert raised or cleared. */
+  bridgeAlertEvent: string;
+  /** Retained: the fleet link's status (only when configured). */
+  bridgeFleet: string;
   bridgeRequest(op: string, role?: LocalRole): string;
   bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
@@ -26,6 +52,10 @@ export interface Topics {
   simResponse(dev: string, cmd: string): string;
   /** Where a client's MQTT 5 responses go: `{ns}/client/{clientId}/response`. */
   clientResponse(clientId: string, role?: LocalRole): string;
+  /** What the daemon subscribes to: every request of every local role (and simulator controls when simulating). */
+  requestFilters(simulation: boolean): string[];
+  /** Every retained message of the kiosk: the bridge's and each device's state (`kioskd status`). */
+  retainedFilters: string[];
 }
 
 /** The prefix of a role's namespace: the base for the UI, `{base}/technician` for the technician. */
@@ -38,9 +68,12 @@ export function makeTopics(root: string, kioskId: string): Topics {
   const ns = (role?: LocalRole): string => namespaceOf(base, role);
   return {
     base,
-    bridgeState: `${base}/bridge/state`,
-    bridgeInfo: `${base}/bridge/info`,
-    bridgeHealth: `${base}/bridge/health`,
+    bridgeState: `${base}/${BRIDGE_RETAINED.state}`,
+    bridgeInfo: `${base}/${BRIDGE_RETAINED.info}`,
+    bridgeHealth: `${base}/${BRIDGE_RETAINED.health}`,
+    bridgeAlerts: `${base}/${BRIDGE_RETAINED.alerts}`,
+    bridgeAlertEvent: `${base}/bridge/event/alert`,
+    bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
     bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
     bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,
@@ -50,6 +83,12 @@ export function makeTopics(root: string, kioskId: string): Topics {
     simRequest: (dev, cmd) => `${base}/sim/${dev}/request/${cmd}`,
     simResponse: (dev, cmd) => `${base}/sim/${dev}/response/${cmd}`,
     clientResponse: (clientId, role) => `${ns(role)}/client/${clientId}/response`,
+    requestFilters: (simulation) => {
+      const tech = ns('technician');
+      const filters = [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`];
+      return simulation ? [...filters, `${base}/sim/+/request/+`] : filters;
+    },
+    retainedFilters: [`${base}/bridge/+`, `${base}/device/+/state`],
   };
 }
 

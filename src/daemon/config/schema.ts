@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../registry.js';
-import { alertsConfigSchema } from '../../alerts/config.js';
+import { alertsConfigSchema } from '../../health/alerts/config.js';
 import { fleetConfigSchema } from '../../fleet/config.js';
-import { ROLES } from '../roles.js';
+import { ROLES } from '../../core/roles.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 

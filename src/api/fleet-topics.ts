@@ -24,6 +24,10 @@ export interface FleetTopics {
   deviceState(dev: string): string;
   request(op: string): string;
   response(op: string): string;
+  /** What the kiosk subscribes to for remote operations. */
+  requestFilter: string;
+  /** The operation a request topic names (`{base}/request/{op}`), or undefined for any other topic. */
+  opOf(topic: string): string | undefined;
 }
 
 export function fleetBase(template: string, vars: { region: string; kioskId: string }): string {
@@ -44,7 +48,39 @@ export function makeFleetTopics(base: string): FleetTopics {
     deviceState: (dev) => `${base}/device/${dev}/state`,
     request: (op) => `${base}/request/${op}`,
     response: (op) => `${base}/response/${op}`,
+    requestFilter: `${base}/request/+`,
+    opOf: (topic) => (topic.startsWith(`${base}/request/`) ? topic.slice(base.length + '/request/'.length) : undefined),
   };
+}
+
+/** One kiosk's prefix under the fleet's: `{prefix}/{region}/{kioskId}` (the default template's layout). */
+export function fleetKioskBase(prefix: string, region: string, kioskId: string): string {
+  return `${prefix}/${region}/${kioskId}`;
+}
+
+/** Subscription filters of the fleet's consumers (`kioskd fleet`, `kioskd fleet op`, the fleet store). */
+export const fleetFilters = {
+  /** Everything of every kiosk (the operator's live view). */
+  all: (prefix: string): string => `${prefix}/#`,
+  /** One kiosk's retained link state, in whatever region it is. */
+  kioskState: (prefix: string, kioskId: string): string => `${prefix}/+/${kioskId}/state`,
+  /** Everything the fleet store keeps, as MQTT 5 shared-subscription filters of `group`. */
+  store: (prefix: string, group: string): string[] => {
+    const suffixes = ['state', 'info', 'alerts', 'device/+/state', ...Object.values(RECORD_TOPICS).map((t) => t.suffix)];
+    return suffixes.map((suffix) => `$share/${group}/${prefix}/+/+/${suffix}`);
+  },
+} as const;
+
+const FLEET_SUFFIX = /^(.*?)\/(state|info|health|alerts|event\/alert|kpi|settlement|audit|device\/([^/]+)\/state)$/;
+
+/**
+ * A fleet topic split into the kiosk's prefix and what it carries: `state`, `info`, `health`, `alerts`,
+ * a record kind's suffix, or `device/{dev}/state` (with `device`). Undefined for any other topic.
+ */
+export function splitFleetTopic(topic: string): { base: string; suffix: string; device?: string } | undefined {
+  const m = FLEET_SUFFIX.exec(topic);
+  if (!m?.[1] || !m[2]) return undefined;
+  return m[3] === undefined ? { base: m[1], suffix: m[2] } : { base: m[1], suffix: m[2], device: m[3] };
 }
 
 /** Where each kind of store-and-forward record is published, and whether the latest one is retained. */

@@ -6,7 +6,7 @@ import { SerialTransport } from '../../transports/serial.js';
 import { TcpTransport } from '../../transports/tcp.js';
 import { CURRENCIES } from './api.js';
 import type { CardConfig } from './config.js';
-import type { PaymentTerminal } from './terminal.js';
+import type { PaymentTerminal, TerminalDeps } from './terminal.js';
 
 function streamFor(config: CardConfig): ByteStream {
   const t = config.transport;
@@ -14,9 +14,23 @@ function streamFor(config: CardConfig): ByteStream {
   return t.type === 'tcp' ? new TcpTransport(t) : new SerialTransport(t);
 }
 
-export async function createTerminal(config: CardConfig, log: Logger): Promise<PaymentTerminal> {
+/**
+ * `timeoutScale` (accessible mode, DriverDeps.timeoutScale) stretches the terminal's silence limit, read
+ * as each operation starts: a person at the card prompt or PIN pad may take longer. The acknowledgement
+ * timeout is the protocol's and is never scaled.
+ */
+export function terminalTimeouts(config: CardConfig, timeoutScale: () => number = () => 1): TerminalDeps['timeouts'] {
+  return {
+    ackMs: config.ackTimeoutMs,
+    get idleMs() {
+      return Math.round(config.idleTimeoutMs * Math.max(1, timeoutScale()));
+    },
+  };
+}
+
+export async function createTerminal(config: CardConfig, log: Logger, timeoutScale?: () => number): Promise<PaymentTerminal> {
   const stream = streamFor(config);
-  const timeouts = { ackMs: config.ackTimeoutMs, idleMs: config.idleTimeoutMs };
+  const timeouts = terminalTimeouts(config, timeoutScale);
   switch (config.protocol) {
     case 'zvt': {
       const { ZvtTerminal } = await import('./zvt/terminal.js');

@@ -74,6 +74,7 @@ describe.skipIf(!canRunBrowser)('playground page in Chromium against the simulat
     await expect.poll(() => (k.daemon.daemon.runtime('audio')?.state.detail as { rate?: string }).rate).toBe('slow');
     await byId(page, 'a11y-toggle').click();
     await page.waitForSelector('[data-testid="a11y-mode"][data-on="false"]');
+    expect(await text(page, 'a11y-detail')).toBe('Headset: on · time allowed ×1 · en'); // the page's language became the session's
     await expect.poll(() => (k.daemon.daemon.runtime('audio')?.state.detail as { rate?: string }).rate).toBe('normal');
     await byId(page, 'sim-headset').click(); // unplugged: stays off
     await page.waitForSelector('[data-testid="sensor-headset"][data-value="false"]');

@@ -33,7 +33,8 @@ export function accessTile(ctx) {
     mode.textContent = t(a?.on ? 'a11y.isOn' : 'a11y.isOff');
     mode.dataset.on = String(a?.on ?? false);
     toggle.textContent = t(a?.on ? 'a11y.turnOff' : 'a11y.turnOn');
-    fill(detail, a ? [t('a11y.headset'), ': ', t(a.headset ? 'on' : 'off'), ' · ', t('a11y.time', { scale: a.timeoutScale }), a.language ? [' · ', ltr(a.language)] : []] : []);
+    const language = a?.language ? [' · ', ltr(a.language)] : [];
+    fill(detail, ...(a ? [t('a11y.headset'), ': ', t(a.headset ? 'on' : 'off'), ' · ', t('a11y.time', { scale: a.timeoutScale }), ...language] : []));
     const s = ctx.kiosk.assistance.get();
     assist.textContent = s?.requested ? t('assist.waiting', { presses: s.presses }) : s?.lastAck ? t('assist.acked', { who: s.lastAck.technician }) : t('assist.none');
     assist.dataset.requested = String(s?.requested ?? false);

@@ -16,6 +16,9 @@
 import { z } from 'zod';
 import { speechLangSchema } from '../drivers/audio/api.js';
 
+/** The session's (the screen's) language: one kioskd speaks (ar, en, es, fr, de, ru, zh, with a region or script). */
+export const sessionLanguageSchema = speechLangSchema;
+
 /** Who turned accessible mode on or off. `session`: the UI's session logic (issue 16), `ui`: a page's request. */
 export const accessibleSourceSchema = z.enum(['headset', 'ui', 'session', 'reset', 'start']);
 export type AccessibleSource = z.infer<typeof accessibleSourceSchema>;

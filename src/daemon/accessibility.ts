@@ -23,11 +23,11 @@
  * turn it on (a restart in the middle of a session).
  */
 import type { DeviceStateMessage } from '../api/envelope.js';
-import type { AccessibleSource, AccessibleState } from '../api/kiosk.js';
+import { sessionLanguageSchema, type AccessibleSource, type AccessibleState } from '../api/kiosk.js';
 import type { DaemonTap } from '../api/tap.js';
 import type { Topics } from '../api/topics.js';
 import type { Clock } from '../core/clock.js';
-import { toKioskError } from '../core/errors.js';
+import { KioskError, toKioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { AccessibilityConfig } from './config/accessibility.js';
 import type { DeviceCall } from './device-calls.js';
@@ -83,10 +83,13 @@ export class AccessibleMode {
 
   /** Turn the mode on/off and/or set the session language; resolves once the audio device has been told. */
   async set(change: AccessibleChange): Promise<AccessibleState> {
+    const checked = change.language === undefined ? undefined : sessionLanguageSchema.safeParse(change.language);
+    if (checked && !checked.success) throw new KioskError('INVALID_PAYLOAD', `language: ${checked.error.issues[0]?.message ?? 'not a language kioskd speaks'}`);
     const language = change.language ?? this.language;
     const on = change.on ?? this.on;
     if (on === this.on && language === this.language) return this.state;
     this.update(on, change.on !== undefined && on !== this.on ? change.source : this.source, language);
+    await this.chain;
     return this.state;
   }
 

@@ -93,10 +93,11 @@ export class Assistance {
     this.h.log.warn({ via, presses: this.s.presses }, again ? 'assistance requested again' : 'assistance requested');
     this.h.publishEvent(this.h.topics.bridgeAssistanceEvent, JSON.stringify({ action: again ? 'pressed-again' : 'requested', via, at }));
     this.publish();
-    if (!again) {
-      this.h.evaluate();
-      void this.light(true);
-    }
+    // Only a new request is written to the SD card: a page (or a finger) pressing again and again must
+    // not turn into a write per press; the count is for the people, and a restart may forget it.
+    if (again) return this.s;
+    this.h.evaluate();
+    void this.light(true);
     await this.save();
     return this.s;
   }
@@ -123,9 +124,9 @@ export class Assistance {
     return [{ topic: this.h.topics.bridgeAssistance, payload: JSON.stringify(this.s) }];
   }
 
-  /** Resolves when the light commands queued so far have been answered. */
-  settled(): Promise<void> {
-    return this.chain;
+  /** Resolves when the light commands and state writes queued so far are done. */
+  async settled(): Promise<void> {
+    await Promise.all([this.chain, this.saving]);
   }
 
   private publish(): void {

@@ -99,6 +99,8 @@ describe('accessible mode', () => {
     const same = t.events.length;
     await t.mode.set({ on: true, language: 'ar', source: 'ui' });
     expect(t.events).toHaveLength(same); // nothing changed, nothing published
+    await expect(t.mode.set({ language: 'tlh', source: 'session' })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    expect(t.mode.state.language).toBe('ar');
     expect(await t.mode.reset()).toMatchObject({ on: false, language: null, source: 'reset', timeoutScale: 1 });
     expect(t.calls.at(-1)).toBe('audio.reset {}');
     expect(t.events.at(-1)).toMatchObject({ on: false, source: 'reset', language: null });

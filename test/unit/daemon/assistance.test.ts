@@ -80,6 +80,8 @@ describe('assistance', () => {
     expect(t.alerts).toHaveLength(1);
     expect(t.calls).toHaveLength(1);
     expect(t.events.map((e) => e.action)).toEqual(['requested', 'pressed-again', 'pressed-again']);
+    // Pressing again is not written to the SD card: the file still says the first press.
+    expect(JSON.parse(readFileSync(join(t.dir, 'assistance.json'), 'utf8'))).toMatchObject({ requested: true, presses: 1 });
 
     t.clock.advance(90_000);
     const ack = await t.unit.acknowledge('tech-7', { requester: 'tablet-1', role: 'technician' });

@@ -93,7 +93,7 @@ export class CardDriver implements Driver<CardApi> {
     this.unsubscribeJournal = this.deps.journal?.onUnavailable((err) => {
       if (!this.busy) this.deps.host.lost(err);
     });
-    const terminal = await createTerminal(this.config, this.deps.log);
+    const terminal = await createTerminal(this.config, this.deps);
     this.info = await terminal.open(signal);
     this.terminal = terminal;
     try {

@@ -10,6 +10,7 @@ import { buildKeymap } from '../../../src/drivers/scanner/keymap.js';
 import { specimenMrz } from '../../../src/drivers/scanner/mrz-builder.js';
 import { encodeInputEvents, typeText } from '../../../src/drivers/scanner/wedge.js';
 import { Listeners, type ByteStream } from '../../../src/transports/byte-stream.js';
+import { streamsFrom } from '../../helpers/transports.js';
 
 /** A ByteStream with test hooks, as node-serialport's binding-mock has. */
 class FakeStream implements ByteStream {
@@ -63,14 +64,13 @@ function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' 
     noteError: () => undefined,
   };
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
-  const driver = createScannerDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, {
-    presenceCheckMs: 0,
-    makeStream: async (cfg: ScannerInputConfig) => {
-      const s = new FakeStream(cfg.path);
-      streams.set(cfg.path, s);
-      return s;
-    },
-  });
+  const transports = streamsFrom((spec) => {
+    const path = (spec as { path: string }).path;
+    const s = new FakeStream(path);
+    streams.set(path, s);
+    return s;
+  }, clock);
+  const driver = createScannerDriver(config, { host, log, clock, transports, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, { presenceCheckMs: 0 });
   return { driver, streams, events, counters, lost, logs, detail: () => detail, stream: (p: string) => streams.get(p)! };
 }
 

@@ -39,7 +39,10 @@ export interface SpawnOptions {
 export function spawnKioskd(o: SpawnOptions): KioskdProcess {
   const stateDir = mkdtempSync(join(tmpdir(), 'kioskd-bench-'));
   const mqttSection = (o.config.mqtt ?? {}) as Record<string, unknown>;
-  const config = { ...o.config, kioskId: o.kioskId, stateDir, mqtt: { ...mqttSection, url: o.brokerUrl } };
+  // A benchmark is one load generator sending as fast as kioskd answers: the per-client limits (which a UI
+  // must meet) would turn the measurement into RATE_LIMITED answers. They are still checked on every request.
+  const limits = { ratePerSec: 100_000, burst: 100_000, inFlight: 10_000 };
+  const config = { ...o.config, kioskId: o.kioskId, stateDir, mqtt: { limits, ...mqttSection, url: o.brokerUrl } };
   const configPath = join(stateDir, 'config.yaml');
   writeFileSync(configPath, JSON.stringify(config, null, 2)); // JSON is YAML
   const output: string[] = [];

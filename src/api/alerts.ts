@@ -4,11 +4,6 @@
  * `{base}/bridge/alerts`. The fleet link forwards both. Codes are never renamed.
  */
 import { z } from 'zod';
-import { registerErrorCodes } from '../core/errors.js';
-
-registerErrorCodes({
-  REMOTE_OP_FORBIDDEN: { retryable: false, message: 'This remote operation is not in fleet.remoteOps on this kiosk' },
-});
 
 export const ALERT_CODES = [
   'PAPER_NEAR_END',

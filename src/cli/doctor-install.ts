@@ -5,6 +5,7 @@
 import { constants, existsSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import type { KioskConfig } from '../daemon/config/schema.js';
+import { onoffAvailable } from '../transports/gpio/sysfs.js';
 import { libcAvailable } from '../transports/libc.js';
 import type { Account, Check } from './doctor-checks.js';
 import { APPLY, DROPIN_PATH, rulesOf, sandboxDropIn } from './sandbox.js';
@@ -60,8 +61,7 @@ export async function checkNativeModules(config: KioskConfig): Promise<Check[]> 
   ];
   const gpio = config.devices.gpio;
   if (gpio?.enabled && gpio.backend === 'sysfs' && !gpio.simulate && !config.simulation) {
-    const optional: string = 'onoff'; // optional and maybe absent: not a literal, so tsc does not need it
-    const ok = await import(optional).then(() => true, () => false);
+    const ok = await onoffAvailable();
     out.push(
       ok
         ? { name: 'onoff (sysfs GPIO)', result: 'pass', detail: 'loads' }

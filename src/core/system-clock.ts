@@ -1,8 +1,15 @@
 /**
  * The system clock: deadline timers on platform timers (Node's), re-armed when they fire early, so a
- * timer is never run before its deadline by `monotonic()` (contract: ./clock.ts).
+ * timer is never run before its deadline by `monotonic()` (contract: ./clock-contract.ts).
  */
-import type { Clock, PlatformTimers, Timer } from './clock.js';
+import type { Clock, Timer } from './clock-contract.js';
+
+/** The platform's timers, as the system clock uses them (a seam for testing the re-arming). */
+export interface PlatformTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+  unref(handle: unknown): void;
+}
 
 const nodeTimers: PlatformTimers = {
   set: (fn, ms) => setTimeout(fn, ms),

@@ -4,7 +4,7 @@
  * prove that code comparing against a deadline re-arms instead of losing it; {@link WarpClock} runs in
  * real time (for tests with real I/O) and skips ahead when told to, instead of a test sleeping.
  */
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from './clock-contract.js';
 import { PlatformClock, sleep } from './system-clock.js';
 
 interface Scheduled {

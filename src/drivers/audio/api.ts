@@ -1,22 +1,8 @@
 /** Audio device API: the MQTT contract of `device/audio` (speech and clips). Schemas only. */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
-import { registerErrorCodes } from '../../core/errors.js';
 import { receiptDocumentSchema } from '../printer/api.js';
 import { SPEECH_LANGS } from './words/langs.js';
-
-registerErrorCodes({
-  TTS_UNAVAILABLE: { retryable: false, message: 'The text-to-speech engine is not installed or does not run (apt-get install espeak-ng)' },
-  VOICE_UNAVAILABLE: { retryable: false, message: 'No working voice is configured for this language' },
-  SYNTHESIS_FAILED: { retryable: true, message: 'The speech engine failed or took too long on this text' },
-  TTS_BUSY: { retryable: true, message: 'Too many utterances are waiting to be synthesised' },
-  QUEUE_FULL: { retryable: true, message: 'Too many sounds are queued; stop or interrupt first' },
-  TEXT_TOO_LONG: { retryable: false, message: 'The text is longer than the configured limit for one utterance' },
-  NOTHING_TO_REPEAT: { retryable: false, message: 'Nothing has been spoken since the last reset' },
-  CLIP_UNKNOWN: { retryable: false, message: 'No clip with this name is configured' },
-  PROMPT_UNKNOWN: { retryable: false, message: 'No prompt with this name is configured for this language' },
-  SOUND_DEVICE_FAILED: { retryable: true, message: 'The sound device could not play (busy, unplugged or missing)' },
-});
 
 /** BCP 47 tag whose primary language kioskd speaks: ar, en, es, fr, de, ru, zh (zh-Hans, en-GB...). */
 export const speechLangSchema = z

@@ -1,19 +1,7 @@
 /** Card payment terminal API: the MQTT contract of `device/card`. Schemas only. */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
-import { registerErrorCodes } from '../../core/errors.js';
 import { LANGUAGES, PROGRESS_CODES } from './progress.js';
-
-registerErrorCodes({
-  CARD_TRANSACTION_UNKNOWN: { retryable: false, message: 'No card transaction with this idempotency key or reference' },
-  CARD_NOT_REVERSIBLE: { retryable: false, message: 'Only an approved sale can be reversed' },
-  CARD_IDEMPOTENCY_MISMATCH: { retryable: false, message: 'This idempotency key was used for a different request' },
-  CARD_NOTHING_TO_RESOLVE: { retryable: false, message: 'This transaction is not on the list of mismatches for a technician' },
-  CARD_REFUND_NO_SALE: { retryable: false, message: 'A refund must pay back an approved, unreversed sale in this kiosk\'s journal (saleKey)' },
-  CARD_REFUND_EXCEEDS_SALE: { retryable: false, message: 'The refund is more than what is left of its sale, or in another currency' },
-  CARD_REFUND_OVER_LIMIT: { retryable: false, message: 'The refund is above what the UI may refund on its own (devices.card.refunds.uiLimit); a technician may' },
-  CARD_CURRENCY_NOT_ACCEPTED: { retryable: false, message: 'This kiosk does not take card payments in this currency' },
-});
 
 /** ISO 4217 currencies the kiosk may charge in, with their numeric codes (what ZVT sends). */
 export const CURRENCIES = { AED: 784, SAR: 682, QAR: 634, KWD: 414, BHD: 48, OMR: 512, EUR: 978, USD: 840, GBP: 826, CHF: 756 } as const;

@@ -1,18 +1,6 @@
 /** Cash device API: the MQTT contract of `device/cash` (note validator + optional coin acceptor). Schemas only. */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
-import { registerErrorCodes } from '../../core/errors.js';
-
-registerErrorCodes({
-  CASH_JAM: { retryable: false, message: 'A note is jammed in the validator; a technician must clear it' },
-  CASH_FRAUD: { retryable: false, message: 'The validator detected a fraud attempt' },
-  CASH_CASHBOX_REMOVED: { retryable: false, message: 'The cashbox is removed' },
-  CASH_CASHBOX_FULL: { retryable: false, message: 'The cashbox is full; it must be emptied' },
-  CASH_CURRENCY_MISMATCH: { retryable: false, message: 'The acceptor does not take this currency' },
-  CASH_KEY_EXCHANGE_FAILED: { retryable: true, message: 'The eSSP key exchange with the validator failed' },
-  CASH_NO_REPLY: { retryable: true, message: 'The cash device does not answer' },
-  CASH_UNKNOWN_SESSION: { retryable: false, message: 'No unsettled cash session with this id' },
-});
 
 const amount = z.number().int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');

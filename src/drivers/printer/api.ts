@@ -1,19 +1,6 @@
 /** Receipt printer API: the MQTT contract of `device/printer`, including the receipt document model. */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
-import { registerErrorCodes } from '../../core/errors.js';
-
-registerErrorCodes({
-  PAPER_OUT: { retryable: true, message: 'The printer is out of paper; nothing was printed' },
-  COVER_OPEN: { retryable: true, message: 'The printer cover is open; nothing was printed' },
-  PRINTER_ERROR: { retryable: false, message: 'The printer reports a cutter or mechanical error; nothing was printed' },
-  PAPER_OUT_MID_JOB: { retryable: false, message: 'Paper ran out while printing: the receipt may be partly printed; it will not be reprinted' },
-  PRINT_INTERRUPTED: { retryable: false, message: 'Printing was interrupted (cover opened, link lost or no answer): the receipt may be partly printed; it will not be reprinted' },
-  JOB_ALREADY_ATTEMPTED: { retryable: false, message: 'A job with this idempotency key was already sent to the printer and did not finish; use a new key to print again' },
-  DOCUMENT_INVALID: { retryable: false, message: 'The receipt document cannot be printed as given' },
-  FONT_MISSING: { retryable: false, message: 'A font needed to render this receipt is not installed' },
-  DOCUMENT_TOO_LARGE: { retryable: false, message: 'The receipt would be longer than the printer accepts (measured from the document, before rendering); nothing was rendered' },
-});
 
 const alignSchema = z.enum(['start', 'center', 'end', 'left', 'right']);
 /** BCP 47-ish language tag, informative (e.g. "ar", "zh-Hans"); direction is what matters for layout. */

@@ -7,11 +7,6 @@
  */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
-import { registerErrorCodes } from '../../core/errors.js';
-
-registerErrorCodes({
-  SCANNER_INPUT_UNKNOWN: { retryable: false, message: 'No such scanner input in configuration' },
-});
 
 /** An input's name as configured (the key under `devices.scanner.inputs`). */
 export const inputNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'an input name (a-z, 0-9, _)');

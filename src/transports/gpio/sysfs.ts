@@ -28,6 +28,23 @@ interface OnoffGpio {
   unexport(): void;
 }
 
+/**
+ * The optional native module onoff, loaded by name: it is absent where it could not be compiled, which
+ * must not fail the type check of a fresh `npm ci` (found by .ci/fresh-machine.sh).
+ */
+function loadOnoff(): Promise<unknown> {
+  const optional: string = 'onoff';
+  return import(optional);
+}
+
+/** Whether onoff loads here (`kioskd doctor`). */
+export function onoffAvailable(): Promise<boolean> {
+  return loadOnoff().then(
+    () => true,
+    () => false,
+  );
+}
+
 export class SysfsBackend implements GpioBackend {
   readonly kind = 'sysfs' as const;
   private readonly lines = new Map<string, OnoffGpio>();
@@ -37,10 +54,7 @@ export class SysfsBackend implements GpioBackend {
   constructor(private readonly o: { root: string; chip: string }) {}
 
   async open(inputs: readonly GpioLineSpec[], outputs: readonly GpioOutputSpec[]): Promise<void> {
-    // A name, not a literal: onoff is optional, and where it could not be built it is absent, which
-    // must not fail the type check of a fresh `npm ci` (found by .ci/fresh-machine.sh).
-    const optional: string = 'onoff';
-    const { Gpio } = (await import(optional).catch((err: unknown) => {
+    const { Gpio } = (await loadOnoff().catch((err: unknown) => {
       // onoff (and its epoll addon) is optional and compiled at install time: a Pi without build tools,
       // or the Debian package, has none. Say so instead of an import error.
       throw Object.assign(
@@ -51,7 +65,7 @@ export class SysfsBackend implements GpioBackend {
         ),
         { code: 'ENOPKG', cause: err },
       );
-    })) as unknown as {
+    })) as {
       Gpio: new (n: number, dir: string, edge?: string) => OnoffGpio;
     };
     const { base, ngpio } = await resolveSysfsBase(this.o.root, this.o.chip);

@@ -3,7 +3,7 @@
  * тысяча/миллион/миллиард by CLDR's plural category of the count (Intl.PluralRules: one, few, many);
  * Mandarin groups by 万 and 亿 with 零 for skipped places.
  */
-import type { Form } from './cardinals.js';
+import type { Form } from './form.js';
 
 const RU_UNITS = ['ноль', 'один', 'два', 'три', 'четыре', 'пять', 'шесть', 'семь', 'восемь', 'девять', 'десять', 'одиннадцать', 'двенадцать', 'тринадцать', 'четырнадцать', 'пятнадцать', 'шестнадцать', 'семнадцать', 'восемнадцать', 'девятнадцать'];
 const RU_TENS = ['', '', 'двадцать', 'тридцать', 'сорок', 'пятьдесят', 'шестьдесят', 'семьдесят', 'восемьдесят', 'девяносто'];

@@ -7,8 +7,9 @@
  * Range: 0 to 999,999,999,999.
  */
 import { ruCardinal, zhCardinal } from './cardinals-ru-zh.js';
+import type { Form } from './form.js';
 
-export type Form = 'numbering' | 'm' | 'f' | 'n';
+export type { Form } from './form.js';
 export const MAX_CARDINAL = 999_999_999_999;
 
 /** Splits n into [billions, millions, thousands, rest] of three digits each. */

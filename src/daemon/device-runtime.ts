@@ -17,21 +17,15 @@ import { KioskError, toKioskError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/logger.js';
 import type { Transports } from '../core/transport.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+export type { BackoffPolicy } from './backoff.js';
 
 /** Where a device's state and events go (the bus, in the daemon; a recorder, in tests). */
 export interface DeviceSink {
   state(device: string, state: DeviceStateMessage): void;
   event(device: string, event: string, payload: unknown, personal: boolean): void;
 }
-
-export interface BackoffPolicy {
-  initialMs: number;
-  maxMs: number;
-  /** 0.25: each delay is randomised within ±25%. */
-  jitter: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
 
 export interface DeviceRuntimeOptions<C> {
   name: string;
@@ -216,10 +210,7 @@ export class DeviceRuntime<C = unknown> {
 
   private scheduleRetry(): void {
     if (this.stopping) return;
-    const { initialMs, maxMs, jitter } = this.o.backoff ?? DEFAULT_BACKOFF;
-    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
-    const delay = Math.round(base * (1 - jitter + 2 * jitter * (this.o.random ?? Math.random)()));
-    this.attempt++;
+    const delay = backoffDelay(this.o.backoff ?? DEFAULT_BACKOFF, this.attempt++, this.o.random ?? Math.random);
     this.retryTimer?.cancel();
     this.retryTimer = this.o.clock.setTimeout(() => {
       this.restarts++;

@@ -1,18 +1,11 @@
 /** The ECR protocol plugins: config in, {@link PaymentTerminal} out. Each plugin loads lazily. */
+import type { Clock } from '../../core/clock.js';
 import { KioskError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { ByteStream } from '../../transports/byte-stream.js';
-import { SerialTransport } from '../../transports/serial.js';
-import { TcpTransport } from '../../transports/tcp.js';
+import type { Transports } from '../../core/transport.js';
 import { CURRENCIES } from './api.js';
 import type { CardConfig } from './config.js';
 import type { PaymentTerminal, TerminalDeps } from './terminal.js';
-
-function streamFor(config: CardConfig): ByteStream {
-  const t = config.transport;
-  if (!t) throw new KioskError('CONFIG_INVALID', 'devices.card.transport is required unless the card terminal is simulated');
-  return t.type === 'tcp' ? new TcpTransport(t) : new SerialTransport(t);
-}
 
 /**
  * `timeoutScale` (accessible mode, DriverDeps.timeoutScale) stretches the terminal's silence limit, read
@@ -28,15 +21,20 @@ export function terminalTimeouts(config: CardConfig, timeoutScale: () => number 
   };
 }
 
-export async function createTerminal(config: CardConfig, log: Logger, timeoutScale?: () => number): Promise<PaymentTerminal> {
-  const stream = streamFor(config);
-  const timeouts = terminalTimeouts(config, timeoutScale);
+export async function createTerminal(
+  config: CardConfig,
+  deps: { log: Logger; clock: Clock; transports: Transports; timeoutScale?: (() => number) | undefined },
+): Promise<PaymentTerminal> {
+  const t = config.transport;
+  if (!t) throw new KioskError('CONFIG_INVALID', 'devices.card.transport is required unless the card terminal is simulated');
+  const stream = await deps.transports.stream(t);
+  const timeouts = terminalTimeouts(config, deps.timeoutScale);
   switch (config.protocol) {
     case 'zvt': {
       const { ZvtTerminal } = await import('./zvt/terminal.js');
       return new ZvtTerminal(
-        { stream, log, timeouts },
-        { mode: stream instanceof TcpTransport ? 'tcp' : 'serial', password: config.password, currency: CURRENCIES[config.currency], charset: config.charset },
+        { stream, log: deps.log, clock: deps.clock, timeouts },
+        { mode: t.type, password: config.password, currency: CURRENCIES[config.currency], charset: config.charset },
       );
     }
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
+import { kioskOps } from './kiosk.js';
 
 const copyReport = z.object({
   file: z.string(),
@@ -59,6 +60,8 @@ export const bridgeOps = {
     }),
     errors: ['JOURNAL_NOT_DAMAGED', 'JOURNAL_CORRUPT'],
   },
+  /** Accessible mode and the assistance path (src/api/kiosk.ts). */
+  ...kioskOps,
 } as const satisfies Record<string, CommandSpec>;
 
 export type BridgeOps = typeof bridgeOps;

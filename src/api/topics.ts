@@ -52,8 +52,13 @@ export interface Topics {
   simResponse(dev: string, cmd: string): string;
   /** Where a client's MQTT 5 responses go: `{ns}/client/{clientId}/response`. */
   clientResponse(clientId: string, role?: LocalRole): string;
-  /** What the daemon subscribes to: every request of every local role (and simulator controls when simulating). */
-  requestFilters(simulation: boolean): string[];
+  /**
+   * What the daemon subscribes to: every request of every local role, and the simulator controls of
+   * the devices whose simulators it runs (`kioskd simulate` subscribes to the others').
+   */
+  requestFilters(simulated: readonly string[]): string[];
+  /** The simulator controls of these devices (`{base}/sim/{dev}/request/+`). */
+  simRequestFilters(devices: readonly string[]): string[];
   /** Every retained message of the kiosk: the bridge's and each device's state (`kioskd status`). */
   retainedFilters: string[];
 }
@@ -83,11 +88,11 @@ export function makeTopics(root: string, kioskId: string): Topics {
     simRequest: (dev, cmd) => `${base}/sim/${dev}/request/${cmd}`,
     simResponse: (dev, cmd) => `${base}/sim/${dev}/response/${cmd}`,
     clientResponse: (clientId, role) => `${ns(role)}/client/${clientId}/response`,
-    requestFilters: (simulation) => {
+    requestFilters: (simulated) => {
       const tech = ns('technician');
-      const filters = [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`];
-      return simulation ? [...filters, `${base}/sim/+/request/+`] : filters;
+      return [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`, ...simulated.map((dev) => `${base}/sim/${dev}/request/+`)];
     },
+    simRequestFilters: (devices) => devices.map((dev) => `${base}/sim/${dev}/request/+`),
     retainedFilters: [`${base}/bridge/+`, `${base}/device/+/state`],
   };
 }

@@ -19,8 +19,8 @@ export interface BusOptions {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
   topics: Topics;
-  /** Subscribe to sim/ requests too. */
-  simulation: boolean;
+  /** Devices whose sim/ requests this process answers (their simulators run here). */
+  simulated: readonly string[];
   log: Logger;
 }
 
@@ -105,7 +105,7 @@ export class MqttBus {
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const t = this.o.topics;
     const v5 = this.o.protocolVersion === 5;
-    const filters = t.requestFilters(this.o.simulation);
+    const filters = t.requestFilters(this.o.simulated);
     // rap (retain as published) lets us tell a retained request from a live one under MQTT 5.
     const subOpts = v5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
     client.subscribe(filters, subOpts, (err) => {

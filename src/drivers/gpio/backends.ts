@@ -5,6 +5,10 @@ import type { GpioConfig } from './config.js';
 export async function createGpioBackend(config: GpioConfig, simulatorLink: unknown): Promise<GpioBackend> {
   switch (config.backend) {
     case 'sim': {
+      if (config.simSocket !== undefined) {
+        const { SocketGpioBackend } = await import('../../transports/gpio/sim-socket.js');
+        return new SocketGpioBackend(config.simSocket);
+      }
       const { SimGpioBackend, SimGpioChip } = await import('../../transports/gpio/sim-chip.js');
       if (!(simulatorLink instanceof SimGpioChip)) {
         throw new Error('gpio backend "sim" needs the simulator: set simulate: true (or simulation: true)');

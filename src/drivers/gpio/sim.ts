@@ -1,7 +1,10 @@
 /** GPIO simulator: a simulated line set whose inputs the `sim/gpio/request/*` topics drive. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
+import { monotonicMs } from '../../transports/gpio/backend.js';
 import { SimGpioChip } from '../../transports/gpio/sim-chip.js';
 import { gpioApi } from './api.js';
 import type { GpioConfig } from './config.js';
@@ -9,16 +12,26 @@ import type { GpioConfig } from './config.js';
 type InputInput = z.output<typeof gpioApi.sim.input.input>;
 type BurstInput = z.output<typeof gpioApi.sim.burst.input>;
 
-export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDeps): Promise<SimulatorHandle<GpioConfig>> {
+export async function startGpioSimulator(config: GpioConfig, deps: SimulatorDeps): Promise<SimulatorHandle<GpioConfig>> {
   const chip = new SimGpioChip();
   for (const [name, c] of Object.entries(config.inputs)) chip.levels.set(name, c.activeLow);
   const bursts = new Set<() => void>();
+  // In its own process the line set is served on a socket, which the daemon's backend opens as a chip.
+  let served: { close(): Promise<void> } | undefined;
+  let driverConfig: GpioConfig = { ...config, backend: 'sim' };
+  if (deps.apart) {
+    const { serveSimChip } = await import('../../transports/gpio/sim-socket.js');
+    await mkdir(deps.workDir, { recursive: true });
+    const path = join(deps.workDir, 'chip.sock');
+    served = await serveSimChip(chip, path);
+    driverConfig = { ...driverConfig, simSocket: path };
+  }
   const known = (line: string): void => {
     if (!config.inputs[line]) throw new KioskError('GPIO_LINE_UNKNOWN', `no input named ${line}`);
   };
   return {
-    driverConfig: { ...config, backend: 'sim' },
-    link: chip,
+    driverConfig,
+    ...(deps.apart ? {} : { link: chip }),
     // The request router has validated each input against the same schema (gpioApi.sim) already.
     commands: {
       input: async (raw) => {
@@ -36,6 +49,7 @@ export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDep
     },
     async stop() {
       for (const cancel of bursts) cancel();
+      await served?.close();
     },
   };
 }
@@ -60,6 +74,9 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
   let next = 0;
   let level = chip.levels.get(input.line) ?? false;
   const t0 = performance.now();
+  // Each edge carries its scheduled time, as a kernel stamps an edge when it happens, not when a
+  // reader gets to it.
+  const mono0 = monotonicMs();
   return new Promise((resolve, reject) => {
     const tick = (): void => {
       const now = performance.now() - t0;
@@ -68,7 +85,7 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
         const at = cycle * length + (offsets[next % offsets.length] ?? 0);
         if (at > now) break;
         level = !level;
-        chip.drive(input.line, level);
+        chip.drive(input.line, level, 0, mono0 + at);
         next++;
       }
       if (next < total) return;

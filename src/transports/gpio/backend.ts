@@ -23,10 +23,19 @@ export interface GpioBackend {
   read(name: string): Promise<boolean>;
   /** Drive an output's physical level. */
   write(name: string, level: boolean): Promise<void>;
-  /** Raw (undebounced) input edges with the new physical level. */
-  onEdge(listener: (name: string, level: boolean) => void): () => void;
+  /**
+   * Raw (undebounced) input edges with the new physical level and when the edge happened: the kernel's
+   * timestamp (CLOCK_MONOTONIC, ms) where the backend has one (gpiod), else when it was seen. The driver
+   * debounces on these times, so edges it gets late (a stalled event loop) still count as they happened.
+   */
+  onEdge(listener: (name: string, level: boolean, atMs: number) => void): () => void;
   /** The backend lost its lines (chip gone, monitor process died). */
   onLost(listener: (err: Error) => void): () => void;
   /** Release every line. Outputs should have been written to their safe values first. */
   close(): Promise<void>;
+}
+
+/** CLOCK_MONOTONIC in milliseconds: the time base of the kernel's GPIO edge timestamps (and of every process here). */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }

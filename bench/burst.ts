@@ -17,6 +17,8 @@ const TOGGLES = 75;
 const SPACING_US = 500;
 const HOLD_MS = 100;
 const WARMUP_CYCLES = 4;
+/** The daemon is stopped (SIGSTOP) this long in the middle of the burst: a stalled event loop, as a swapping or throttled board has. */
+const STALL_MS = 60;
 
 interface HealthMsg {
   at: string;
@@ -35,7 +37,8 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
   const cycleMs = ((2 * TOGGLES - 1) * SPACING_US) / 1000 + 2 * HOLD_MS;
   const cycles = Math.floor((seconds * 1000) / cycleMs);
   const edgesPerLine = cycles * (2 * TOGGLES + 1);
-  const { kioskd } = await startKioskd({ brokerUrl: o.brokerUrl, kioskId: 'bench-burst', config: burstConfig, devices: ['gpio'], ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}) });
+  // The simulator runs apart and keeps playing edges while the daemon is stalled; the kernel would too.
+  const { kioskd } = await startKioskd({ brokerUrl: o.brokerUrl, kioskId: 'bench-burst', config: burstConfig, devices: ['gpio'], simulators: 'own-process', ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}) });
   const client = await connectClient(o.brokerUrl);
   const base = kioskd.base;
   try {
@@ -76,7 +79,18 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(kioskd.pid))), 200);
     const t0 = performance.now();
+    // Mid-burst, the whole daemon stops for STALL_MS (every thread, like a process not scheduled): the
+    // edges of those 60 ms reach it together, late, and must still be debounced as they happened.
+    let stalled = 0;
+    const stall = setTimeout(() => {
+      process.kill(kioskd.pid, 'SIGSTOP');
+      const at = performance.now();
+      while (performance.now() - at < STALL_MS);
+      process.kill(kioskd.pid, 'SIGCONT');
+      stalled = performance.now() - at;
+    }, (seconds * 1000) / 2);
     await drive(cycles);
+    clearTimeout(stall);
     const elapsed = (performance.now() - t0) / 1000;
     await sleep(HOLD_MS + 200);
     const after = await health(client, base);
@@ -111,6 +125,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
           title: `Input bursts (${fmt(edgesSent / elapsed, 0)} edges/s for ${fmt(elapsed, 1)} s)`,
           rows: [
             { figure: 'edges driven (4 lines)', value: edgesSent },
+            { figure: 'daemon stopped (SIGSTOP) mid-burst, ms', value: fmt(stalled, 1) },
             { figure: 'edges seen by the driver (health counter)', value: edgesCounted },
             { figure: 'changes expected (held ≥ debounce)', value: expected },
             { figure: 'change events published', value: changes },
@@ -121,7 +136,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
             { figure: 'RSS after a warm-up burst / peak / after', value: `${mb(rssBefore)} / ${mb(rssPeak)} / ${mb(rssAfter)}` },
           ],
           notes: [
-            `Debounce ${BURST_DEBOUNCE_MS} ms. Each line repeats: ${TOGGLES} flips ${SPACING_US} µs apart, hold ${HOLD_MS} ms (a change), ${TOGGLES + 1} flips, hold ${HOLD_MS} ms (a glitch), ${cycles} times; the simulator plays due edges on a 1 ms tick. Event-loop delay: monitorEventLoopDelay (10 ms sampling, the interval subtracted) inside the daemon, reported per window in bridge/health; the figure is the largest p99 of the windows that covered the burst, which bounds the p99 of the whole burst from above.`,
+            `Debounce ${BURST_DEBOUNCE_MS} ms. Each line repeats: ${TOGGLES} flips ${SPACING_US} µs apart, hold ${HOLD_MS} ms (a change), ${TOGGLES + 1} flips, hold ${HOLD_MS} ms (a glitch), ${cycles} times; the simulator (its own process, \`kioskd simulate\`) plays due edges on a 1 ms tick, each stamped with its scheduled CLOCK_MONOTONIC time as a kernel stamps an edge, over the GPIO simulator's socket; mid-burst the daemon is stopped (SIGSTOP … SIGCONT) for ${STALL_MS} ms, so the edges of that time reach it at once, late. Event-loop delay: monitorEventLoopDelay (10 ms sampling, the interval subtracted) inside the daemon, reported per window in bridge/health; the figure is the largest p99 of the windows that covered the burst, which bounds the p99 of the whole burst from above.`,
             verdicts.map((v) => `${v.figure}: ${v.value} (${v.target}: ${yes(v.met)})`).join('; '),
           ],
         },

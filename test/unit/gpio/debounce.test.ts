@@ -56,7 +56,7 @@ async function setup(): Promise<{ clock: ManualClock; backend: QueuedEdges; chan
   const config = gpioConfigSchema.parse({ backend: 'sim', debounceMs: 20, inputs: { door: { line: 5 } } });
   const log = createLogger({ level: 'fatal', journald: false, write: () => undefined });
   const driver = new GpioDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, backend);
-  await driver.start(new AbortController().signal);
+  await driver.start();
   return { clock, backend, changes, driver };
 }
 

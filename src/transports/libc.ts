@@ -235,7 +235,7 @@ export class ReadinessWaiter {
     this.pending ??= new Promise<number>((resolve, reject) => {
       this.libc.poll.async(this.fds, 2, -1, (err, res) => {
         this.pending = undefined;
-        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        if (err) return reject(err instanceof Error ? err : new Error('poll failed'));
         if (this.closed) return resolve(0);
         if (res < 0) return resolve(POLLERR);
         resolve(this.fds.readInt16LE(6));

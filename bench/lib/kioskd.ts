@@ -13,6 +13,8 @@ import { closeClient, connectClient, subscribe } from './mqtt.js';
 /** dist/bench/lib -> the package root. */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const cliPath = join(packageRoot, 'dist', 'src', 'cli.js');
+/** The Node flags the packaged launcher (packaging/debian/kioskd.sh) and `npm start` run the daemon with. */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=1'];
 
 export interface KioskdProcess {
   readonly proc: ChildProcess;
@@ -90,7 +92,7 @@ export async function spawnKioskd(o: SpawnOptions): Promise<KioskdProcess> {
   writeFileSync(configPath, JSON.stringify(config, null, 2)); // JSON is YAML
   const sim = o.simulators ? await spawnSimulators(configPath, o.cwd ?? stateDir) : undefined;
   const output: string[] = [];
-  const argv = [...(o.nodeArgs ?? []), cliPath, '--config', configPath, ...(sim ? ['--no-simulators'] : [])];
+  const argv = [...DAEMON_NODE_FLAGS, ...(o.nodeArgs ?? []), cliPath, '--config', configPath, ...(sim ? ['--no-simulators'] : [])];
   const [command, ...args] = [...(o.wrap ?? []), process.execPath, ...argv];
   const spawnedAt = performance.now();
   const proc = spawn(command!, args, {

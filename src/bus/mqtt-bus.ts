@@ -3,7 +3,8 @@
  * 3.1.1 (response topic by convention) and MQTT 5 (response topic and correlation data from the
  * request). On every (re)connect it republishes birth, info, every retained state and health.
  */
-import mqtt, { MqttClient, type IClientOptions, type IPublishPacket, type StreamBuilder } from 'mqtt';
+import type { IClientOptions, IPublishPacket, MqttClient, StreamBuilder } from 'mqtt';
+import clientModule from 'mqtt/lib/client';
 import tcpModule from 'mqtt/lib/connect/tcp';
 import { KioskError } from '../core/errors.js';
 import { publishOfflineAndEnd } from './graceful-end.js';
@@ -81,9 +82,13 @@ export class MqttBus {
       ...(this.o.username !== undefined ? { username: this.o.username } : {}),
       ...(this.o.password !== undefined ? { password: this.o.password } : {}),
     };
-    const client = connectClient(this.o.url, options);
+    this.connectedOnce = connectClient(this.o.url, options).then((client) => this.wire(client));
+    return this.connectedOnce;
+  }
+
+  private wire(client: MqttClient): Promise<void> {
     this.client = client;
-    this.connectedOnce = new Promise((resolve) => {
+    const connected = new Promise<void>((resolve) => {
       client.on('connect', () => {
         this.onConnect();
         resolve();
@@ -95,7 +100,7 @@ export class MqttBus {
     client.on('close', () => this.handlers.link?.(false));
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'mqtt error'));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
-    return this.connectedOnce;
+    return connected;
   }
 
   private onConnect(): void {
@@ -207,15 +212,23 @@ function clientOf(responseTopic: string): string | undefined {
  * first load its WebSocket and TLS stacks (`ws`, `node:https`: ~140 ms of a Pi's start-up, and memory)
  * for a URL that needs neither. Other URLs go through `mqtt.connect` as usual.
  */
-function connectClient(url: string, options: IClientOptions): MqttClient {
+/** A CommonJS module with an `exports.default`: Node's ESM import gives the module (`.default` is the export); bundlers and vitest unwrap it. */
+function cjsDefault<T>(mod: unknown): T {
+  return (typeof mod === 'function' ? mod : (mod as { default: T }).default) as T;
+}
+
+/**
+ * mqtt:// gets mqtt.js's client class and TCP stream directly: the package's index would also load its
+ * protocol table, SOCKS proxy support (socks, ip-address) and the connect helpers (start-up profile,
+ * issue 18). Other schemes (mqtts, ws, wss) load the whole package, when used.
+ */
+async function connectClient(url: string, options: IClientOptions): Promise<MqttClient> {
   const u = new URL(url);
-  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') return mqtt.connect(url, options);
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') return (await import('mqtt')).default.connect(url, options);
   const where = { host: u.hostname, hostname: u.hostname, port: u.port ? Number(u.port) : 1883, protocol: 'mqtt' as const };
-    // A CommonJS module with an `exports.default`: Node's ESM import gives the module (`.default` is the
-  // builder); bundlers and vitest unwrap it to the builder itself.
-  const mod = tcpModule as unknown as StreamBuilder | { default: StreamBuilder };
-  const buildTcpStream = typeof mod === 'function' ? mod : mod.default;
-  const client = new MqttClient((c) => buildTcpStream(c, { ...options, ...where }), { ...options, ...where });
+  const buildTcpStream = cjsDefault<StreamBuilder>(tcpModule);
+  const Client = cjsDefault<typeof MqttClient>(clientModule);
+  const client = new Client((c) => buildTcpStream(c, { ...options, ...where }), { ...options, ...where });
   client.on('error', () => undefined); // as mqtt.connect does: errors also reach our own listener
   return client;
 }

@@ -144,7 +144,7 @@ export class MqttBus {
         if (replyTo !== undefined && safeReply) {
           const properties = props?.correlationData ? { correlationData: props.correlationData } : {};
           this.client?.publish(replyTo, body, { qos: 1, properties });
-          flush();
+          flush.soon();
           return;
         }
         const t = this.o.topics;
@@ -155,19 +155,21 @@ export class MqttBus {
               ? t.deviceResponse(target.target, target.command, target.role)
               : t.simResponse(target.target, target.command);
         this.client?.publish(out, body, QOS1);
-        flush();
+        flush.soon();
       });
   }
 
   /**
-   * Holds the socket's writes while a request is handled, so that its PUBACK, the events it causes
-   * and (for a quick command) its response leave in one write instead of three: each write on
-   * loopback costs ~30 µs of CPU and a wake-up of the broker. Released when the response is sent, or
-   * after this turn of the event loop for commands that take longer, so nothing waits on a slow one.
+   * Holds the socket's writes while a request is handled, so that its PUBACK, the events it causes, its
+   * response and the retained state it changed leave in one write instead of three or four: each write
+   * on loopback costs ~30 µs of CPU and a wake-up of the broker. A quick command's response releases the
+   * hold at the end of this event-loop turn (`soon`, after the state publish queued by the command, see
+   * DeviceRuntime.publishSoon); a command still running when the turn ends releases it then, so nothing
+   * waits on a slow one.
    */
-  private batchWrites(): () => void {
+  private batchWrites(): { soon(): void } {
     const stream = this.client?.stream as { cork?: () => void; uncork?: () => void } | undefined;
-    if (!stream?.cork || !stream.uncork) return () => undefined;
+    if (!stream?.cork || !stream.uncork) return { soon: () => undefined };
     stream.cork();
     let held = true;
     const release = (): void => {
@@ -176,8 +178,15 @@ export class MqttBus {
       clearImmediate(timer);
       stream.uncork?.();
     };
-    const timer = setImmediate(release);
-    return release;
+    let timer = setImmediate(release);
+    return {
+      soon: () => {
+        if (!held) return;
+        // behind every immediate queued so far (the state publish of this command among them)
+        clearImmediate(timer);
+        timer = setImmediate(release);
+      },
+    };
   }
 
   /** Publish a retained message unless it is identical to the last one on that topic. */

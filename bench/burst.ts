@@ -5,6 +5,7 @@
  * `change` per cycle must come out, alternating in value, none for a glitch. Event-loop delay is
  * measured inside the daemon (bridge/health `eventLoop`), memory from /proc.
  */
+import { setPriority } from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { BURST_DEBOUNCE_MS, BURST_LINES, burstConfig } from './lib/configs.js';
 import { startKioskd } from './lib/kioskd.js';
@@ -39,6 +40,15 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
   const edgesPerLine = cycles * (2 * TOGGLES + 1);
   // The simulator runs apart and keeps playing edges while the daemon is stalled; the kernel would too.
   const { kioskd } = await startKioskd({ brokerUrl: o.brokerUrl, kioskId: 'bench-burst', config: burstConfig, devices: ['gpio'], simulators: 'own-process', ...(o.nodeArgs ? { nodeArgs: o.nodeArgs } : {}) });
+  // The simulator stands in for the kernel, which queues and stamps edges whatever userspace does: give
+  // it a scheduling edge over the other helpers' load (root only; otherwise it competes as it is).
+  let reniced = false;
+  try {
+    if (kioskd.simPid !== undefined) setPriority(kioskd.simPid, -10);
+    reniced = kioskd.simPid !== undefined;
+  } catch {
+    reniced = false;
+  }
   const client = await connectClient(o.brokerUrl);
   const base = kioskd.base;
   try {
@@ -53,6 +63,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
       else if (topic === `${base}/sim/gpio/response/burst`) burstDone.push(payload.toString());
     });
     await subscribe(client, [`${base}/device/gpio/event/change`, `${base}/bridge/health`, `${base}/bridge/response/health`, `${base}/sim/gpio/response/burst`]);
+    let simLag = 0;
     const drive = async (n: number): Promise<void> => {
       burstDone.length = 0;
       for (const line of BURST_LINES) {
@@ -60,7 +71,9 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
       }
       const deadline = Date.now() + seconds * 1000 + 20_000;
       while (burstDone.length < BURST_LINES.length && Date.now() < deadline) await sleep(20);
-      const failed = burstDone.map((b) => JSON.parse(b) as { status: string }).filter((b) => b.status !== 'ok');
+      const answers = burstDone.map((b) => JSON.parse(b) as { status: string; data?: { maxTickGapMs?: number } });
+      simLag = Math.max(0, ...answers.map((b) => b.data?.maxTickGapMs ?? 0));
+      const failed = answers.filter((b) => b.status !== 'ok');
       if (burstDone.length < BURST_LINES.length || failed.length) throw new Error(`bursts did not complete: ${burstDone.join(' ')}`);
     };
     // A short burst first (an even number of cycles: the lines end low again), so the memory baseline
@@ -115,7 +128,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
     const back = rssAfter <= rssBefore * 1.1 + 2 * 1024 * 1024;
     const correct = changes === expected && wrong === 0 && edgesCounted === edgesSent;
     const verdicts: Verdict[] = [
-      { figure: 'burst: debouncing and no lost change', value: `${changes}/${expected} changes, ${wrong} wrong, ${edgesCounted}/${edgesSent} edges seen`, target: 'exact', met: correct },
+      { figure: 'burst: debouncing and no lost change', value: `${changes}/${expected} changes, ${wrong} wrong, ${edgesCounted}/${edgesSent} edges seen (simulator's longest tick gap ${fmt(simLag, 1)} ms, debounce ${BURST_DEBOUNCE_MS} ms)`, target: 'exact', met: correct },
       { figure: 'burst: event-loop delay p99 (inside kioskd)', value: `${fmt(p99, 2)} ms`, target: '< 10 ms', met: p99 < 10 },
       { figure: 'burst: RSS back to baseline (after a warm-up burst)', value: `${mb(rssBefore)} → peak ${mb(rssPeak)} → ${mb(rssAfter)}`, target: '≤ baseline +10 % +2 MB', met: back },
     ];
@@ -126,6 +139,7 @@ export async function benchBurst(o: { quick: boolean; brokerUrl: string; nodeArg
           rows: [
             { figure: 'edges driven (4 lines)', value: edgesSent },
             { figure: 'daemon stopped (SIGSTOP) mid-burst, ms', value: fmt(stalled, 1) },
+            { figure: `simulator's longest gap between edge ticks, ms (its own stalls${reniced ? '; run at nice -10' : ''})`, value: fmt(simLag, 1) },
             { figure: 'edges seen by the driver (health counter)', value: edgesCounted },
             { figure: 'changes expected (held ≥ debounce)', value: expected },
             { figure: 'change events published', value: changes },

@@ -68,7 +68,7 @@ function cycleOffsets({ toggles, spacingUs, holdMs }: BurstInput): { offsets: nu
  * Plays the edges on a 1 ms tick, emitting every edge that is due (as a kernel hands a GPIO reader
  * all queued edge events at once), so the schedule holds however busy the event loop is.
  */
-function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>): Promise<{ line: string; edges: number; changes: number; durationMs: number }> {
+function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>): Promise<{ line: string; edges: number; changes: number; durationMs: number; maxTickGapMs: number }> {
   const { offsets, length } = cycleOffsets(input);
   const total = offsets.length * input.cycles;
   let next = 0;
@@ -77,9 +77,13 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
   // Each edge carries its scheduled time, as a kernel stamps an edge when it happens, not when a
   // reader gets to it.
   const mono0 = monotonicMs();
+  let lastTick = 0;
+  let maxTickGapMs = 0;
   return new Promise((resolve, reject) => {
     const tick = (): void => {
       const now = performance.now() - t0;
+      maxTickGapMs = Math.max(maxTickGapMs, now - lastTick);
+      lastTick = now;
       while (next < total) {
         const cycle = Math.floor(next / offsets.length);
         const at = cycle * length + (offsets[next % offsets.length] ?? 0);
@@ -90,7 +94,7 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
       }
       if (next < total) return;
       done();
-      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: performance.now() - t0 });
+      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: performance.now() - t0, maxTickGapMs });
     };
     const timer = setInterval(tick, 1);
     const cancel = (): void => {

@@ -2,17 +2,16 @@
  * The GPIO driver: debounced inputs publishing `change`, outputs with set/pulse/blink, every output at
  * its safe value at start, on stop (and after the daemon dies: `kioskd gpio-safe` in ExecStopPost).
  */
-import { sleep } from '../../core/clock.js';
-import type { Timer } from '../../core/clock-contract.js';
+import type { Timer } from '../../core/clock.js';
 import type { Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
-import type { GpioBackend } from '../../transports/gpio/backend.js';
+import type { GpioBackend } from '../../core/transport.js';
 import { gpioApi, type GpioApi } from './api.js';
 import type { GpioConfig } from './config.js';
 import { createGpioBackend } from './backends.js';
 
 export async function createGpioDriver(config: GpioConfig, deps: DriverDeps<GpioApi>): Promise<Driver<GpioApi>> {
-  const backend = await createGpioBackend(config, deps.simulatorLink);
+  const backend = await createGpioBackend(config, deps.transports, deps.simulatorLink);
   return new GpioDriver(config, deps, backend);
 }
 
@@ -43,7 +42,7 @@ export class GpioDriver implements Driver<GpioApi> {
       const signal = this.beginOp(line, ctx.signal);
       await this.drive(line, true);
       try {
-        await sleep(ms, signal);
+        await this.deps.clock.sleep(ms, signal);
       } catch {
         throw new KioskError('CANCELLED', `pulse on ${line} was interrupted`);
       } finally {
@@ -57,9 +56,9 @@ export class GpioDriver implements Driver<GpioApi> {
       const loop = async (): Promise<void> => {
         for (let i = 0; count === 0 || i < count; i++) {
           await this.drive(line, true);
-          await sleep(onMs, signal);
+          await this.deps.clock.sleep(onMs, signal);
           await this.drive(line, false);
-          await sleep(offMs, signal);
+          await this.deps.clock.sleep(offMs, signal);
         }
       };
       if (count === 0) {

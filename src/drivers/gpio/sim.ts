@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { monotonicMs } from '../../transports/gpio/backend.js';
@@ -44,7 +45,7 @@ export async function startGpioSimulator(config: GpioConfig, deps: SimulatorDeps
       burst: async (raw) => {
         const input = raw as BurstInput;
         known(input.line);
-        return runBurst(chip, input, bursts);
+        return runBurst(chip, input, bursts, deps.clock);
       },
     },
     async stop() {
@@ -68,20 +69,20 @@ function cycleOffsets({ toggles, spacingUs, holdMs }: BurstInput): { offsets: nu
  * Plays the edges on a 1 ms tick, emitting every edge that is due (as a kernel hands a GPIO reader
  * all queued edge events at once), so the schedule holds however busy the event loop is.
  */
-function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>): Promise<{ line: string; edges: number; changes: number; durationMs: number; maxTickGapMs: number }> {
+function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>, clock: Clock): Promise<{ line: string; edges: number; changes: number; durationMs: number; maxTickGapMs: number }> {
   const { offsets, length } = cycleOffsets(input);
   const total = offsets.length * input.cycles;
   let next = 0;
   let level = chip.levels.get(input.line) ?? false;
-  const t0 = performance.now();
+  const t0 = clock.monotonic();
   // Each edge carries its scheduled time, as a kernel stamps an edge when it happens, not when a
-  // reader gets to it.
+  // reader gets to it (CLOCK_MONOTONIC, the daemon's time base for edges).
   const mono0 = monotonicMs();
   let lastTick = 0;
   let maxTickGapMs = 0;
   return new Promise((resolve, reject) => {
     const tick = (): void => {
-      const now = performance.now() - t0;
+      const now = clock.monotonic() - t0;
       maxTickGapMs = Math.max(maxTickGapMs, now - lastTick);
       lastTick = now;
       while (next < total) {
@@ -94,15 +95,15 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
       }
       if (next < total) return;
       done();
-      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: performance.now() - t0, maxTickGapMs });
+      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: clock.monotonic() - t0, maxTickGapMs });
     };
-    const timer = setInterval(tick, 1);
+    const timer = clock.setInterval(tick, 1);
     const cancel = (): void => {
       done();
       reject(new KioskError('CANCELLED', 'the simulator stopped'));
     };
     const done = (): void => {
-      clearInterval(timer);
+      timer.cancel();
       bursts.delete(cancel);
     };
     bursts.add(cancel);

@@ -13,6 +13,7 @@ import { gpioConfigSchema } from '../../../src/drivers/gpio/config.js';
 import { GpioDriver } from '../../../src/drivers/gpio/driver.js';
 import { Listeners } from '../../../src/transports/byte-stream.js';
 import type { GpioBackend } from '../../../src/transports/gpio/backend.js';
+import { realTransports } from '../../helpers/transports.js';
 
 /** A backend whose edges the test delivers, each with its kernel timestamp. */
 class QueuedEdges implements GpioBackend {
@@ -55,7 +56,7 @@ async function setup(): Promise<{ clock: ManualClock; backend: QueuedEdges; chan
   };
   const config = gpioConfigSchema.parse({ backend: 'sim', debounceMs: 20, inputs: { door: { line: 5 } } });
   const log = createLogger({ level: 'fatal', journald: false, write: () => undefined });
-  const driver = new GpioDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, backend);
+  const driver = new GpioDriver(config, { host, log, clock, transports: realTransports(), journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, backend);
   await driver.start();
   return { clock, backend, changes, driver };
 }

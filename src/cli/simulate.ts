@@ -131,7 +131,11 @@ function connect(o: SimulateOptions, devices: readonly string[], table: CommandT
       if (err) log.error({ err: err.message }, 'subscribe failed');
     });
   });
-  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
+  // The embedded broker lives in the daemon: it is not there yet at start and goes first at stop.
+  client.on('error', (err) => {
+    const expected = /ECONNREFUSED|ECONNRESET|ended by the other party/.test(err.message);
+    log[expected ? 'debug' : 'warn']({ err: err.message }, 'mqtt error');
+  });
   client.on('message', (topic, payload, packet) => {
     const target = parseRequestTopic(topics.base, topic);
     if (target?.scope !== 'sim') return;

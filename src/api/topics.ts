@@ -53,12 +53,11 @@ export interface Topics {
   /** Where a client's MQTT 5 responses go: `{ns}/client/{clientId}/response`. */
   clientResponse(clientId: string, role?: LocalRole): string;
   /**
-   * What the daemon subscribes to: every request of every local role, and the simulator controls of
-   * the devices whose simulators it runs (`kioskd simulate` subscribes to the others').
+   * What the daemon subscribes to: every request of every local role, and the simulator controls:
+   * `all` when every simulator runs in the daemon (unknown devices are answered UNKNOWN_DEVICE there),
+   * else those of the devices whose simulators it runs (`kioskd simulate` answers the rest).
    */
-  requestFilters(simulated: readonly string[]): string[];
-  /** The simulator controls of these devices (`{base}/sim/{dev}/request/+`). */
-  simRequestFilters(devices: readonly string[]): string[];
+  requestFilters(simulated: 'all' | readonly string[]): string[];
   /** Every retained message of the kiosk: the bridge's and each device's state (`kioskd status`). */
   retainedFilters: string[];
 }
@@ -90,9 +89,9 @@ export function makeTopics(root: string, kioskId: string): Topics {
     clientResponse: (clientId, role) => `${ns(role)}/client/${clientId}/response`,
     requestFilters: (simulated) => {
       const tech = ns('technician');
-      return [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`, ...simulated.map((dev) => `${base}/sim/${dev}/request/+`)];
+      const sims = simulated === 'all' ? [`${base}/sim/+/request/+`] : simulated.map((dev) => `${base}/sim/${dev}/request/+`);
+      return [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`, ...sims];
     },
-    simRequestFilters: (devices) => devices.map((dev) => `${base}/sim/${dev}/request/+`),
     retainedFilters: [`${base}/bridge/+`, `${base}/device/+/state`],
   };
 }

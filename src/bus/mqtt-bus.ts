@@ -20,8 +20,8 @@ export interface BusOptions {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
   topics: Topics;
-  /** Devices whose sim/ requests this process answers (their simulators run here). */
-  simulated: readonly string[];
+  /** The sim/ requests this process answers: `all`, or those of the devices whose simulators run here. */
+  simulated: 'all' | readonly string[];
   log: Logger;
 }
 

@@ -32,6 +32,16 @@ interface Running {
   readonly handoff: string;
 }
 
+/** Simulated devices whose simulators stay in the daemon (`simulatorInProcess`): their sim/ topics are the daemon's. */
+export function daemonSimulated(config: KioskConfig): string[] {
+  const devices = config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
+  const apart = new Set(apartDevices(config).map((d) => d.name));
+  return Object.keys(DEVICE_KINDS).filter((name) => {
+    const d = devices[name];
+    return d?.enabled === true && (config.simulation || d.simulate) && !apart.has(name);
+  });
+}
+
 /** The devices of this config whose simulators run in the simulator process. */
 export function apartDevices(config: KioskConfig): Array<{ name: string; kind: DeviceKind<DeviceApi, unknown>; devConfig: unknown }> {
   const devices = config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
@@ -95,7 +105,7 @@ export async function startSimulators(o: SimulateOptions): Promise<SimulatorProc
     if (r.status === 'fulfilled') running.set(r.value.name, r.value);
     else log.error({ err: (r.reason as Error).message }, 'a simulator could not start; its device stays offline');
   }
-  const client = connect(o, [...running.keys()], simTable(running));
+  const client = connect(o, daemonSimulated(config), simTable(running));
   log.info({ devices: [...running.keys()] }, 'simulators ready');
   return {
     devices: [...running.keys()],
@@ -109,8 +119,12 @@ export async function startSimulators(o: SimulateOptions): Promise<SimulatorProc
   };
 }
 
-/** The simulator process's own MQTT connection: it answers `sim/{device}/request/+` of its devices only. */
-function connect(o: SimulateOptions, devices: readonly string[], table: CommandTable): MqttClient {
+/**
+ * The simulator process's own MQTT connection: it answers every `sim/+/request/+` (an unknown device, or
+ * one whose simulator did not start, gets UNKNOWN_DEVICE) except those of the devices whose simulators
+ * stay in the daemon, which the daemon answers: each request is answered exactly once.
+ */
+function connect(o: SimulateOptions, daemonsOwn: readonly string[], table: CommandTable): MqttClient {
   const { config, log } = o;
   const topics = makeTopics(config.mqtt.root, o.kioskId);
   const url = config.mqtt.url === 'embedded' ? `mqtt://${config.mqtt.embedded.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.embedded.host}:${config.mqtt.embedded.port}` : config.mqtt.url;
@@ -127,7 +141,7 @@ function connect(o: SimulateOptions, devices: readonly string[], table: CommandT
   const client = mqtt.connect(url, options);
   client.on('connect', () => {
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    client.subscribe(topics.simRequestFilters(devices), { qos: 1 }, (err) => {
+    client.subscribe(`${topics.base}/sim/+/request/+`, { qos: 1 }, (err) => {
       if (err) log.error({ err: err.message }, 'subscribe failed');
     });
   });
@@ -138,7 +152,7 @@ function connect(o: SimulateOptions, devices: readonly string[], table: CommandT
   });
   client.on('message', (topic, payload, packet) => {
     const target = parseRequestTopic(topics.base, topic);
-    if (target?.scope !== 'sim') return;
+    if (target?.scope !== 'sim' || daemonsOwn.includes(target.target)) return;
     const replyTo = packet.properties?.responseTopic;
     const safeReply = replyTo !== undefined && isAllowedResponseTopic(topics.base, replyTo, target.role);
     void router

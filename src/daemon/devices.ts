@@ -37,8 +37,11 @@ export class Devices {
   readonly runtimes: readonly DeviceRuntime[];
   /** Some device runs against its simulator (in this process or its own). */
   readonly simulating: boolean;
-  /** Devices whose simulator runs in this process: the daemon serves their sim/ topics. */
-  readonly simulatedHere: readonly string[];
+  /**
+   * The sim/ topics this process answers: `all` when every simulator runs here (unknown devices get
+   * UNKNOWN_DEVICE), else the devices whose simulator runs here (`kioskd simulate` answers the others).
+   */
+  readonly simulatedHere: 'all' | readonly string[];
   private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
 
   constructor(private readonly o: DevicesOptions) {
@@ -48,15 +51,17 @@ export class Devices {
       return devConfig ? [{ name, kind, devConfig }] : [];
     });
     let simulating = false;
+    let apart = false;
     const here: string[] = [];
     this.runtimes = configured.map(({ name, kind, devConfig }) => {
       const simulated = devConfig.enabled && (o.config.simulation || devConfig.simulate);
       simulating ||= simulated;
-      if (simulated && !runsApart(o.config, kind)) here.push(name);
+      if (simulated && runsApart(o.config, kind)) apart = true;
+      else if (simulated) here.push(name);
       return this.supervise(o, name, kind, devConfig, simulated);
     });
     this.simulating = simulating;
-    this.simulatedHere = here;
+    this.simulatedHere = !simulating ? [] : apart ? here : 'all';
   }
 
   runtime(name: string): DeviceRuntime | undefined {

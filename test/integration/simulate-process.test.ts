@@ -68,6 +68,12 @@ describe.skipIf(!hasMosquitto)('kioskd simulate: the simulators in their own pro
       // one answer only: the daemon does not subscribe to the sim/ topics of a simulator it does not run
       await new Promise((r) => setTimeout(r, 300));
       expect(probe.messages.filter((m) => m.topic.endsWith('sim/gpio/response/input'))).toHaveLength(1);
+      // a device nobody simulates is refused, once, by the simulator process
+      const refused = probe.next('sim/nope/response/input');
+      await probe.publishRaw('sim/nope/request/input', JSON.stringify({ transaction: 'sim-2' }));
+      expect((await refused).payload).toMatchObject({ status: 'error', error: { code: 'UNKNOWN_DEVICE' }, transaction: 'sim-2' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(probe.messages.filter((m) => m.topic.endsWith('sim/nope/response/input'))).toHaveLength(1);
 
       daemon.kill('SIGKILL');
       await daemon.exited;

@@ -24,6 +24,8 @@ export const BRIDGE_RETAINED = {
   alerts: 'bridge/alerts',
   /** The fleet link as a technician sees it, when the fleet link is configured. */
   fleet: 'bridge/fleet',
+  /** Today's KPI summary (src/api/fleet-records.ts kpiDailySchema), when KPIs are enabled. */
+  kpi: 'bridge/kpi',
 } as const;
 
 /** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
@@ -42,6 +44,7 @@ export interface Topics {
   bridgeAlertEvent: string;
   /** Retained: the fleet link's status (only when configured). */
   bridgeFleet: string;
+  bridgeKpi: string;
   bridgeRequest(op: string, role?: LocalRole): string;
   bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
@@ -74,6 +77,7 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAlerts: `${base}/${BRIDGE_RETAINED.alerts}`,
     bridgeAlertEvent: `${base}/bridge/event/alert`,
     bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
+    bridgeKpi: `${base}/${BRIDGE_RETAINED.kpi}`,
     bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
     bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,

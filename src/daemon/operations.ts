@@ -114,6 +114,7 @@ export class Operations implements DaemonTap {
     return {
       handle: async (req) => {
         const res = await inner.handle(req);
+
         if (this.audit && AUDITED_ROLES.has(req.role)) {
           const t = req.target;
           void this.audit.append('op', `${t.scope}.${t.command}`, t.target, {

@@ -12,7 +12,7 @@
  * with an `audit.restarted` record naming the findings, so the kiosk keeps auditing and the break is on
  * record here and at the fleet (its length goes down).
  */
-import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import { encodeRecord, GENESIS, verifyChain, type JournalEntry } from '../../core/journal-chain.js';
@@ -62,6 +62,7 @@ export class AuditTrail {
   }
 
   async open(): Promise<void> {
+    await mkdir(this.o.dir, { recursive: true });
     const text = (await readIfExists(this.paths.file)) ?? '';
     const known = await readHeadMarker(this.paths.head);
     const diagnosis = diagnoseChain(text, known);

@@ -132,10 +132,14 @@ export class Operations implements DaemonTap {
     if (typeof box?.count === 'number' && typeof box.capacity === 'number') this.kpis.consumables({ cashboxNotes: box.count, cashboxCapacity: box.capacity });
   }
 
+  /** A printer's finished job says how much paper it fed (src/drivers/printer/paper-meter.ts). */
+  event(_device: string, event: string, payload: unknown): void {
+    const p = payload as { phase?: unknown; paperMm?: unknown } | undefined;
+    if (event === 'progress' && p?.phase === 'done' && typeof p.paperMm === 'number' && p.paperMm > 0) this.kpis.paperUsed(p.paperMm);
+  }
+
   health(health: Health): void {
     this.lastHealth = health;
-    const paper = Object.values(health.devices).reduce((mm, d) => mm + (d.counters.paper_mm ?? 0), 0);
-    if (paper > 0) this.kpis.consumables({ paperUsedMm: paper });
   }
 
   publishKpi(toFleet = false): void {

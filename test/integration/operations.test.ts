@@ -87,6 +87,12 @@ describe.skipIf(!hasMosquitto || !hasPostgres)('KPIs, end of day, audit and metr
     expect(kpi.final).toBe(true);
     expect(kpi.services).toContainEqual(expect.objectContaining({ service: 'unassigned', method: 'card', currency: 'AED', started: 3, completed: 3, failed: 0, amount: total }));
     expect(kpi.devices.card?.fittedSec).toBeGreaterThanOrEqual(0);
+    // Paper used: the settlement ticket was the only print; the simulated printer's cut page (drawn
+    // from the bytes it received) is as tall as the KPI says, at 8 dot rows a millimetre.
+    const page = await probe.sim('printer', 'lastPage', {});
+    const height = page.status === 'ok' ? (page.data as { height: number; pages: number }).height : 0;
+    expect(page).toMatchObject({ status: 'ok', data: { pages: 1 } });
+    expect(kpi.consumables?.paperUsedMm).toBe(Math.round(height / 8));
 
     // Every technician op is in the audit trail, and it verifies.
     const verify = await probe.request('', 'audit-verify', {}, { scope: 'bridge', role: 'technician' });

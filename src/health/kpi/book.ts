@@ -154,6 +154,12 @@ export class KpiBook {
     Object.assign(this.day(localTime(now, this.tz).day).consumables, patch);
   }
 
+  /** Paper a print job fed (mm): added to the day it was printed on. */
+  paperUsed(mm: number, now: number): void {
+    const c = this.day(localTime(now, this.tz).day).consumables;
+    c.paperUsedMm = Math.round(((c.paperUsedMm ?? 0) + mm) * 10) / 10;
+  }
+
   private period(f: TransactionFact, amount: number): void {
     if (!f.currency || (f.method !== 'card' && f.method !== 'cash')) return;
     const p = this.state.period;

@@ -93,6 +93,11 @@ export class Kpis implements KpiRecorder, DaemonTap {
     this.book?.consumables(patch, this.o.clock.now());
   }
 
+  paperUsed(mm: number): void {
+    this.book?.paperUsed(mm, this.o.clock.now());
+    this.scheduleSave();
+  }
+
   /** The book itself (end of day reads and closes the period through it). */
   requireBook(): KpiBook {
     if (!this.book) throw new Error('KPIs not started');

@@ -15,7 +15,7 @@ export function daySummary(d: DayTotals, tz: string): KpiDaily {
     tz,
     final: d.final,
     devices,
-    ...(Object.keys(d.consumables).length > 0 ? { consumables: { ...d.consumables } } : {}),
+    ...(Object.keys(d.consumables).length > 0 ? { consumables: { ...d.consumables, ...(d.consumables.paperUsedMm !== undefined ? { paperUsedMm: Math.round(d.consumables.paperUsedMm) } : {}) } } : {}),
     services: Object.values(d.services).map((s) => ({ ...s })),
     ...(cash ? { cash: { currency: cash[0], denominations: { ...cash[1] } } } : {}),
   };

@@ -89,6 +89,8 @@ describe('a simulated day: KPIs and end of day equal the money journal', () => {
     expectCard -= 9900;
     await cashSession([1000, 500], false);
 
+    kpis.paperUsed(48.8); // two receipts' paper, as the printer's finished jobs report it
+    kpis.paperUsed(61.3);
     // A restart at noon: the KPI book is saved and reloaded; the journal is counted once, not twice.
     await kpis.stop();
     await journal.close();
@@ -96,6 +98,7 @@ describe('a simulated day: KPIs and end of day equal the money journal', () => {
     const card2 = new CardLedger(journal);
     for (const d of ['card', 'cash', 'printer']) kpis.state(d, st('ready'));
     await clock.advanceAsync(10 * HOUR); // to 22:00
+    kpis.paperUsed(39.9);
     const late = await card2.intent({ key: 'late', operation: 'sale', reference: 'ref-late', amount: 4200, currency: 'AED', prevTrace: null });
     await card2.outcome(late, outcome('late', 4200, 'approved'));
     expectCard += 4200;
@@ -132,6 +135,7 @@ describe('a simulated day: KPIs and end of day equal the money journal', () => {
     expect(byMethod('card')).toMatchObject({ started: 8, completed: 7, failed: 1, amount: expectCard });
     expect(byMethod('cash')).toMatchObject({ started: 7, completed: 6, failed: 1, amount: expectCash });
     expect(kpi?.cash).toEqual({ currency: 'AED', denominations: { '5000': 6, '1000': 1, '500': 1 } });
+    expect(kpi?.consumables?.paperUsedMm).toBe(110 + 40); // kept across the restart, rounded to the mm
     // 17 h fitted (06:00-23:00), the printer down 30 minutes of it, one fault.
     expect(kpi?.devices.printer).toMatchObject({ fittedSec: 17 * 3600, readySec: 17 * 3600 - 1800, faults: { PAPER_OUT: 1 } });
     expect(kpi?.devices.printer?.mtbfSec).toBe(17 * 3600 - 1800);

@@ -21,9 +21,11 @@ import { RequestRouter, type RequestHandler } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
+import type { Transports } from '../core/transport.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
+import { createTransports } from '../transports/factory.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
 import { DeviceTable } from './device-table.js';
@@ -45,6 +47,8 @@ export interface DaemonDeps {
   /** Scratch directory for simulators (PTY links); defaults to {stateDir}/sim. */
   simDir?: string;
   backoff?: BackoffPolicy;
+  /** What drivers reach their devices through; the real transports (on `clock`) by default. */
+  transports?: Transports;
 }
 
 export class Daemon {
@@ -81,7 +85,8 @@ export class Daemon {
       expectHead: () => this.operations.expectJournalHead(),
       onOpen: (journal, after) => this.operations.journalOpened(journal, after),
     });
-    this.devices = new Devices({ config, log, clock, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    const transports = d.transports ?? createTransports({ clock });
+    this.devices = new Devices({ config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
 import { kpiDailySchema, settlementSchema } from './fleet-records.js';
+import { kioskOps } from './kiosk.js';
 
 const copyReport = z.object({
   file: z.string(),
@@ -84,6 +85,8 @@ export const bridgeOps = {
       findings: z.array(z.object({ kind: z.string(), line: z.number().int(), seq: z.array(z.number().int()), message: z.string() })),
     }),
   },
+  /** Accessible mode and the assistance path (src/api/kiosk.ts). */
+  ...kioskOps,
 } as const satisfies Record<string, CommandSpec>;
 
 export type BridgeOps = typeof bridgeOps;

@@ -26,6 +26,10 @@ export const BRIDGE_RETAINED = {
   fleet: 'bridge/fleet',
   /** Today's KPI summary (src/api/fleet-records.ts kpiDailySchema), when KPIs are enabled. */
   kpi: 'bridge/kpi',
+  /** Accessible mode and the session language (src/api/kiosk.ts). */
+  accessible: 'bridge/accessible',
+  /** A pending request for assistance and the last acknowledgement (src/api/kiosk.ts). */
+  assistance: 'bridge/assistance',
 } as const;
 
 /** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
@@ -45,6 +49,14 @@ export interface Topics {
   /** Retained: the fleet link's status (only when configured). */
   bridgeFleet: string;
   bridgeKpi: string;
+  /** Retained: accessible mode (src/api/kiosk.ts). */
+  bridgeAccessible: string;
+  /** Not retained: accessible mode or the session language changed. */
+  bridgeAccessibleEvent: string;
+  /** Retained: the assistance request state. */
+  bridgeAssistance: string;
+  /** Not retained: assistance requested, pressed again, acknowledged. */
+  bridgeAssistanceEvent: string;
   bridgeRequest(op: string, role?: LocalRole): string;
   bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
@@ -78,6 +90,10 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAlertEvent: `${base}/bridge/event/alert`,
     bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
     bridgeKpi: `${base}/${BRIDGE_RETAINED.kpi}`,
+    bridgeAccessible: `${base}/${BRIDGE_RETAINED.accessible}`,
+    bridgeAccessibleEvent: `${base}/bridge/event/accessible`,
+    bridgeAssistance: `${base}/${BRIDGE_RETAINED.assistance}`,
+    bridgeAssistanceEvent: `${base}/bridge/event/assistance`,
     bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
     bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,

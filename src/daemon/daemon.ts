@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bridgeOps } from '../api/bridge.js';
 import type { BridgeInfo, Health } from '../api/envelope.js';
 import type { DaemonTap } from '../api/tap.js';
@@ -26,8 +27,11 @@ import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
 import { createTransports } from '../transports/factory.js';
+import { AccessibleMode } from './accessibility.js';
+import { Assistance } from './assistance.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
+import { deviceCaller, type DeviceCall } from './device-calls.js';
 import { DeviceTable } from './device-table.js';
 import type { BackoffPolicy, DeviceRuntime, DeviceSink } from './device-runtime.js';
 import { Devices } from './devices.js';
@@ -68,6 +72,11 @@ export class Daemon {
   private readonly monitoring: Monitoring;
   /** KPIs, end of day, the audit trail and the metrics endpoint. */
   readonly operations: Operations;
+  private readonly table: DeviceTable;
+  /** Accessible mode (headset or UI): the session interface for the UI sessions is its set()/reset(). */
+  readonly accessible: AccessibleMode;
+  /** The assistance path: button, light, alert, technician's acknowledgement. */
+  readonly assistance: Assistance;
   private readonly startedAt: string;
   private broker: EmbeddedBroker | undefined;
   private bus: MqttBus | undefined;
@@ -86,7 +95,29 @@ export class Daemon {
       onOpen: (journal, after) => this.operations.journalOpened(journal, after),
     });
     const transports = d.transports ?? createTransports({ clock });
-    this.devices = new Devices({ config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    this.devices = new Devices({
+      config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff,
+      timeoutScale: () => this.accessible.timeoutScale(),
+    });
+    const configured = (name: string): string | undefined => (this.devices.runtime(name) ? name : undefined);
+    // Units that command devices go through the device table (built below): parsed, logged as kioskd:{unit}.
+    const caller = (unit: string): DeviceCall => (device, command, input) => deviceCaller(this.table, unit)(device, command, input);
+    this.accessible = new AccessibleMode({
+      config: config.accessibility, clock, log: log.child({ component: 'accessibility' }), topics: this.topics,
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
+      call: caller('accessibility'),
+      devices: { gpio: configured('gpio'), audio: configured('audio') },
+    });
+    this.assistance = new Assistance({
+      config: config.assistance, clock, log: log.child({ component: 'assistance' }), topics: this.topics,
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
+      call: caller('assistance'),
+      gpio: configured('gpio'),
+      evaluate: () => this.monitoring.evaluate(),
+      file: join(config.stateDir, 'assistance.json'),
+    });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,
@@ -101,8 +132,10 @@ export class Daemon {
     const bridge = bridgeHandlers({
       log, devices: this.devices, journal: this.journal, operations: () => this.operations,
       info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(),
+      accessible: this.accessible, assistance: this.assistance,
     });
-    const router = RequestRouter.over(new DeviceTable(this.devices, bridge, config.policy.roles), {
+    this.table = new DeviceTable(this.devices, bridge, config.policy.roles);
+    const router = RequestRouter.over(this.table, {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       limiter: new RequestLimiter(config.mqtt.limits, () => clock.monotonic()),
       onError: (target, err) => {
@@ -129,6 +162,7 @@ export class Daemon {
       info: () => this.info(),
       states: () => this.devices.states(),
       health: () => this.healthReporter.publish(),
+      conditions: () => this.assistance.conditions(),
     });
   }
 
@@ -172,6 +206,14 @@ export class Daemon {
     await this.monitoring.start();
     await this.operations.start();
     this.taps.add(this.operations);
+    // Accessible mode and assistance follow GPIO and audio states from the first one.
+    this.taps.add(this.accessible.tap);
+    this.taps.add(this.assistance.tap);
+    this.accessible.start();
+    await this.assistance.start();
+    if ((config.assistance.button || config.assistance.light) && !this.monitoring.alerting) {
+      log.warn('assistance is configured but alerts are off (alerts.enabled): a request reaches the UI and the light, not the fleet');
+    }
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), this.devices.start()]);
     await this.healthReporter.start();
@@ -239,6 +281,8 @@ export class Daemon {
       ...(health ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(health) }] : []),
       ...this.monitoring.birth(),
       ...this.operations.birth(),
+      ...this.accessible.birth(),
+      ...this.assistance.birth(),
     ];
   }
 

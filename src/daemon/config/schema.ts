@@ -8,6 +8,7 @@ import { DEVICE_KINDS } from '../registry.js';
 import { alertsConfigSchema } from '../../health/alerts/config.js';
 import { fleetConfigSchema } from '../../fleet/config.js';
 import { ROLES } from '../../core/roles.js';
+import { accessibilityConfigSchema, assistanceConfigSchema, lineProblems } from './accessibility.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
@@ -113,6 +114,10 @@ export const configSchema = z.strictObject({
   journal: journalConfigSchema.prefault({}),
   ui: uiConfigSchema.prefault({}),
   operations: operationsConfigSchema.prefault({}),
+  accessibility: accessibilityConfigSchema.prefault({}),
+  assistance: assistanceConfigSchema.prefault({}),
+}).superRefine((cfg, ctx) => {
+  for (const p of lineProblems(cfg.accessibility, cfg.assistance, cfg.devices.gpio)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 });
 
 export type KioskConfig = z.output<typeof configSchema>;

@@ -45,6 +45,9 @@ usage:
   kioskd ui-credential [--passwd FILE] [--user kiosk-ui] [--out FILE]
                                   a new broker password for the kiosk UI (every boot: kioskd-ui-credential.service)
   kioskd journal verify [--config FILE] [--json]   check both copies of the money journal (exit 2: it refuses to open)
+  kioskd report [--day YYYY-MM-DD] [--json] [--config FILE]   one day's KPIs (availability, faults, transactions, cash)
+  kioskd end-of-day [--print] [--config FILE]     close the day now: settlement vs the money journal (technician; exit 2: no match)
+  kioskd audit verify [--json] [--config FILE]    audit trail and money journal checked against each other (exit 2: findings named)
   kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
                                   recover a journal that refuses to open (audited; asks the running daemon)
   kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
@@ -283,6 +286,12 @@ async function dispatch(cmd: ParsedCommand): Promise<number> {
       return (await import('./cli/ui-credential.js')).uiCredentialCommand({ passwd: text(cmd.values.passwd), user: text(cmd.values.user), out: text(cmd.values.out) });
     case 'journal verify':
       return (await import('./cli/journal.js')).journalVerify(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'report':
+      return (await import('./cli/report.js')).reportCommand(await loadConfig(configPath(cmd.values.config)), text(cmd.values.day), cmd.values.json === true);
+    case 'end-of-day':
+      return (await import('./cli/report.js')).endOfDayCommand(await loadConfig(configPath(cmd.values.config)), cmd.values.print === true);
+    case 'audit verify':
+      return (await import('./cli/report.js')).auditVerifyCommand(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
     case 'journal recover':
       return (await import('./cli/journal.js')).journalRecover(await loadConfig(configPath(cmd.values.config)), {
         technician: text(cmd.values.technician),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
+import { kpiDailySchema, settlementSchema } from './fleet-records.js';
 import { kioskOps } from './kiosk.js';
 
 const copyReport = z.object({
@@ -59,6 +60,30 @@ export const bridgeOps = {
       devices: z.record(z.string(), z.string()),
     }),
     errors: ['JOURNAL_NOT_DAMAGED', 'JOURNAL_CORRUPT'],
+  },
+  kpi: {
+    summary: "One day's KPIs (today by default; the kiosk's local day) and the days the KPI book holds.",
+    input: z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    output: z.object({ days: z.array(z.string()), kpi: kpiDailySchema.nullable(), availabilityByHour: z.record(z.string(), z.record(z.string(), z.number())) }),
+  },
+  'end-of-day': {
+    summary:
+      "Close the day now: the card terminal's end of day, the period's card and cash totals next to the money journal's, journaled and sent to the fleet as one settlement; prints the settlement ticket when asked or configured.",
+    role: ['technician', 'fleet'],
+    input: z.strictObject({ print: z.boolean().optional() }),
+    output: z.object({ settlement: settlementSchema, printed: z.boolean(), terminal: z.object({ result: z.string(), reason: z.string().optional() }).nullable() }),
+    errors: ['JOURNAL_UNAVAILABLE'],
+  },
+  'audit-verify': {
+    summary: 'Verify the audit trail (and the money journal against it): every edited, deleted, reordered or cut record, named.',
+    role: ['technician', 'fleet'],
+    input: z.strictObject({}),
+    output: z.object({
+      records: z.number().int(),
+      verified: z.number().int(),
+      head: z.string().nullable(),
+      findings: z.array(z.object({ kind: z.string(), line: z.number().int(), seq: z.array(z.number().int()), message: z.string() })),
+    }),
   },
   /** Accessible mode and the assistance path (src/api/kiosk.ts). */
   ...kioskOps,

@@ -63,8 +63,11 @@ export const settlementSchema = z.object({
   card: z.object({
     count,
     amount: minor,
-    /** The terminal's own end-of-day totals (ZVT end-of-day), null when it could not be run. */
-    terminal: z.object({ count, amount: minor, batch: z.string().optional() }).nullable(),
+    /**
+     * The terminal's own end-of-day totals (ZVT end-of-day), null when it could not be run. `count` only
+     * where the terminal reports one (the ZVT end-of-day completion carries the total amount).
+     */
+    terminal: z.object({ count: count.optional(), amount: minor, batch: z.string().optional() }).nullable(),
   }),
   cash: z.object({ count, amount: minor, denominations }),
   /** What the money journal says for the same period. */

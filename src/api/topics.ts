@@ -24,6 +24,8 @@ export const BRIDGE_RETAINED = {
   alerts: 'bridge/alerts',
   /** The fleet link as a technician sees it, when the fleet link is configured. */
   fleet: 'bridge/fleet',
+  /** Today's KPI summary (src/api/fleet-records.ts kpiDailySchema), when KPIs are enabled. */
+  kpi: 'bridge/kpi',
   /** Accessible mode and the session language (src/api/kiosk.ts). */
   accessible: 'bridge/accessible',
   /** A pending request for assistance and the last acknowledgement (src/api/kiosk.ts). */
@@ -46,6 +48,7 @@ export interface Topics {
   bridgeAlertEvent: string;
   /** Retained: the fleet link's status (only when configured). */
   bridgeFleet: string;
+  bridgeKpi: string;
   /** Retained: accessible mode (src/api/kiosk.ts). */
   bridgeAccessible: string;
   /** Not retained: accessible mode or the session language changed. */
@@ -90,6 +93,7 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAlerts: `${base}/${BRIDGE_RETAINED.alerts}`,
     bridgeAlertEvent: `${base}/bridge/event/alert`,
     bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
+    bridgeKpi: `${base}/${BRIDGE_RETAINED.kpi}`,
     bridgeAccessible: `${base}/${BRIDGE_RETAINED.accessible}`,
     bridgeAccessibleEvent: `${base}/bridge/event/accessible`,
     bridgeAssistance: `${base}/${BRIDGE_RETAINED.assistance}`,

@@ -52,6 +52,9 @@ const COMMANDS = {
   sandbox: { options: { ...CONFIG, write: { type: 'boolean' }, path: { type: 'string' } }, positionals: 0 },
   'ui-credential': { options: { passwd: { type: 'string' }, user: { type: 'string' }, out: { type: 'string' } }, positionals: 0 },
   'journal verify': { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
+  report: { options: { ...CONFIG, day: { type: 'string' }, json: { type: 'boolean' } }, positionals: 0 },
+  'end-of-day': { options: { ...CONFIG, print: { type: 'boolean' } }, positionals: 0 },
+  'audit verify': { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
   'journal recover': { options: { ...CONFIG, technician: { type: 'string' }, reason: { type: 'string' }, prefer: { type: 'string' } }, positionals: 0 },
 } as const satisfies Record<string, { options: OptionSpec; positionals: number }>;
 
@@ -83,7 +86,7 @@ function suggest(word: string, candidates: readonly string[]): string {
   return best && best.d <= 2 ? ` (did you mean ${best.c}?)` : '';
 }
 
-const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal'];
+const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'report', 'end-of-day', 'audit'];
 
 /** `--playground` takes an optional port: give it the default when none follows. */
 function normalisePlayground(args: readonly string[]): string[] {
@@ -131,6 +134,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   if (first === 'journal') {
     if (second !== 'verify' && second !== 'recover') throw new UsageError(`journal: unknown subcommand "${second ?? ''}" (kioskd journal verify | kioskd journal recover)`);
     return parse(`journal ${second}`, argv.slice(2));
+  }
+  if (first === 'audit') {
+    if (second !== 'verify') throw new UsageError(`audit: unknown subcommand "${second ?? ''}" (kioskd audit verify)`);
+    return parse('audit verify', argv.slice(2));
   }
   if (first === undefined || first.startsWith('-')) return parse('run', normalisePlayground(argv));
   if (first === 'run') return parse('run', normalisePlayground(argv.slice(1)));

@@ -4,6 +4,8 @@
  * broker cannot be reached.
  */
 import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
+import { kpiDailySchema, type KpiDaily } from '../api/fleet-records.js';
+import { renderKpi } from './report.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, type Health } from '../api/envelope.js';
 import type { KioskConfig } from '../daemon/config/schema.js';
 import { accessibleStateSchema, assistanceStateSchema, type AccessibleState, type AssistanceState } from '../api/kiosk.js';
@@ -18,6 +20,7 @@ export interface StatusSnapshot {
   alerts: ActiveAlerts['alerts'];
   health?: Health;
   fleet?: { connected: boolean; url: string; queued: number; since: string };
+  kpi?: KpiDaily;
   accessible?: AccessibleState;
   assistance?: AssistanceState;
 }
@@ -28,6 +31,7 @@ export function snapshotFrom(kioskId: string, url: string, retained: Map<string,
   const health = healthSchema.safeParse(retained.get(BRIDGE_RETAINED.health));
   const alerts = activeAlertsSchema.safeParse(retained.get(BRIDGE_RETAINED.alerts));
   const fleet = retained.get(BRIDGE_RETAINED.fleet) as StatusSnapshot['fleet'] | undefined;
+  const kpi = kpiDailySchema.safeParse(retained.get(BRIDGE_RETAINED.kpi));
   const accessible = accessibleStateSchema.safeParse(retained.get(BRIDGE_RETAINED.accessible));
   const assistance = assistanceStateSchema.safeParse(retained.get(BRIDGE_RETAINED.assistance));
   const devices: StatusSnapshot['devices'] = {};
@@ -46,6 +50,7 @@ export function snapshotFrom(kioskId: string, url: string, retained: Map<string,
     alerts: alerts.success ? alerts.data.alerts : [],
     ...(health.success ? { health: health.data } : {}),
     ...(fleet && typeof fleet === 'object' ? { fleet } : {}),
+    ...(kpi.success ? { kpi: kpi.data } : {}),
     ...(accessible.success ? { accessible: accessible.data } : {}),
     ...(assistance.success ? { assistance: assistance.data } : {}),
   };
@@ -124,6 +129,7 @@ export function renderStatus(s: StatusSnapshot): string {
   const links = [['local broker', s.broker.url, s.broker.reachable ? 'reachable' : `unreachable${s.broker.error ? `: ${s.broker.error}` : ''}`, s.health ? `${s.health.mqtt.reconnects} reconnects` : '']];
   if (s.fleet) links.push(['fleet', s.fleet.url, s.fleet.connected ? 'connected' : 'down', `${s.fleet.queued} queued, since ${s.fleet.since}`]);
   out.push(table(['LINK', 'URL', 'STATE', ''], links));
+  if (s.kpi) out.push('', renderKpi(s.kpi).trimEnd());
   return `${out.join('\n')}\n`;
 }
 

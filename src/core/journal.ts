@@ -57,6 +57,9 @@ export class Journal {
   private readonly entries: JournalEntry[] = [];
   private readonly quarantine = new Set<string>();
   private readonly failureListeners = new Set<(err: KioskError) => void>();
+  private readonly appendListeners = new Set<(entry: JournalEntry, hash: string) => void>();
+  /** Each record's hash, by seq - 1 (the audit trail and end of day compare heads with it). */
+  private readonly hashes: string[];
   private tail: Promise<unknown> = Promise.resolve();
   private failed: KioskError | undefined;
   private lastHash: string;
@@ -67,11 +70,12 @@ export class Journal {
     private readonly file: JournalFile,
     private readonly mirror: JournalFile,
     private readonly now: () => string,
-    loaded: { entries: JournalEntry[]; lastHash: string },
+    loaded: { entries: JournalEntry[]; hashes: readonly string[]; lastHash: string },
     /** What was repaired at open (empty when both copies were whole). */
     readonly repairs: readonly string[],
   ) {
     this.lastHash = loaded.lastHash;
+    this.hashes = [...loaded.hashes];
     for (const e of loaded.entries) this.take(e);
   }
 
@@ -98,7 +102,7 @@ export class Journal {
       if (dirname(mirrorPath) !== dirname(path)) await fs.syncDir(dirname(mirrorPath));
       for (const repair of plan.repairs) o.log?.warn({ repair }, 'money journal repaired at open');
       const lastHash = plan.scan.hashes.at(-1) ?? GENESIS;
-      return new Journal(path, mirrorPath, file, mirror, o.now ?? (() => new Date().toISOString()), { entries: plan.scan.entries, lastHash }, plan.repairs);
+      return new Journal(path, mirrorPath, file, mirror, o.now ?? (() => new Date().toISOString()), { entries: plan.scan.entries, hashes: plan.scan.hashes, lastHash }, plan.repairs);
     } catch (err) {
       await Promise.all(opened.map((f) => f.close().catch(() => undefined)));
       if (err instanceof KioskError) throw err;
@@ -128,7 +132,9 @@ export class Journal {
         throw this.failed;
       }
       this.lastHash = hash;
+      this.hashes.push(hash);
       this.take(entry);
+      for (const listener of this.appendListeners) listener(entry, hash);
       return entry;
     };
     const result = this.tail.then(run, run);
@@ -145,6 +151,24 @@ export class Journal {
   onUnavailable(listener: (err: KioskError) => void): () => void {
     this.failureListeners.add(listener);
     return () => this.failureListeners.delete(listener);
+  }
+
+  /**
+   * Be told of each record once it is durable in both copies (KPIs, the audit trail). Listeners run
+   * synchronously and must not throw. Returns the unsubscribe.
+   */
+  onAppend(listener: (entry: JournalEntry, hash: string) => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  /** Records in the journal, and the hash of record `seq` (undefined past the end). */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  hashAt(seq: number): string | undefined {
+    return this.hashes[seq - 1];
   }
 
   /**

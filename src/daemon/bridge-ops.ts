@@ -12,11 +12,16 @@ import type { AccessibleMode } from './accessibility.js';
 import type { Assistance } from './assistance.js';
 import type { Devices } from './devices.js';
 import type { MoneyJournal } from './money-journal.js';
+import type { Operations } from './operations.js';
+import { auditDiagnosis } from './audit-check.js';
+import { hourlyAvailability } from '../health/kpi/summary.js';
 
 export interface BridgeHost {
   readonly log: Logger;
   readonly devices: Pick<Devices, 'runtime' | 'runtimes'>;
   readonly journal: MoneyJournal;
+  /** KPIs, end of day and the audit trail (set once built). */
+  operations(): Operations;
   /** The bridge/info document, now. */
   info(): BridgeInfo;
   /** A health snapshot, published. */
@@ -46,6 +51,15 @@ export function bridgeHandlers(host: BridgeHost): HandlersOf<BridgeOps> {
       return { level: log.level };
     },
     'journal-verify': () => journal.inspect(),
+    kpi: async ({ day }) => {
+      const ops = host.operations();
+      const d = day ?? ops.kpis.today();
+      const totals = ops.kpis.requireBook().state.days[d];
+      const availabilityByHour = totals ? Object.fromEntries(Object.keys(totals.devices).map((n) => [n, hourlyAvailability(totals, n)])) : {};
+      return { days: ops.kpis.days(), kpi: ops.kpis.summary(d) ?? null, availabilityByHour };
+    },
+    'end-of-day': (input, ctx) => host.operations().closeDay(ctx.requester ?? ctx.role, input.print),
+    'audit-verify': async () => auditDiagnosis(host.operations(), journal),
     'journal-recover': async (input, ctx) => {
       const report = await journal.recover(input, ctx.requester);
       const money = devices.runtimes.filter((r) => r.usesJournal && r.enabled);

@@ -18,7 +18,7 @@ import { makeTopics, type Topics } from '../api/topics.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker.js';
 import { RequestLimiter } from '../bus/limits.js';
 import { MqttBus } from '../bus/mqtt-bus.js';
-import { RequestRouter } from '../bus/request-router.js';
+import { RequestRouter, type RequestHandler } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
@@ -37,6 +37,7 @@ import type { BackoffPolicy, DeviceRuntime, DeviceSink } from './device-runtime.
 import { Devices } from './devices.js';
 import { MoneyJournal } from './money-journal.js';
 import { Monitoring } from './monitoring.js';
+import { Operations } from './operations.js';
 
 export interface DaemonDeps {
   config: KioskConfig;
@@ -65,10 +66,12 @@ export class Daemon {
   brokerWsUrl: string | undefined;
   private readonly devices: Devices;
   private readonly journal: MoneyJournal;
-  private readonly router: RequestRouter;
+  private readonly router: RequestHandler;
   private readonly healthReporter: HealthReporter;
   private readonly watchdog: Watchdog;
   private readonly monitoring: Monitoring;
+  /** KPIs, end of day, the audit trail and the metrics endpoint. */
+  readonly operations: Operations;
   private readonly table: DeviceTable;
   /** Accessible mode (headset or UI): the session interface for the UI sessions is its set()/reset(). */
   readonly accessible: AccessibleMode;
@@ -86,7 +89,11 @@ export class Daemon {
     this.topics = makeTopics(config.mqtt.root, this.kioskId);
     this.startedAt = clock.iso();
     this.protocolVersion = config.mqtt.protocolVersion;
-    this.journal = new MoneyJournal({ stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }) });
+    this.journal = new MoneyJournal({
+      stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }),
+      expectHead: () => this.operations.expectJournalHead(),
+      onOpen: (journal, after) => this.operations.journalOpened(journal, after),
+    });
     const transports = d.transports ?? createTransports({ clock });
     this.devices = new Devices({
       config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff,
@@ -123,12 +130,12 @@ export class Daemon {
     });
     this.watchdog = new Watchdog(d.notifier, clock, config.systemd.watchdog);
     const bridge = bridgeHandlers({
-      log, devices: this.devices, journal: this.journal,
+      log, devices: this.devices, journal: this.journal, operations: () => this.operations,
       info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(),
       accessible: this.accessible, assistance: this.assistance,
     });
     this.table = new DeviceTable(this.devices, bridge, config.policy.roles);
-    this.router = RequestRouter.over(this.table, {
+    const router = RequestRouter.over(this.table, {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       limiter: new RequestLimiter(config.mqtt.limits, () => clock.monotonic()),
       onError: (target, err) => {
@@ -136,6 +143,17 @@ export class Daemon {
         else log.debug({ target: `${target.scope}/${target.target}/${target.command}`, code: err.code }, 'request refused');
       },
     });
+    this.operations = new Operations({
+      config, kioskId: this.kioskId, bootId: this.bootId, version: d.version, clock, log,
+      kindOf: (name) => this.devices.runtime(name)?.api.kind ?? name,
+      devices: () => this.devices.runtimes.map((r) => ({ name: r.name, kind: r.api.kind, enabled: r.enabled })),
+      request: (req) => router.handle(req),
+      fleetRecord: (kind, body) => this.monitoring.record(kind, body),
+      fleetQueued: () => this.monitoring.queued(),
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      kpiTopic: this.topics.bridgeKpi,
+    });
+    this.router = this.operations.audited(router);
     this.monitoring = new Monitoring({
       config, log, clock, kioskId: this.kioskId, bootId: this.bootId, version: d.version, topics: this.topics, taps: this.taps,
       router: this.router,
@@ -186,6 +204,8 @@ export class Daemon {
     );
     // Alerts and the fleet link register their taps before devices start, so no state is missed.
     await this.monitoring.start();
+    await this.operations.start();
+    this.taps.add(this.operations);
     // Accessible mode and assistance follow GPIO and audio states from the first one.
     this.taps.add(this.accessible.tap);
     this.taps.add(this.assistance.tap);
@@ -260,6 +280,7 @@ export class Daemon {
       ...this.runtimes.map((r) => ({ topic: this.topics.deviceState(r.name), payload: JSON.stringify(r.state) })),
       ...(health ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(health) }] : []),
       ...this.monitoring.birth(),
+      ...this.operations.birth(),
       ...this.accessible.birth(),
       ...this.assistance.birth(),
     ];
@@ -280,6 +301,8 @@ export class Daemon {
     this.watchdog.stop();
     // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s.
     await this.devices.stop(3000);
+    this.taps.delete(this.operations);
+    await this.operations.stop();
     await this.monitoring.stop();
     await this.bus?.stop(JSON.stringify({ state: 'offline', reason: 'shutdown', bootId: this.bootId }));
     await this.devices.stopSimulators();

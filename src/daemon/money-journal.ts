@@ -15,12 +15,21 @@ export interface MoneyJournalOptions {
   mirrorPath?: string | undefined;
   clock: Clock;
   log: Logger;
+  /**
+   * The last money record the audit trail saw (seq and hash): a journal that no longer holds it — both
+   * copies deleted, cut or rewritten together, which the copies cannot tell — is refused as JOURNAL_CORRUPT.
+   */
+  expectHead?: () => { seq: number; hash: string } | undefined;
+  /** Called with the journal each time it opens and verifies (KPIs and the audit trail follow it). */
+  onOpen?: (journal: Journal, after: { recovered: boolean }) => void;
 }
 
 export class MoneyJournal {
   readonly path: string;
   readonly mirrorPath: string;
   private opening: Promise<Journal> | undefined;
+  /** After a technician's recovery the audit trail's head is out of date by design: skip one check. */
+  private recovered = false;
 
   constructor(private readonly o: MoneyJournalOptions) {
     this.path = join(o.stateDir, 'journal', 'money.jsonl');
@@ -30,7 +39,18 @@ export class MoneyJournal {
   /** The journal, opened (and verified) once; a failed open is tried again by the next caller. */
   open(): Promise<Journal> {
     if (!this.opening) {
-      const opening = Journal.open(this.path, { mirrorPath: this.mirrorPath, now: () => this.o.clock.iso(), log: this.o.log });
+      const opening = Journal.open(this.path, { mirrorPath: this.mirrorPath, now: () => this.o.clock.iso(), log: this.o.log }).then(async (journal) => {
+        try {
+          if (!this.recovered) this.checkHead(journal);
+        } catch (err) {
+          await journal.close().catch(() => undefined);
+          throw err;
+        }
+        const recovered = this.recovered;
+        this.recovered = false;
+        this.o.onOpen?.(journal, { recovered });
+        return journal;
+      });
       this.opening = opening;
       opening.catch((err: unknown) => {
         if (this.opening === opening) this.opening = undefined;
@@ -39,6 +59,21 @@ export class MoneyJournal {
       });
     }
     return this.opening;
+  }
+
+  private checkHead(journal: Journal): void {
+    const expected = this.o.expectHead?.();
+    if (!expected || expected.seq === 0) return;
+    if (journal.length < expected.seq) {
+      throw new KioskError('JOURNAL_CORRUPT', `money journal ${this.path} holds ${journal.length} records but the audit trail saw record ${expected.seq}: both copies were deleted or cut`, {
+        details: { file: this.path, line: journal.length + 1, reason: `records ${journal.length + 1}-${expected.seq} missing from both copies (audit trail head)` },
+      });
+    }
+    if (journal.hashAt(expected.seq) !== expected.hash) {
+      throw new KioskError('JOURNAL_CORRUPT', `money journal ${this.path} record ${expected.seq} differs from the one the audit trail saw: both copies were rewritten`, {
+        details: { file: this.path, line: expected.seq, reason: 'differs from the audit trail (both copies rewritten)' },
+      });
+    }
   }
 
   /** Read-only: both copies, how far each verifies, and why the journal would refuse to open. */
@@ -56,6 +91,7 @@ export class MoneyJournal {
       'audit: money journal recovered',
     );
     this.opening = undefined;
+    this.recovered = true;
     return report;
   }
 

@@ -138,6 +138,16 @@ export class Monitoring {
     this.h.publishRetained(this.h.topics.bridgeFleet, JSON.stringify(this.fleetStatus));
   }
 
+  /** A KPI, settlement or audit-head record for the fleet (nothing without a fleet link). */
+  async record(kind: 'kpi' | 'settlement' | 'audit', body: unknown): Promise<void> {
+    await this.fleet?.record(kind, body);
+  }
+
+  /** Fleet records waiting, or undefined without a fleet link. */
+  queued(): number | undefined {
+    return this.fleet?.backlog();
+  }
+
   /** Retained messages for the local birth (the active alert set). */
   birth(): Array<{ topic: string; payload: string }> {
     const out: Array<{ topic: string; payload: string }> = [];

@@ -62,6 +62,10 @@ describe.skipIf(!hasMosquitto || !hasPty)('a damaged money journal over MQTT: re
     expect(kept.at(-1)).toContain('"type":"sale.intent","key":"s3"');
     writeFileSync(J(pristine), kept.join(''));
     writeFileSync(M(pristine), kept.join(''));
+    // The audit trail and the KPI book are written after each journal write, so a crash that lost the
+    // outcome line never let them see it; their copies from this run (which did see it) go.
+    rmSync(join(pristine, 'audit'), { recursive: true, force: true });
+    rmSync(join(pristine, 'kpi'), { recursive: true, force: true });
     baseLines = kept;
   }, 60_000);
 

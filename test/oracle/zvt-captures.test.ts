@@ -122,4 +122,15 @@ describe('ZVT: what ecrterm asserts about the captures holds in kioskd', () => {
     expect(Buffer.from(build06.ack()).toString('hex')).toBe(frameApdu('ACK APDU 80 00'));
     expect(bcdToNumber(Uint8Array.of(0x00, 0x00, 0x00, 0x01, 0x10, 0x00))).toBe(11000);
   });
+
+  it('end of day (06 50): kioskd sends the command and BCD password of ecrterm\'s packet, without the optional TLV', () => {
+    const theirs = apdu('end of day (06 50) with nested TLV');
+    const ours = decodeApdu(build06.endOfDay('123456'));
+    expect([ours.cls, ours.ins]).toEqual([theirs.cls, theirs.ins]);
+    expect([ours.cls, ours.ins]).toEqual([0x06, 0x50]);
+    expect(Buffer.from(ours.data).toString('hex')).toBe('123456');
+    expect(Buffer.from(theirs.data.subarray(0, 3)).toString('hex')).toBe('123456');
+    expect(theirs.data[3]).toBe(0x06); // what follows the password in ecrterm's is a TLV container (BMP 06)
+    expect(Buffer.from(build06.endOfDay('123456')).toString('hex')).toBe('065003123456');
+  });
 });

@@ -2,6 +2,7 @@
  * The configuration file's schema. Strict everywhere: an unknown key is an error, so a typo never
  * silently falls back to a default. Device sections come from the device kinds in the registry.
  */
+import { operationsConfigSchema } from './operations.js';
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../registry.js';
 import { alertsConfigSchema } from '../../health/alerts/config.js';
@@ -118,6 +119,7 @@ export const configSchema = z.strictObject({
   policy: policySchema.prefault({}),
   journal: journalConfigSchema.prefault({}),
   ui: uiConfigSchema.prefault({}),
+  operations: operationsConfigSchema.prefault({}),
   accessibility: accessibilityConfigSchema.prefault({}),
   assistance: assistanceConfigSchema.prefault({}),
 }).superRefine((cfg, ctx) => {

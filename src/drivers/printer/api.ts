@@ -135,6 +135,8 @@ export const printerApi = {
         bytesSent: z.number().int(),
         bytesTotal: z.number().int(),
         code: z.string().optional(),
+        /** With `done`: millimetres of paper the job fed (dot rows / 8, to a tenth). */
+        paperMm: z.number().min(0).optional(),
       }),
     },
   },

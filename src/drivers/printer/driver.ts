@@ -10,9 +10,10 @@ import type { Driver, DriverDeps } from '../../core/driver.js';
 import { ERROR_CODES, KioskError, toKioskError } from '../../core/errors.js';
 import type { ByteStream } from '../../core/transport.js';
 import { printerApi, type PrinterApi, type ReceiptDocument } from './api.js';
-import type { PrinterConfig } from './config.js';
+import { paperDots, type PrinterConfig } from './config.js';
 import { JobStore } from './jobs.js';
 import { PrinterLink } from './link.js';
+import { paperRows, rowsToMm } from './paper-meter.js';
 import { previewReceipt } from './preview.js';
 import { asMidJobError, sendJob } from './print-job.js';
 import { measureDocument } from './budget.js';
@@ -217,8 +218,8 @@ export class PrinterDriver implements Driver<PrinterApi> {
 
   private async runJob(document: ReceiptDocument, key: string, jobId: string, transaction: string | undefined): Promise<Out> {
     const t0 = this.deps.clock.monotonic();
-    const progress = (phase: 'rendering' | 'sending' | 'finishing' | 'done' | 'failed', bytesSent: number, bytesTotal: number, code?: string): void =>
-      this.deps.host.emit('progress', { jobId, ...(transaction ? { transaction } : {}), phase, bytesSent, bytesTotal, ...(code ? { code } : {}) });
+    const progress = (phase: 'rendering' | 'sending' | 'finishing' | 'done' | 'failed', bytesSent: number, bytesTotal: number, more: { code?: string; paperMm?: number } = {}): void =>
+      this.deps.host.emit('progress', { jobId, ...(transaction ? { transaction } : {}), phase, bytesSent, bytesTotal, ...more });
     await measureDocument(document, this.config);
     progress('rendering', 0, 0);
     const job = await this.oneAtATime(() => renderReceipt(document, this.config, new Slicer(10, collectIfGrown)));
@@ -247,14 +248,17 @@ export class PrinterDriver implements Driver<PrinterApi> {
       await this.jobs.put(key, { jobId, state: 'failed', code: k.code, at: this.deps.clock.iso() });
       this.deps.host.count('jobs_failed');
       this.deps.host.noteError(k.code);
-      progress('failed', sent, job.bytes, k.code);
+      progress('failed', sent, job.bytes, { code: k.code });
       this.deps.log.warn({ jobId, code: k.code }, 'print job failed');
       throw k;
     }
     const durationMs = Math.round(this.deps.clock.monotonic() - t0);
     await this.jobs.put(key, { jobId, state: 'printed', at: this.deps.clock.iso(), bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs });
     this.deps.host.count('jobs_printed');
-    progress('done', job.bytes, job.bytes);
+    // paper used (the consumables KPI): the rows these bytes fed, counted as the printer feeds them
+    const rows = await paperRows(job.chunks, paperDots(this.config.paperWidthMm));
+    this.deps.host.count('paper_dot_rows', rows);
+    progress('done', job.bytes, job.bytes, { paperMm: rowsToMm(rows) });
     this.deps.log.info({ jobId, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs }, 'receipt printed');
     return { jobId, idempotencyKey: key, duplicate: false, bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs };
   }

@@ -1,7 +1,9 @@
 /** Bridge operations (`bridge/request/{op}`): the daemon itself, not a device. */
 import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
+import { checkoutOps } from './checkout.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
+import { sessionOps } from './session.js';
 
 const copyReport = z.object({
   file: z.string(),
@@ -59,6 +61,9 @@ export const bridgeOps = {
     }),
     errors: ['JOURNAL_NOT_DAMAGED', 'JOURNAL_CORRUPT'],
   },
+  // UI sessions, the catalogue and availability, checkout and the requires-attention list (src/services).
+  ...sessionOps,
+  ...checkoutOps,
 } as const satisfies Record<string, CommandSpec>;
 
 export type BridgeOps = typeof bridgeOps;

@@ -24,6 +24,12 @@ export const BRIDGE_RETAINED = {
   alerts: 'bridge/alerts',
   /** The fleet link as a technician sees it, when the fleet link is configured. */
   fleet: 'bridge/fleet',
+  /** Which services can be offered now (src/api/catalogue.ts). */
+  availability: 'bridge/availability',
+  /** The requires-attention list (src/api/checkout.ts). */
+  attention: 'bridge/attention',
+  /** Whether a UI session holds the devices (src/api/session.ts). */
+  session: 'bridge/session',
 } as const;
 
 /** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
@@ -42,6 +48,12 @@ export interface Topics {
   bridgeAlertEvent: string;
   /** Retained: the fleet link's status (only when configured). */
   bridgeFleet: string;
+  /** Retained: availability, the requires-attention list, the UI session. */
+  bridgeAvailability: string;
+  bridgeAttention: string;
+  bridgeSession: string;
+  /** Not retained: `bridge/event/session`, `bridge/event/checkout`. */
+  bridgeEvent(name: 'session' | 'checkout'): string;
   bridgeRequest(op: string, role?: LocalRole): string;
   bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
@@ -74,6 +86,10 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAlerts: `${base}/${BRIDGE_RETAINED.alerts}`,
     bridgeAlertEvent: `${base}/bridge/event/alert`,
     bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
+    bridgeAvailability: `${base}/${BRIDGE_RETAINED.availability}`,
+    bridgeAttention: `${base}/${BRIDGE_RETAINED.attention}`,
+    bridgeSession: `${base}/${BRIDGE_RETAINED.session}`,
+    bridgeEvent: (name) => `${base}/bridge/event/${name}`,
     bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
     bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,

@@ -10,6 +10,7 @@ import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Devices } from './devices.js';
 import type { MoneyJournal } from './money-journal.js';
+import type { ServiceOps } from '../services/kiosk-services.js';
 
 export interface BridgeHost {
   readonly log: Logger;
@@ -21,11 +22,14 @@ export interface BridgeHost {
   health(): Promise<Health>;
   /** Republish every retained message of the birth; returns how many went out. */
   rebirth(): number;
+  /** The kiosk-level services' operations (sessions, catalogue, availability, checkout, attention). */
+  services: HandlersOf<ServiceOps>;
 }
 
 export function bridgeHandlers(host: BridgeHost): HandlersOf<BridgeOps> {
   const { log, devices, journal } = host;
   return {
+    ...host.services,
     info: async () => host.info(),
     health: () => host.health(),
     rebirth: async () => ({ republished: host.rebirth() }),

@@ -21,6 +21,7 @@ import { RequestRouter } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
+import type { Role } from '../core/roles.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
@@ -31,6 +32,8 @@ import type { BackoffPolicy, DeviceRuntime, DeviceSink } from './device-runtime.
 import { Devices } from './devices.js';
 import { MoneyJournal } from './money-journal.js';
 import { Monitoring } from './monitoring.js';
+import { KioskServices } from '../services/kiosk-services.js';
+import { servicesPort } from './services-port.js';
 
 export interface DaemonDeps {
   config: KioskConfig;
@@ -61,6 +64,8 @@ export class Daemon {
   private readonly healthReporter: HealthReporter;
   private readonly watchdog: Watchdog;
   private readonly monitoring: Monitoring;
+  /** UI sessions, availability, checkout, the requires-attention list (src/services). */
+  readonly services: KioskServices;
   private readonly startedAt: string;
   private broker: EmbeddedBroker | undefined;
   private bus: MqttBus | undefined;
@@ -75,6 +80,13 @@ export class Daemon {
     this.protocolVersion = config.mqtt.protocolVersion;
     this.journal = new MoneyJournal({ stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }) });
     this.devices = new Devices({ config, log, clock, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    const retainedTopic = { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession } as const;
+    this.services = new KioskServices({
+      clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,
+      journal: () => this.journal.open(), devices: servicesPort(this.devices),
+      publish: (topic, payload) => this.bus?.publishRetained(retainedTopic[topic], JSON.stringify(payload)),
+      event: (name, payload) => this.bus?.publishEvent(this.topics.bridgeEvent(name), JSON.stringify(payload)),
+    });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,
@@ -88,9 +100,10 @@ export class Daemon {
     this.watchdog = new Watchdog(d.notifier, clock, config.systemd.watchdog);
     const bridge = bridgeHandlers({
       log, devices: this.devices, journal: this.journal,
-      info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(),
+      info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(), services: this.services.handlers(),
     });
-    this.router = RequestRouter.over(new DeviceTable(this.devices, bridge, config.policy.roles), {
+    const claim = (device: string, command: string, role: Role, session: string | undefined): void => this.services.guard(device, command, role, session);
+    this.router = RequestRouter.over(new DeviceTable(this.devices, bridge, config.policy.roles, claim), {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       limiter: new RequestLimiter(config.mqtt.limits, () => clock.monotonic()),
       onError: (target, err) => {
@@ -149,6 +162,8 @@ export class Daemon {
     await this.monitoring.start();
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), this.devices.start()]);
+    // Checkouts a kill -9 interrupted are brought to a known state once the money devices have started.
+    await this.services.start();
     await this.healthReporter.start();
     this.watchdog.start();
     this.d.notifier?.ready(`${this.runtimes.length} devices; mqtt ${this.brokerUrl}`);
@@ -176,6 +191,7 @@ export class Daemon {
       state: (device, state) => {
         this.bus?.publishRetained(this.topics.deviceState(device), JSON.stringify(state));
         this.taps.forEach((t) => t.state?.(device, state));
+        this.services.deviceState(device);
         if (lastStatus.get(device) === state.status) return;
         lastStatus.set(device, state.status);
         this.healthReporter.soon();
@@ -183,6 +199,7 @@ export class Daemon {
       event: (device, event, payload, personal) => {
         this.bus?.publishEvent(this.topics.deviceEvent(device, event), JSON.stringify(payload));
         this.taps.forEach((t) => t.event?.(device, event, payload, personal));
+        this.services.deviceEvent(device, event, payload);
       },
     };
   }
@@ -213,6 +230,7 @@ export class Daemon {
       ...this.runtimes.map((r) => ({ topic: this.topics.deviceState(r.name), payload: JSON.stringify(r.state) })),
       ...(health ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(health) }] : []),
       ...this.monitoring.birth(),
+      ...this.services.birth().map((m) => ({ topic: { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession }[m.topic], payload: JSON.stringify(m.payload) })),
     ];
   }
 
@@ -229,7 +247,9 @@ export class Daemon {
     this.d.notifier?.stopping();
     this.healthReporter.stop();
     this.watchdog.stop();
-    // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s.
+    // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s. The
+    // session ends first: cash intake stops and an escrowed note goes back before the drivers stop.
+    await this.services.stop(1000);
     await this.devices.stop(3000);
     await this.monitoring.stop();
     await this.bus?.stop(JSON.stringify({ state: 'offline', reason: 'shutdown', bootId: this.bootId }));

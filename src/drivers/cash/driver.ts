@@ -321,7 +321,8 @@ class CashDriver implements Driver<CashApi> {
     const deviceCurrency = this.validator?.setup?.currency;
     if (currency !== deviceCurrency) throw new KioskError('CASH_CURRENCY_MISMATCH', `the validator takes ${deviceCurrency ?? 'no currency'}, not ${currency}`);
     const s = new Session(amountDue, currency, this.deps.clock.monotonic() + timeoutMs, transaction);
-    await ledger.record('session.opened', s.id, { amountDue, currency });
+    // The transaction names the session for whoever asked (a checkout finds its cash step by it after a restart).
+    await ledger.record('session.opened', s.id, { amountDue, currency, ...(transaction ? { transaction } : {}) });
     this.session = s;
     this.deps.log.info({ sessionId: s.id, amountDue, currency }, 'cash session opened');
     return s.done;

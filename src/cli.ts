@@ -41,6 +41,9 @@ usage:
   kioskd ui-credential [--passwd FILE] [--user kiosk-ui] [--out FILE]
                                   a new broker password for the kiosk UI (every boot: kioskd-ui-credential.service)
   kioskd journal verify [--config FILE] [--json]   check both copies of the money journal (exit 2: it refuses to open)
+  kioskd attention [--json] [--config FILE]   the requires-attention list (exit 2 while it is not empty)
+  kioskd attention resolve ID --technician NAME --reason TEXT [--config FILE]
+                                  a person dealt with an entry (audited in the journal)
   kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
                                   recover a journal that refuses to open (audited; asks the running daemon)
   kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
@@ -229,6 +232,14 @@ async function dispatch(cmd: ParsedCommand): Promise<number> {
       return (await import('./cli/ui-credential.js')).uiCredentialCommand({ passwd: text(cmd.values.passwd), user: text(cmd.values.user), out: text(cmd.values.out) });
     case 'journal verify':
       return (await import('./cli/journal.js')).journalVerify(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'attention':
+      return (await import('./cli/attention.js')).attentionList(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'attention resolve': {
+      const { technician, reason } = cmd.values;
+      return (await import('./cli/attention.js')).attentionResolve(await loadConfig(configPath(cmd.values.config)), cmd.positionals[0] ?? '', {
+        technician: typeof technician === 'string' ? technician : undefined, reason: typeof reason === 'string' ? reason : undefined,
+      });
+    }
     case 'journal recover':
       return (await import('./cli/journal.js')).journalRecover(await loadConfig(configPath(cmd.values.config)), {
         technician: text(cmd.values.technician),

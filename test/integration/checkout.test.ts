@@ -4,7 +4,9 @@
  * answer, the journal on disk, and the simulators' own records (notes stacked, sales the terminal
  * received, pages cut).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { attentionList, attentionResolve } from '../../src/cli/attention.js';
+import { validateConfig } from '../../src/daemon/config/load.js';
 import { availabilitySchema } from '../../src/api/catalogue.js';
 import { checkoutRecordSchema } from '../../src/api/checkout.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
@@ -152,5 +154,38 @@ describe.skipIf(!hasMosquitto)('checkout over MQTT (real Mosquitto, printer + ZV
     const after = (await op(probe, 'attention', {})) as { data: { items: { id: string }[] } };
     expect(after.data.items.map((i) => i.id)).not.toContain('checkout:checkout-vanish-1');
     await op(probe, 'session-close', {}, again);
+  }, 90_000);
+
+  it('the citizen cancels after paying some cash: the credit is kept and listed; a technician resolves it (kioskd attention), audited; the UI may not', async () => {
+    const token = newToken();
+    await op(probe, 'session-open', { token });
+    const accepting = cashAccepting();
+    const result = op(probe, 'checkout-start', { service: 'good-conduct', method: 'cash', reference: 'GC-3003', idempotencyKey: 'checkout-cancel-1' }, token, 90_000);
+    await accepting;
+    await insert(2000);
+    expect(await op(probe, 'checkout-cancel', {}, token)).toMatchObject({ status: 'ok', data: { idempotencyKey: 'checkout-cancel-1', cancelled: true } });
+    expect(await result).toMatchObject({ status: 'ok', data: { state: 'suspended', paid: { cash: 2000, card: 0 }, attention: 'CREDIT_HELD' } });
+    await op(probe, 'session-close', {}, token);
+
+    const config = validateConfig({ kioskId: kiosk.daemon.kioskId, mqtt: { url: broker.url } }, 'test');
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await attentionList(config, false)).toBe(2);
+      expect(out.join('')).toMatch(/checkout:checkout-cancel-1\s+CREDIT_HELD\s+good-conduct\s+150\.00 AED paid cash 20\.00 AED/);
+      expect(await op(probe, 'attention-resolve', { id: 'checkout:checkout-cancel-1', technician: 'amal', resolution: 'voucher 20 AED' })).toMatchObject({ status: 'error', error: { code: 'ROLE_FORBIDDEN' } });
+      expect(await attentionResolve(config, 'checkout:checkout-cancel-1', { technician: 'amal', reason: 'voucher 20 AED given' })).toBe(0);
+      expect(await attentionResolve(config, 'checkout:checkout-cancel-1', { technician: 'amal', reason: 'again' })).toBe(1);
+    } finally {
+      write.mockRestore();
+    }
+    const audit = journalOf(kiosk.stateDir).filter((e) => e.key === 'checkout-cancel-1' && e.type === 'attention.resolved');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.data).toMatchObject({ technician: 'amal', resolution: 'voucher 20 AED given' });
+    const list = (await op(probe, 'attention', {})) as { data: { items: { id: string }[] } };
+    expect(list.data.items.map((i) => i.id)).not.toContain('checkout:checkout-cancel-1');
   }, 90_000);
 });

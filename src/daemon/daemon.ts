@@ -22,6 +22,7 @@ import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
 import type { Role } from '../core/roles.js';
+import type { AttentionList } from '../api/checkout.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
@@ -84,7 +85,10 @@ export class Daemon {
     this.services = new KioskServices({
       clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,
       journal: () => this.journal.open(), devices: servicesPort(this.devices),
-      publish: (topic, payload) => this.bus?.publishRetained(retainedTopic[topic], JSON.stringify(payload)),
+      publish: (topic, payload) => {
+        this.bus?.publishRetained(retainedTopic[topic], JSON.stringify(payload));
+        if (topic === 'attention') this.taps.forEach((t) => t.attention?.(payload as AttentionList));
+      },
       event: (name, payload) => this.bus?.publishEvent(this.topics.bridgeEvent(name), JSON.stringify(payload)),
     });
     this.healthReporter = new HealthReporter({

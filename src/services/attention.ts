@@ -18,16 +18,18 @@ function list(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 }
 
-export function attentionItems(checkouts: readonly CheckoutView[], card: DeviceView | undefined, cash: DeviceView | undefined, at: (v: CheckoutView) => string): AttentionItem[] {
+export function attentionItems(checkouts: readonly CheckoutView[], card: DeviceView | undefined, cash: DeviceView | undefined, at: (v: CheckoutView) => string, waiting: ReadonlySet<string> = new Set()): AttentionItem[] {
   const items: AttentionItem[] = [];
   const cardKeys = new Set<string>();
   const cashSessions = new Set<string>();
   for (const v of checkouts) {
     for (let n = 1; n <= v.cardRuns; n++) cardKeys.add(`${v.key}.card${n}`);
     for (const s of v.cashSessions) cashSessions.add(s);
-    if (!v.attention) continue;
+    // A step interrupted by a restart whose device is not back yet: not known, so listed until it is.
+    const reason = v.attention ?? (waiting.has(v.key) ? (v.openCard ? 'CARD_OUTCOME_UNKNOWN' : 'CASH_UNCERTAIN') : undefined);
+    if (!reason) continue;
     items.push({
-      id: `checkout:${v.key}`, source: 'checkout', reason: v.attention, service: v.params.service, amount: v.params.amount, currency: v.params.currency,
+      id: `checkout:${v.key}`, source: 'checkout', reason, service: v.params.service, amount: v.params.amount, currency: v.params.currency,
       paid: { cash: v.cash, card: v.card }, at: at(v),
     });
   }

@@ -55,6 +55,14 @@ export function isFinal(v: CheckoutView): boolean {
   return FINAL.has(v.state) || v.state === 'attention';
 }
 
+/**
+ * What `checkout.ended` carries beside its state, so that one record is enough to count outcomes by
+ * service, method and amount (the KPI recorder): never a card number or the citizen's reference.
+ */
+export function outcomeOf(v: CheckoutView): { service: string; method: string; amount: number; currency: string; paid: { cash: number; card: number } } {
+  return { service: v.params.service, method: v.params.method, amount: v.params.amount, currency: v.params.currency, paid: { cash: v.cash, card: v.card } };
+}
+
 export function recordOf(v: CheckoutView): CheckoutRecord {
   const p = v.params;
   return {

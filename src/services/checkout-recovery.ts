@@ -16,7 +16,7 @@
  */
 import type { Journal } from '../core/journal.js';
 import { toKioskError } from '../core/errors.js';
-import { isFinal, type CheckoutView } from './checkout-ledger.js';
+import { isFinal, outcomeOf, type CheckoutView } from './checkout-ledger.js';
 import type { Checkouts } from './checkout.js';
 import { applyCardOutcome, receiptStep, type StepHost } from './checkout-steps.js';
 
@@ -52,7 +52,7 @@ async function recoverCash(c: Checkouts, host: StepHost, journal: Journal, v: Ch
   await c.record('cash.ended', v.key, { n: open.n, status: 'interrupted', total: s.total, sessionId: s.sessionId, recovered: true });
   if (!s.inFlight) return 'done';
   await c.record('attention.raised', v.key, { reason: 'CASH_UNCERTAIN', sessionId: s.sessionId });
-  await c.record('checkout.ended', v.key, { state: 'attention', reason: 'CASH_UNCERTAIN' });
+  await c.record('checkout.ended', v.key, { state: 'attention', reason: 'CASH_UNCERTAIN', ...outcomeOf(c.view(v.key)) });
   return 'attention';
 }
 
@@ -84,9 +84,12 @@ export async function recoverCheckouts(c: Checkouts): Promise<boolean> {
     const cash = await recoverCash(c, host, journal, v);
     const card = cash === 'done' ? await recoverCard(c, host, v) : cash;
     if (cash === 'later' || card === 'later') {
+      host.log.info({ checkout: v.key, cash, card, cashStatus: host.devices.view('cash')?.status, cardStatus: host.devices.view('card')?.status }, 'checkout recovery waits for a device');
+      c.waiting.add(v.key);
       waiting = true;
       continue;
     }
+    c.waiting.delete(v.key);
     if (cash === 'attention' || card === 'attention') continue;
     if (v.openReceipt && !UP.has(host.devices.view('printer')?.status ?? '')) {
       waiting = true;

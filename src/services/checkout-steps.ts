@@ -8,7 +8,7 @@ import type { CheckoutProgress } from '../api/checkout.js';
 import type { Clock } from '../core/clock.js';
 import { toKioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { CheckoutView } from './checkout-ledger.js';
+import { outcomeOf, type CheckoutView } from './checkout-ledger.js';
 import type { DevicePort } from './ports.js';
 import { receiptDocument } from './receipt.js';
 
@@ -30,7 +30,7 @@ const REFUSED = new Set(['DEVICE_BUSY', 'DEVICE_UNAVAILABLE', 'DEVICE_DISABLED',
 
 async function attention(host: StepHost, v: CheckoutView, reason: string, extra: Record<string, unknown> = {}): Promise<'attention'> {
   await host.record('attention.raised', v.key, { reason, ...extra });
-  await host.record('checkout.ended', v.key, { state: 'attention', reason });
+  await host.record('checkout.ended', v.key, { state: 'attention', reason, ...outcomeOf(v) });
   host.log.warn({ checkout: v.key, reason }, 'checkout needs a person');
   host.progress(v, 'done', 'checkout.attention');
   return 'attention';

@@ -13,7 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { KioskError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/logger.js';
-import { CHECKOUT_STREAM, CheckoutLedger, isFinal, recordOf, type CheckoutParams, type CheckoutView } from './checkout-ledger.js';
+import { CHECKOUT_STREAM, CheckoutLedger, isFinal, outcomeOf, recordOf, type CheckoutParams, type CheckoutView } from './checkout-ledger.js';
 import { cardStep, cashStep, receiptStep, settleCash, type StepHost, type Stop } from './checkout-steps.js';
 import type { DevicePort } from './ports.js';
 
@@ -54,6 +54,8 @@ function sameParams(a: CheckoutParams, b: CheckoutParams): boolean {
 
 export class Checkouts {
   readonly ledger = new CheckoutLedger();
+  /** Checkouts whose interrupted step waits for its device to come back before it can be known (listed for a person meanwhile). */
+  readonly waiting = new Set<string>();
   private journalHandle: Journal | undefined;
   private running: Run | undefined;
 
@@ -211,7 +213,7 @@ export class Checkouts {
     await settleCash(host, v);
     const change = v.cash + v.card - v.params.amount;
     if (change > 0 && !v.attention) await this.record('attention.raised', v.key, { reason: 'CHANGE_OWED', change });
-    await this.record('checkout.ended', v.key, { state: 'paid' });
+    await this.record('checkout.ended', v.key, { state: 'paid', ...outcomeOf(v) });
     this.emit(v, 'done', 'checkout.paid');
   }
 
@@ -221,7 +223,7 @@ export class Checkouts {
     // restart leaves it suspended, for the reloaded page to resume with the same key.
     if (v.cash + v.card === 0 && why !== 'session' && why !== 'restart' && why !== 'shutdown') {
       const state = why === 'declined' || why === 'failed' ? 'declined' : 'cancelled';
-      await this.record('checkout.ended', v.key, { state, why });
+      await this.record('checkout.ended', v.key, { state, why, ...outcomeOf(v) });
       this.emit(v, 'done', `checkout.${state}`);
       return;
     }

@@ -221,7 +221,7 @@ export class KioskServices {
 
   private refreshAttention(): void {
     const views = this.views();
-    const items = attentionItems(this.checkouts.ledger.all(), views.card, views.cash, (v) => v.endedAt ?? v.startedAt);
+    const items = attentionItems(this.checkouts.ledger.all(), views.card, views.cash, (v) => v.endedAt ?? v.startedAt, this.checkouts.waiting);
     const list = { items };
     const json = JSON.stringify(list);
     if (json === this.attentionJson) return;

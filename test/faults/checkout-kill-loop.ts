@@ -73,10 +73,12 @@ export async function runKillLoop(opts: { iterations: number; seed: number; log?
   const runs: IterationReport[] = [];
   let daemon: SpawnedDaemon | undefined;
   const boot = async (): Promise<SpawnedDaemon> => {
+    const t0 = Date.now();
     const d = spawnDaemon({ brokerUrl: broker.url, config, kioskId, stateDir });
     await d.waitForLog(/kioskd started/, 60_000);
+    // This process's own states (the previous one's retained states do not count).
     for (const dev of ['printer', 'card', 'cash']) {
-      await probe.waitFor(`device/${dev}/state`, (p: { status: string }, m) => p.status === 'ready' && m.at >= Date.now() - 60_000, 30_000);
+      await probe.waitFor(`device/${dev}/state`, (p: { status: string }, m) => p.status === 'ready' && m.at >= t0, 60_000);
     }
     return d;
   };
@@ -102,12 +104,13 @@ export async function runKillLoop(opts: { iterations: number; seed: number; log?
       if (opts.daemonLogs) writeFileSync(join(opts.daemonLogs, `run-${i}-killed.log`), current.logs.join('\n'));
       daemon = await boot();
       const after = await op(probe, 'checkout-get', { idempotencyKey: key });
-      const stateAfterRestart = after.status === 'ok' ? (after.data as { state: string }).state : 'unknown';
+      const stateAfterRestart = after.status === 'ok' ? (after.data as { state: string }).state : `error:${after.error.code}`;
       // The reloaded page: a new session, the same key.
-      const resumed = (stateAfterRestart === 'suspended' || stateAfterRestart === 'unknown' ? await payFlow(probe, newToken(), request) : after) ?? after;
+      const resumed = (stateAfterRestart === 'suspended' || stateAfterRestart.startsWith('error:') ? await payFlow(probe, newToken(), request) : after) ?? after;
       const final = resumed.status === 'ok' ? resumed : await op(probe, 'checkout-get', { idempotencyKey: key });
       const rec = (final.status === 'ok' ? final.data : undefined) as { state: string; paid: { cash: number; card: number }; attention?: string } | undefined;
       if (opts.daemonLogs) writeFileSync(join(opts.daemonLogs, `run-${i}-restarted.log`), daemon.logs.join('\n'));
+      if (rec && rec.state !== 'paid' && !rec.attention) opts.log?.(`#${i}: daemon logs in ${stateDir} (state ${rec.state})`);
       runs.push({ i, method, killPoint, killed: didKill, stateAfterRestart, final: rec?.state ?? 'unknown', paid: rec?.paid ?? { cash: 0, card: 0 }, attention: rec?.attention });
       opts.log?.(`#${i} ${method} kill ${killPoint}${didKill ? '' : ' (after the end)'}: after restart ${stateAfterRestart}, final ${rec?.state ?? '?'} ${JSON.stringify(rec?.paid ?? {})}${rec?.attention ? ` attention ${rec.attention}` : ''}`);
     }

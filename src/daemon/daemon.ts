@@ -23,9 +23,11 @@ import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
 import type { Role } from '../core/roles.js';
 import type { AttentionList } from '../api/checkout.js';
+import type { Transports } from '../core/transport.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
+import { createTransports } from '../transports/factory.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
 import { DeviceTable } from './device-table.js';
@@ -48,6 +50,8 @@ export interface DaemonDeps {
   /** Scratch directory for simulators (PTY links); defaults to {stateDir}/sim. */
   simDir?: string;
   backoff?: BackoffPolicy;
+  /** What drivers reach their devices through; the real transports (on `clock`) by default. */
+  transports?: Transports;
 }
 
 export class Daemon {
@@ -80,7 +84,8 @@ export class Daemon {
     this.startedAt = clock.iso();
     this.protocolVersion = config.mqtt.protocolVersion;
     this.journal = new MoneyJournal({ stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }) });
-    this.devices = new Devices({ config, log, clock, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    const transports = d.transports ?? createTransports({ clock });
+    this.devices = new Devices({ config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
     const retainedTopic = { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession } as const;
     this.services = new KioskServices({
       clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,

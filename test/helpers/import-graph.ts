@@ -77,7 +77,7 @@ export const MAY_IMPORT: Readonly<Record<string, { readonly may: readonly string
   health: { may: ['core', 'api', 'transports', 'driver schemas'], why: 'health snapshots, alerts, systemd notify and watchdog; it sees the daemon only through what it is handed' },
   services: { may: ['core', 'api', 'driver schemas'], why: 'kiosk-level services (UI sessions, availability, checkout, the attention list): they see the devices only through the port the composition root hands them' },
   fleet: { may: ['core', 'api', 'bus', 'health'], why: 'the fleet link and store observe the daemon through src/api/tap.ts, never the daemon itself' },
-  daemon: { may: ['core', 'api', 'bus', 'health', 'fleet', 'services', 'driver kind'], why: 'the composition root: the only place that knows every part; drivers only through the registry' },
+  daemon: { may: ['core', 'api', 'bus', 'health', 'fleet', 'services', 'driver kind', 'transports'], why: 'the composition root: the only place that knows every part; drivers only through the registry; it makes the transport factory (src/transports/factory.ts) that drivers are handed in DriverDeps' },
   cli: { may: ['core', 'api', 'bus', 'health', 'fleet', 'daemon', 'transports', 'driver', 'driver schemas', 'driver kind'], why: 'the technician\'s subcommands' },
   playground: { may: ['core', 'api', 'cli', 'daemon'], why: 'the UI playground served next to the daemon' },
   client: { may: ['api'], why: 'the client library: the API as data and its own files, nothing of the daemon' },

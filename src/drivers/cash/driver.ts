@@ -5,8 +5,7 @@
  */
 import type { CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
-import { sleep } from '../../core/clock.js';
-import { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../core/transport.js';
 import { cashApi, type CashApi } from './api.js';
 import { CcLink } from './cctalk/link.js';
 import { CoinAcceptor } from './coins.js';
@@ -38,7 +37,7 @@ class CashDriver implements Driver<CashApi> {
   private notes: NoteFlow | undefined;
   private coins: CoinFlow | undefined;
   private coinAcceptor: CoinAcceptor | undefined;
-  private readonly ports: SerialTransport[] = [];
+  private readonly ports: ByteStream[] = [];
   private connected = false;
   private coinsConnected = false;
   private deviceEnabled = false;
@@ -79,9 +78,9 @@ class CashDriver implements Driver<CashApi> {
     const v = this.config.validator;
     if (!v.port) throw new KioskError('CONFIG_INVALID', 'devices.cash.validator.port.path is required');
     const port = await this.open(v.port.path, v.port.baudRate, 2);
-    const link = new SspLink(port, { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries });
+    const link = new SspLink(port, { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries, clock: this.deps.clock });
     link.attach();
-    this.validator = new NoteValidator(link, log, v.encryption);
+    this.validator = new NoteValidator(link, log, v.encryption, this.deps.clock);
     this.notes = new NoteFlow({
       ledger: this.ledger, validator: this.validator, log, host: this.deps.host, maxOverpay: this.config.maxOverpay,
       session: () => this.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
@@ -120,8 +119,8 @@ class CashDriver implements Driver<CashApi> {
     }
   }
 
-  private async open(path: string, baudRate: number, stopBits: 1 | 2): Promise<SerialTransport> {
-    const port = new SerialTransport({ path, baudRate, stopBits });
+  private async open(path: string, baudRate: number, stopBits: 1 | 2): Promise<ByteStream> {
+    const port = await this.deps.transports.stream({ type: 'serial', path, baudRate, stopBits });
     await port.open();
     this.ports.push(port);
     port.onClose((err) => {
@@ -134,7 +133,7 @@ class CashDriver implements Driver<CashApi> {
     const c = this.config.coinAcceptor;
     if (!c?.port) return;
     const port = await this.open(c.port.path, c.port.baudRate, 1);
-    const link = new CcLink(port, { address: c.address, replyTimeoutMs: c.replyTimeoutMs, retries: c.retries });
+    const link = new CcLink(port, { address: c.address, replyTimeoutMs: c.replyTimeoutMs, retries: c.retries, clock: this.deps.clock });
     link.attach();
     this.coinAcceptor = new CoinAcceptor(link);
     this.coins = new CoinFlow({
@@ -166,7 +165,7 @@ class CashDriver implements Driver<CashApi> {
     for (let i = 0, quiet = 0; i < 600 && quiet < 2; i++) {
       const { busy } = await this.notes!.handle(await validator.poll(), 'drain');
       quiet = busy ? 0 : quiet + 1;
-      if (quiet < 2) await sleep(this.config.validator.pollIntervalMs, this.abort.signal);
+      if (quiet < 2) await this.deps.clock.sleep(this.config.validator.pollIntervalMs, this.abort.signal);
     }
     if (!this.state.jam) await this.notes!.reconcile();
     this.connected = true;
@@ -192,7 +191,7 @@ class CashDriver implements Driver<CashApi> {
         }
         await this.applySession();
         await this.notes!.handle(await this.validator!.poll(), 'live');
-        await sleep(this.config.validator.pollIntervalMs, signal);
+        await this.deps.clock.sleep(this.config.validator.pollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         this.connected = false;
@@ -206,7 +205,7 @@ class CashDriver implements Driver<CashApi> {
         if (e.code === 'JOURNAL_UNAVAILABLE') await this.journalLost();
         else await this.sessionWhileOffline();
         this.publish();
-        await sleep(1000, signal).catch(() => undefined);
+        await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
   }
@@ -236,13 +235,13 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.coins.step();
-        await sleep(c.pollIntervalMs, signal);
+        await this.deps.clock.sleep(c.pollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         if (this.coinsConnected) this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor link failed');
         this.coinsConnected = false;
         this.publish();
-        await sleep(1000, signal).catch(() => undefined);
+        await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
   }

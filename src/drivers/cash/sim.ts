@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { PtyPair } from '../../transports/pty-pair.js';
@@ -26,7 +27,7 @@ export interface CashSimulators {
   stop(): Promise<void>;
 }
 
-export async function startCashSimulators(config: CashConfig, dirs: { workDir: string; stateDir: string }): Promise<CashSimulators> {
+export async function startCashSimulators(config: CashConfig, dirs: { workDir: string; stateDir: string; clock: Clock }): Promise<CashSimulators> {
   await mkdir(dirs.stateDir, { recursive: true });
   const o = config.simulator;
   const vPair = await PtyPair.create(dirs.workDir, 'validator');
@@ -34,7 +35,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
   await vPort.open();
   const validator = new SspSimulator(vPort, {
     currency: o.currency, notes: o.notes, multiplier: o.multiplier, stepMs: o.stepMs, escrowTimeoutMs: o.escrowTimeoutMs,
-    fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address,
+    fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address, clock: dirs.clock,
   });
   validator.start();
   let coins: CcTalkSimulator | undefined;

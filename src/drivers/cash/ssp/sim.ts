@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Clock, Timer } from '../../../core/clock.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import { encodeFrame, SspParser, type SspFrame } from './codec.js';
 import { channelsFromMask, encodeCounters, encodePollEvents, encodeSetup, SspCommand, SspReply, type SspEvent } from './commands.js';
@@ -30,6 +31,8 @@ export interface SspSimOptions {
   /** JSON file keeping counters and the stacked log across restarts. */
   statePath: string;
   address?: number;
+  /** The mechanism's steps, the escrow timeout and power cuts run on it. */
+  clock: Clock;
 }
 
 type Phase = 'idle' | 'reading' | 'escrow' | 'stacking' | 'rejecting' | 'jammed' | 'off';
@@ -54,8 +57,8 @@ export class SspSimulator {
   private unacked: SspEvent[] = [];
   private lastCredit: SspEvent | undefined;
   private repeatCredit = false;
-  private timer: NodeJS.Timeout | undefined;
-  private escrowTimer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
+  private escrowTimer: Timer | undefined;
   private lastReject = 0;
   private full = false;
   private present = true;
@@ -82,8 +85,8 @@ export class SspSimulator {
 
   stop(): void {
     this.unsubscribe?.();
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
   }
 
   /** Values (minor units) of every note that reached the cashbox, oldest first. */
@@ -128,7 +131,7 @@ export class SspSimulator {
   }
 
   private reject(code: number): void {
-    clearTimeout(this.escrowTimer);
+    this.escrowTimer?.cancel();
     this.lastReject = code;
     this.phase = 'rejecting';
     this.step(() => {
@@ -148,7 +151,7 @@ export class SspSimulator {
   }
 
   private accept(): void {
-    clearTimeout(this.escrowTimer);
+    this.escrowTimer?.cancel();
     this.phase = 'stacking';
     this.inTransit = true;
     this.step(() => {
@@ -187,23 +190,23 @@ export class SspSimulator {
   }
 
   private step(fn: () => void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = this.options.clock.setTimeout(() => {
       if (this.phase !== 'jammed' && this.phase !== 'off') fn();
     }, this.options.stepMs);
   }
 
   private armEscrowTimeout(): void {
-    clearTimeout(this.escrowTimer);
-    this.escrowTimer = setTimeout(() => {
+    this.escrowTimer?.cancel();
+    this.escrowTimer = this.options.clock.setTimeout(() => {
       if (this.phase === 'escrow') this.reject(0x13);
     }, this.options.escrowTimeoutMs);
   }
 
   setJam(safe: boolean): boolean {
     if (this.phase === 'off') return false;
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
     this.jam = safe ? 'safe' : 'unsafe';
     // a note in escrow or being read comes back out of the front when the jam is cleared
     if (!this.inTransit) this.channel = 0;
@@ -239,10 +242,10 @@ export class SspSimulator {
   /** Power off now; back on after offMs like a reset device, reporting what became of a note in transit. */
   powerCut(offMs: number, outcome: 'cashbox' | 'front'): string {
     const was = this.phase;
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
     this.phase = 'off';
-    setTimeout(() => this.powerOn(was, outcome), offMs);
+    this.options.clock.setTimeout(() => this.powerOn(was, outcome), offMs);
     return was;
   }
 

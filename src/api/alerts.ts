@@ -22,6 +22,8 @@ export const ALERT_CODES = [
   'CLOCK_UNSYNCED',
   'FLEET_BACKLOG',
   'CARD_MISMATCH',
+  /** A person at the kiosk pressed the assistance button (or asked on screen); cleared by a technician's acknowledgement. */
+  'ASSISTANCE_REQUESTED',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../core/driver.js';
 import { checkoutOps } from './checkout.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
 import { sessionOps } from './session.js';
+import { kioskOps } from './kiosk.js';
 
 const copyReport = z.object({
   file: z.string(),
@@ -64,6 +65,8 @@ export const bridgeOps = {
   // UI sessions, the catalogue and availability, checkout and the requires-attention list (src/services).
   ...sessionOps,
   ...checkoutOps,
+  /** Accessible mode and the assistance path (src/api/kiosk.ts). */
+  ...kioskOps,
 } as const satisfies Record<string, CommandSpec>;
 
 export type BridgeOps = typeof bridgeOps;

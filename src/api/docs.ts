@@ -14,6 +14,7 @@ import { attentionListSchema, checkoutProgressSchema } from './checkout.js';
 import { sessionEventSchema, sessionStateSchema } from './session.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, errorResponseSchema, healthSchema, okResponseSchema, transactionSchema } from './envelope.js';
 import { DEVICE_APIS } from './index.js';
+import { accessibleEventSchema, accessibleStateSchema, assistanceEventSchema, assistanceStateSchema } from './kiosk.js';
 
 type Json = Record<string, unknown>;
 
@@ -64,12 +65,16 @@ export function buildAsyncApi(version: string): Json {
   channel('bridgeAlerts', 'bridge/alerts', schema(activeAlertsSchema, 'output'), 'Retained. The set of active alerts.');
   channel('bridgeAlertEvent', 'bridge/event/alert', schema(alertEventSchema, 'output'), 'An alert raised or cleared. QoS 1, not retained.');
   channel('bridgeFleet', 'bridge/fleet', schema(fleetLinkStatusSchema, 'output'), 'Retained. The fleet link as a technician sees it (only when the fleet link is configured).');
+  channel('bridgeAccessible', 'bridge/accessible', schema(accessibleStateSchema, 'output'), 'Retained. Accessible mode (headset or UI), the session language and the timeout scale.');
+  channel('bridgeAccessibleEvent', 'bridge/event/accessible', schema(accessibleEventSchema, 'output'), 'Accessible mode or the session language changed. QoS 1, not retained.');
+  channel('bridgeAssistance', 'bridge/assistance', schema(assistanceStateSchema, 'output'), 'Retained. A pending request for a person (assistance button or UI) and the last acknowledgement.');
+  channel('bridgeAssistanceEvent', 'bridge/event/assistance', schema(assistanceEventSchema, 'output'), 'Assistance requested, pressed again or acknowledged. QoS 1, not retained.');
   channel('bridgeAvailability', 'bridge/availability', schema(availabilitySchema, 'output'), 'Retained. Which services can be offered now and why not; republished on every change.');
   channel('bridgeAttention', 'bridge/attention', schema(attentionListSchema, 'output'), 'Retained. The requires-attention list (no personal data).');
   channel('bridgeSession', 'bridge/session', schema(sessionStateSchema, 'output'), 'Retained. Whether a UI session holds the money devices (never its token).');
   channel('bridgeSessionEvent', 'bridge/event/session', schema(sessionEventSchema, 'output'), 'A UI session opened, is about to time out, changed, or ended. QoS 1, not retained.');
   channel('bridgeCheckoutEvent', 'bridge/event/checkout', schema(checkoutProgressSchema, 'output'), 'Checkout progress: step and a citizen-facing message key. QoS 1, not retained.');
-  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth', 'bridgeAlerts', 'bridgeAlertEvent', 'bridgeFleet', 'bridgeAvailability', 'bridgeAttention', 'bridgeSession', 'bridgeSessionEvent', 'bridgeCheckoutEvent']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
+  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth', 'bridgeAlerts', 'bridgeAlertEvent', 'bridgeFleet', 'bridgeAccessible', 'bridgeAccessibleEvent', 'bridgeAssistance', 'bridgeAssistanceEvent', 'bridgeAvailability', 'bridgeAttention', 'bridgeSession', 'bridgeSessionEvent', 'bridgeCheckoutEvent']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
   for (const [opName, spec] of Object.entries(bridgeOps) as Array<[string, CommandSpec]>) {
     const req = id('bridge', 'request', opName);
     const res = id('bridge', 'response', opName);
@@ -187,6 +192,22 @@ export function buildMarkdown(version: string): string {
     '### `bridge/fleet` (retained, when the fleet link is configured)',
     '',
     block(schema(fleetLinkStatusSchema, 'output')),
+    '',
+    '### `bridge/accessible` (retained) and `bridge/event/accessible`',
+    '',
+    'Accessible mode (docs/accessibility.md): on by the headset-sense input or the `accessible` operation, off on unplug, on request or by `accessible-reset`.',
+    '',
+    block(schema(accessibleStateSchema, 'output')),
+    '',
+    block(schema(accessibleEventSchema, 'output')),
+    '',
+    '### `bridge/assistance` (retained) and `bridge/event/assistance`',
+    '',
+    'The assistance path: the button (or `assistance-request`) raises `ASSISTANCE_REQUESTED` and lights the assistance light until a technician sends `assistance-ack`.',
+    '',
+    block(schema(assistanceStateSchema, 'output')),
+    '',
+    block(schema(assistanceEventSchema, 'output')),
     '',
     '### `bridge/availability` (retained): which services can be offered now (docs/checkout.md)',
     '',

@@ -30,6 +30,10 @@ export const BRIDGE_RETAINED = {
   attention: 'bridge/attention',
   /** Whether a UI session holds the devices (src/api/session.ts). */
   session: 'bridge/session',
+  /** Accessible mode and the session language (src/api/kiosk.ts). */
+  accessible: 'bridge/accessible',
+  /** A pending request for assistance and the last acknowledgement (src/api/kiosk.ts). */
+  assistance: 'bridge/assistance',
 } as const;
 
 /** The device whose retained state a topic below the base is (`device/{dev}/state`), else undefined. */
@@ -54,6 +58,14 @@ export interface Topics {
   bridgeSession: string;
   /** Not retained: `bridge/event/session`, `bridge/event/checkout`. */
   bridgeEvent(name: 'session' | 'checkout'): string;
+  /** Retained: accessible mode (src/api/kiosk.ts). */
+  bridgeAccessible: string;
+  /** Not retained: accessible mode or the session language changed. */
+  bridgeAccessibleEvent: string;
+  /** Retained: the assistance request state. */
+  bridgeAssistance: string;
+  /** Not retained: assistance requested, pressed again, acknowledged. */
+  bridgeAssistanceEvent: string;
   bridgeRequest(op: string, role?: LocalRole): string;
   bridgeResponse(op: string, role?: LocalRole): string;
   deviceState(dev: string): string;
@@ -90,6 +102,10 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAttention: `${base}/${BRIDGE_RETAINED.attention}`,
     bridgeSession: `${base}/${BRIDGE_RETAINED.session}`,
     bridgeEvent: (name) => `${base}/bridge/event/${name}`,
+    bridgeAccessible: `${base}/${BRIDGE_RETAINED.accessible}`,
+    bridgeAccessibleEvent: `${base}/bridge/event/accessible`,
+    bridgeAssistance: `${base}/${BRIDGE_RETAINED.assistance}`,
+    bridgeAssistanceEvent: `${base}/bridge/event/assistance`,
     bridgeRequest: (op, role) => `${ns(role)}/bridge/request/${op}`,
     bridgeResponse: (op, role) => `${ns(role)}/bridge/response/${op}`,
     deviceState: (dev) => `${base}/device/${dev}/state`,

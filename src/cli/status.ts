@@ -6,6 +6,7 @@
 import { activeAlertsSchema, type ActiveAlerts } from '../api/alerts.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, type Health } from '../api/envelope.js';
 import type { KioskConfig } from '../daemon/config/schema.js';
+import { accessibleStateSchema, assistanceStateSchema, type AccessibleState, type AssistanceState } from '../api/kiosk.js';
 import { BRIDGE_RETAINED, deviceOfStateTopic } from '../api/topics.js';
 import { connectLocal, kioskIdOf, localTopics, localUrl, readRetained, table, takeFlag } from './common.js';
 
@@ -17,6 +18,8 @@ export interface StatusSnapshot {
   alerts: ActiveAlerts['alerts'];
   health?: Health;
   fleet?: { connected: boolean; url: string; queued: number; since: string };
+  accessible?: AccessibleState;
+  assistance?: AssistanceState;
 }
 
 export function snapshotFrom(kioskId: string, url: string, retained: Map<string, unknown>): StatusSnapshot {
@@ -25,6 +28,8 @@ export function snapshotFrom(kioskId: string, url: string, retained: Map<string,
   const health = healthSchema.safeParse(retained.get(BRIDGE_RETAINED.health));
   const alerts = activeAlertsSchema.safeParse(retained.get(BRIDGE_RETAINED.alerts));
   const fleet = retained.get(BRIDGE_RETAINED.fleet) as StatusSnapshot['fleet'] | undefined;
+  const accessible = accessibleStateSchema.safeParse(retained.get(BRIDGE_RETAINED.accessible));
+  const assistance = assistanceStateSchema.safeParse(retained.get(BRIDGE_RETAINED.assistance));
   const devices: StatusSnapshot['devices'] = {};
   for (const [topic, payload] of retained) {
     const device = deviceOfStateTopic(topic);
@@ -41,7 +46,20 @@ export function snapshotFrom(kioskId: string, url: string, retained: Map<string,
     alerts: alerts.success ? alerts.data.alerts : [],
     ...(health.success ? { health: health.data } : {}),
     ...(fleet && typeof fleet === 'object' ? { fleet } : {}),
+    ...(accessible.success ? { accessible: accessible.data } : {}),
+    ...(assistance.success ? { assistance: assistance.data } : {}),
   };
+}
+
+/** Accessible mode and a call for assistance, one line each (docs/accessibility.md). */
+function kioskLines(s: StatusSnapshot): string[] {
+  const out: string[] = [];
+  const a = s.accessible;
+  if (a) out.push(`ACCESSIBLE MODE: ${a.on ? `on (${a.source}, since ${a.since}, timeouts x${a.timeoutScale})` : 'off'}${a.headset === null ? '' : `, headset ${a.headset ? 'plugged in' : 'out'}`}`);
+  const h = s.assistance;
+  if (h?.requested) out.push(`ASSISTANCE REQUESTED via ${h.via ?? '?'} since ${h.since ?? '?'} (${h.presses}x): go to the kiosk, then send technician/bridge/request/assistance-ack {"technician": "..."}`);
+  else if (h) out.push(`ASSISTANCE: none waiting${h.lastAck ? ` (last acknowledged by ${h.lastAck.technician} at ${h.lastAck.at} after ${h.lastAck.waitedSec} s)` : ''}`);
+  return out;
 }
 
 function brief(detail: Record<string, unknown>): string {
@@ -101,6 +119,7 @@ export function renderStatus(s: StatusSnapshot): string {
   const attention = attentionRows(s.devices);
   if (attention.length > 0) out.push('FOR A TECHNICIAN:', table(['DEVICE', 'TRANSACTION', 'WHAT', 'ASKED', 'TERMINAL', 'CHARGED', 'AT'], attention), '');
   out.push(s.alerts.length === 0 ? 'ALERTS: none' : table(['SEVERITY', 'ALERT', 'SINCE', 'WHAT TO DO'], s.alerts.map((a) => [a.severity, a.id, a.since, a.message])));
+  out.push(...kioskLines(s));
   out.push('');
   const links = [['local broker', s.broker.url, s.broker.reachable ? 'reachable' : `unreachable${s.broker.error ? `: ${s.broker.error}` : ''}`, s.health ? `${s.health.mqtt.reconnects} reconnects` : '']];
   if (s.fleet) links.push(['fleet', s.fleet.url, s.fleet.connected ? 'connected' : 'down', `${s.fleet.queued} queued, since ${s.fleet.since}`]);

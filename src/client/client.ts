@@ -16,6 +16,7 @@ import { availabilitySchema, type Availability } from '../api/catalogue.js';
 import { attentionListSchema, checkoutProgressSchema, type AttentionList, type CheckoutProgress } from '../api/checkout.js';
 import { sessionEventSchema, sessionStateSchema, type SessionEvent, type SessionState } from '../api/session.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type Health } from '../api/envelope.js';
+import { accessibleEventSchema, accessibleStateSchema, assistanceEventSchema, assistanceStateSchema, type AccessibleState, type AssistanceState } from '../api/kiosk.js';
 import { makeTopics, type Topics } from '../api/topics.js';
 import { invalidParams, lookup, parseJson, text } from './checks.js';
 import { KioskRequestError } from './errors.js';
@@ -49,11 +50,17 @@ export class KioskClient {
   readonly attention = new LiveValue<AttentionList | undefined>(undefined);
   /** Whether a UI session holds the devices (retained `bridge/session`). */
   readonly session = new LiveValue<SessionState | undefined>(undefined);
+  /** Accessible mode, the session language and the timeout scale (retained `bridge/accessible`). */
+  readonly accessible: Live<AccessibleState | undefined>;
+  /** A pending call for assistance and the last acknowledgement (retained `bridge/assistance`). */
+  readonly assistance: Live<AssistanceState | undefined>;
 
   private readonly connectedValue = new LiveValue(false);
   private readonly bridgeValue = new LiveValue<BridgeView>({ online: false });
   private readonly healthValue = new LiveValue<Health | undefined>(undefined);
   private readonly alertsValue = new LiveValue<ActiveAlerts | undefined>(undefined);
+  private readonly accessibleValue = new LiveValue<AccessibleState | undefined>(undefined);
+  private readonly assistanceValue = new LiveValue<AssistanceState | undefined>(undefined);
   private readonly states = new Map<string, LiveValue<unknown>>();
   private readonly pending = new Map<string, Pending>();
   private readonly subs: Subscriptions;
@@ -77,6 +84,8 @@ export class KioskClient {
     this.bridge = this.bridgeValue;
     this.health = this.healthValue;
     this.alerts = this.alertsValue;
+    this.accessible = this.accessibleValue;
+    this.assistance = this.assistanceValue;
     this.subs = new Subscriptions({
       subscribe: (filters) => this.subscribeRaw(filters),
       unsubscribe: (filters) => this.mqttClient.unsubscribeAsync(filters).then(() => undefined),
@@ -98,6 +107,8 @@ export class KioskClient {
       this.subs.add(t.bridgeInfo, (_topic, s) => this.onBridgeInfo(s)),
       this.subs.add(t.bridgeHealth, (_topic, s) => this.healthValue.set(s ? healthSchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.bridgeAlerts, (_topic, s) => this.alertsValue.set(s ? activeAlertsSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.bridgeAccessible, (_topic, s) => this.accessibleValue.set(s ? accessibleStateSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.bridgeAssistance, (_topic, s) => this.assistanceValue.set(s ? assistanceStateSchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.deviceState('+'), (topic, s) => this.onDeviceState(topic, s)),
       this.subs.add(t.bridgeAvailability, (_topic, s) => this.availability.set(s ? availabilitySchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.bridgeAttention, (_topic, s) => this.attention.set(s ? attentionListSchema.safeParse(parseJson(s)).data : undefined)),
@@ -154,8 +165,22 @@ export class KioskClient {
 
   /** Listen to raised and cleared alerts (`bridge/event/alert`). */
   onAlert(handler: (event: AlertEvent) => void): Promise<() => void> {
-    return this.subs.add(this.topics.bridgeAlertEvent, (_topic, s) => {
-      const parsed = alertEventSchema.safeParse(parseJson(s));
+    return this.listen(this.topics.bridgeAlertEvent, alertEventSchema, handler);
+  }
+
+  /** Listen to accessible mode and session-language changes (`bridge/event/accessible`: headset, UI, reset). */
+  onAccessible(handler: (event: z.output<typeof accessibleEventSchema>) => void): Promise<() => void> {
+    return this.listen(this.topics.bridgeAccessibleEvent, accessibleEventSchema, handler);
+  }
+
+  /** Listen to assistance requested, pressed again, acknowledged (`bridge/event/assistance`). */
+  onAssistance(handler: (event: z.output<typeof assistanceEventSchema>) => void): Promise<() => void> {
+    return this.listen(this.topics.bridgeAssistanceEvent, assistanceEventSchema, handler);
+  }
+
+  private listen<S extends z.ZodType>(topic: string, schema: S, handler: (event: z.output<S>) => void): Promise<() => void> {
+    return this.subs.add(topic, (_topic, s) => {
+      const parsed = schema.safeParse(parseJson(s));
       if (parsed.success) handler(parsed.data);
     });
   }

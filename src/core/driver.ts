@@ -130,6 +130,12 @@ export interface DriverDeps<A extends DeviceApi = DeviceApi> {
   readonly stateDir: string;
   /** The running simulator's `link`, when this device is simulated and its simulator has one. */
   readonly simulatorLink: unknown;
+  /**
+   * The factor a person-facing timeout (how long the kiosk waits for a citizen: cash to be inserted, a
+   * card at the terminal) is multiplied by now; > 1 while accessible mode is on. Read it when the wait
+   * starts. Absent: 1. Protocol timeouts (a device's reply) are never scaled.
+   */
+  readonly timeoutScale?: () => number;
 }
 
 /** A running simulator: the other end of the real wire, controlled through `sim/` topics. */

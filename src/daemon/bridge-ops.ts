@@ -8,6 +8,8 @@ import type { BridgeInfo, Health } from '../api/envelope.js';
 import type { HandlersOf } from '../core/driver.js';
 import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { AccessibleMode } from './accessibility.js';
+import type { Assistance } from './assistance.js';
 import type { Devices } from './devices.js';
 import type { MoneyJournal } from './money-journal.js';
 import type { ServiceOps } from '../services/kiosk-services.js';
@@ -24,10 +26,12 @@ export interface BridgeHost {
   rebirth(): number;
   /** The kiosk-level services' operations (sessions, catalogue, availability, checkout, attention). */
   services: HandlersOf<ServiceOps>;
+  readonly accessible: Pick<AccessibleMode, 'set' | 'reset'>;
+  readonly assistance: Pick<Assistance, 'request' | 'acknowledge'>;
 }
 
 export function bridgeHandlers(host: BridgeHost): HandlersOf<BridgeOps> {
-  const { log, devices, journal } = host;
+  const { log, devices, journal, accessible, assistance } = host;
   return {
     ...host.services,
     info: async () => host.info(),
@@ -52,5 +56,9 @@ export function bridgeHandlers(host: BridgeHost): HandlersOf<BridgeOps> {
       await Promise.all(money.map((r) => r.restart()));
       return { ...report, devices: Object.fromEntries(money.map((r) => [r.name, r.state.status])) };
     },
+    accessible: (input) => accessible.set({ on: input.on, language: input.language, source: 'ui' }),
+    'accessible-reset': () => accessible.reset(),
+    'assistance-request': () => assistance.request('ui'),
+    'assistance-ack': (input, ctx) => assistance.acknowledge(input.technician, ctx),
   };
 }

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bridgeOps } from '../api/bridge.js';
 import type { BridgeInfo, Health } from '../api/envelope.js';
 import type { DaemonTap } from '../api/tap.js';
@@ -28,8 +29,11 @@ import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
 import { createTransports } from '../transports/factory.js';
+import { AccessibleMode } from './accessibility.js';
+import { Assistance } from './assistance.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
+import { deviceCaller, type DeviceCall } from './device-calls.js';
 import { DeviceTable } from './device-table.js';
 import type { BackoffPolicy, DeviceRuntime, DeviceSink } from './device-runtime.js';
 import { Devices } from './devices.js';
@@ -71,6 +75,11 @@ export class Daemon {
   private readonly monitoring: Monitoring;
   /** UI sessions, availability, checkout, the requires-attention list (src/services). */
   readonly services: KioskServices;
+  private readonly table: DeviceTable;
+  /** Accessible mode (headset or UI): the session interface for the UI sessions is its set()/reset(). */
+  readonly accessible: AccessibleMode;
+  /** The assistance path: button, light, alert, technician's acknowledgement. */
+  readonly assistance: Assistance;
   private readonly startedAt: string;
   private broker: EmbeddedBroker | undefined;
   private bus: MqttBus | undefined;
@@ -85,7 +94,29 @@ export class Daemon {
     this.protocolVersion = config.mqtt.protocolVersion;
     this.journal = new MoneyJournal({ stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }) });
     const transports = d.transports ?? createTransports({ clock });
-    this.devices = new Devices({ config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    this.devices = new Devices({
+      config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff,
+      timeoutScale: () => this.accessible.timeoutScale(),
+    });
+    const configured = (name: string): string | undefined => (this.devices.runtime(name) ? name : undefined);
+    // Units that command devices go through the device table (built below): parsed, logged as kioskd:{unit}.
+    const caller = (unit: string): DeviceCall => (device, command, input) => deviceCaller(this.table, unit)(device, command, input);
+    this.accessible = new AccessibleMode({
+      config: config.accessibility, clock, log: log.child({ component: 'accessibility' }), topics: this.topics,
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
+      call: caller('accessibility'),
+      devices: { gpio: configured('gpio'), audio: configured('audio') },
+    });
+    this.assistance = new Assistance({
+      config: config.assistance, clock, log: log.child({ component: 'assistance' }), topics: this.topics,
+      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
+      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
+      call: caller('assistance'),
+      gpio: configured('gpio'),
+      evaluate: () => this.monitoring.evaluate(),
+      file: join(config.stateDir, 'assistance.json'),
+    });
     const retainedTopic = { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession } as const;
     this.services = new KioskServices({
       clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,
@@ -95,6 +126,12 @@ export class Daemon {
         if (topic === 'attention') this.taps.forEach((t) => t.attention?.(payload as AttentionList));
       },
       event: (name, payload) => this.bus?.publishEvent(this.topics.bridgeEvent(name), JSON.stringify(payload)),
+    });
+    // The session carries language and accessible mode to the accessibility unit, and resets it when it ends.
+    this.services.observe({
+      opened: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
+      updated: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
+      ended: () => void this.accessible.reset().catch(() => undefined),
     });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
@@ -109,10 +146,12 @@ export class Daemon {
     this.watchdog = new Watchdog(d.notifier, clock, config.systemd.watchdog);
     const bridge = bridgeHandlers({
       log, devices: this.devices, journal: this.journal,
-      info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(), services: this.services.handlers(),
+      info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(),
+      accessible: this.accessible, assistance: this.assistance, services: this.services.handlers(),
     });
     const claim = (device: string, command: string, role: Role, session: string | undefined): void => this.services.guard(device, command, role, session);
-    this.router = RequestRouter.over(new DeviceTable(this.devices, bridge, config.policy.roles, claim), {
+    this.table = new DeviceTable(this.devices, bridge, config.policy.roles, claim);
+    this.router = RequestRouter.over(this.table, {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       limiter: new RequestLimiter(config.mqtt.limits, () => clock.monotonic()),
       onError: (target, err) => {
@@ -128,6 +167,7 @@ export class Daemon {
       info: () => this.info(),
       states: () => this.devices.states(),
       health: () => this.healthReporter.publish(),
+      conditions: () => this.assistance.conditions(),
     });
   }
 
@@ -169,6 +209,14 @@ export class Daemon {
     );
     // Alerts and the fleet link register their taps before devices start, so no state is missed.
     await this.monitoring.start();
+    // Accessible mode and assistance follow GPIO and audio states from the first one.
+    this.taps.add(this.accessible.tap);
+    this.taps.add(this.assistance.tap);
+    this.accessible.start();
+    await this.assistance.start();
+    if ((config.assistance.button || config.assistance.light) && !this.monitoring.alerting) {
+      log.warn('assistance is configured but alerts are off (alerts.enabled): a request reaches the UI and the light, not the fleet');
+    }
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), this.devices.start()]);
     // Checkouts a kill -9 interrupted are brought to a known state once the money devices have started.
@@ -239,6 +287,8 @@ export class Daemon {
       ...this.runtimes.map((r) => ({ topic: this.topics.deviceState(r.name), payload: JSON.stringify(r.state) })),
       ...(health ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(health) }] : []),
       ...this.monitoring.birth(),
+      ...this.accessible.birth(),
+      ...this.assistance.birth(),
       ...this.services.birth().map((m) => ({ topic: { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession }[m.topic], payload: JSON.stringify(m.payload) })),
     ];
   }

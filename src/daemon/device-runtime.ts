@@ -49,6 +49,8 @@ export interface DeviceRuntimeOptions<C> {
   journal?: () => Promise<Journal>;
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** Accessible mode's factor for person-facing timeouts (DriverDeps.timeoutScale). */
+  timeoutScale?: () => number;
 }
 
 export class DeviceRuntime<C = unknown> {
@@ -179,6 +181,7 @@ export class DeviceRuntime<C = unknown> {
         journal,
         stateDir: this.o.stateDir,
         simulatorLink: this.link,
+        ...(this.o.timeoutScale ? { timeoutScale: this.o.timeoutScale } : {}),
       });
       this.driver = driver;
       await driver.start(this.abort.signal);

@@ -26,6 +26,8 @@ export interface DevicesOptions {
   /** Scratch directory for simulators (PTY links); defaults to {stateDir}/sim. */
   readonly simDir?: string | undefined;
   readonly backoff?: BackoffPolicy | undefined;
+  /** Accessible mode's factor for person-facing timeouts, handed to every driver. */
+  readonly timeoutScale?: (() => number) | undefined;
 }
 
 export class Devices {
@@ -129,6 +131,7 @@ export class Devices {
       ...(simulated ? { prepare } : {}),
       journal: () => o.journal.open(),
       ...(o.backoff ? { backoff: o.backoff } : {}),
+      ...(o.timeoutScale ? { timeoutScale: o.timeoutScale } : {}),
     });
   }
 }

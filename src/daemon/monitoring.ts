@@ -16,6 +16,7 @@ import { FleetLink } from '../fleet/link.js';
 import { makeRemoteOperate } from '../fleet/remote-ops.js';
 import { clockSynced } from '../health/alerts/clock-sync.js';
 import { AlertEngine } from '../health/alerts/engine.js';
+import type { Condition } from '../health/alerts/rules.js';
 import type { KioskConfig } from './config/schema.js';
 
 export interface MonitoringHost {
@@ -35,6 +36,8 @@ export interface MonitoringHost {
   info(): BridgeInfo;
   states(): Record<string, DeviceStateMessage>;
   health(): Promise<Health>;
+  /** Conditions held by kiosk-level units (a pending assistance request), raised as alerts with the rules'. */
+  conditions?(): Condition[];
 }
 
 /** `{base}/bridge/fleet`, retained: the fleet link as the technician sees it (kioskd status). */
@@ -99,6 +102,7 @@ export class Monitoring {
         log: log.child({ component: 'alerts' }),
         clockSynced: () => clockSynced(config.alerts.clockSyncFile),
         fleetBacklog: () => (this.fleet ? this.fleet.backlog() : null),
+        conditions: () => this.h.conditions?.() ?? [],
         onChange: (event: AlertEvent, active: ActiveAlerts) => {
           this.active = active;
           this.h.publishRetained(topics.bridgeAlerts, JSON.stringify(active));
@@ -110,6 +114,16 @@ export class Monitoring {
       this.h.taps.add(this.engine);
       this.engine.start();
     }
+  }
+
+  /** Whether alerts are on (a unit whose conditions should reach the fleet can say so when not). */
+  get alerting(): boolean {
+    return this.engine !== undefined;
+  }
+
+  /** Re-evaluate the alert rules now (a unit's conditions changed). */
+  evaluate(): void {
+    this.engine?.evaluate();
   }
 
   private request(scope: 'bridge' | 'device', target: string, command: string, input: unknown, requester: string): Promise<ResponseEnvelope> {

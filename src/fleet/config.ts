@@ -1,7 +1,7 @@
 /** The `fleet:` section of the config file: the remote fleet link. Off by default. */
 import { z } from 'zod';
 
-export const REMOTE_OPS = ['rebirth', 'self-test', 'restart-device', 'log-level', 'ticket'] as const;
+export const REMOTE_OPS = ['rebirth', 'self-test', 'restart-device', 'log-level', 'ticket', 'assistance-ack'] as const;
 export type RemoteOp = (typeof REMOTE_OPS)[number];
 
 export const fleetConfigSchema = z.strictObject({

@@ -43,6 +43,7 @@ export function makeRemoteOperate(host: RemoteOpsHost): (op: string, input: unkn
       case 'rebirth':
       case 'restart-device':
       case 'log-level':
+      case 'assistance-ack': // an operator who has sent someone acknowledges the call (audited like a technician's)
         return host.request('bridge', 'bridge', op, input ?? {}, requester);
       case 'self-test':
         return selfTest(host, requester);

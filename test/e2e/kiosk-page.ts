@@ -28,8 +28,8 @@ export const kioskConfig = {
     gpio: {
       backend: 'sim',
       debounceMs: 20,
-      inputs: { presence: { line: 'GPIO17' }, door: { line: 'GPIO27', activeLow: true } },
-      outputs: { light_scanner: { line: 'GPIO5' }, light_card: { line: 'GPIO6' }, light_printer: { line: 'GPIO13' } },
+      inputs: { presence: { line: 'GPIO17' }, door: { line: 'GPIO27', activeLow: true }, headset: { line: 'GPIO24' }, assist_button: { line: 'GPIO23', activeLow: true } },
+      outputs: { light_scanner: { line: 'GPIO5' }, light_card: { line: 'GPIO6' }, light_printer: { line: 'GPIO13' }, assist_light: { line: 'GPIO16' } },
     },
     scanner: { inputs: { reader: { type: 'serial', path: '/dev/serial/by-id/usb-simulated-reader', baudRate: 115200, model: 'generic' } } },
     card: { ackTimeoutMs: 1000, idleTimeoutMs: 5000, currency: 'EUR' }, // the kiosk takes what its cash simulator takes (EUR)
@@ -37,6 +37,8 @@ export const kioskConfig = {
     printer: { statusPollMs: 200 },
     audio: { sim: { pace: 'instant' } },
   },
+  accessibility: { headset: { input: 'headset' }, audio: { rate: 'slow', volumeLevel: 3 } },
+  assistance: { button: 'assist_button', light: 'assist_light' },
 };
 
 export interface KioskPage {

@@ -65,6 +65,32 @@ describe.skipIf(!canRunBrowser)('playground page in Chromium against the simulat
     expect(k.errors).toEqual([]);
   });
 
+  it('a headset plug shows accessible mode on and slows the speech; the page turns it off; a call for assistance lights the light and shows the alert', async () => {
+    await page.waitForSelector('[data-testid="a11y-mode"][data-on="false"]');
+    await byId(page, 'sim-headset').click();
+    await page.waitForSelector('[data-testid="a11y-mode"][data-on="true"]');
+    expect(await text(page, 'a11y-mode')).toBe('Accessible mode is on');
+    expect(await text(page, 'a11y-detail')).toContain('time allowed ×2');
+    await expect.poll(() => (k.daemon.daemon.runtime('audio')?.state.detail as { rate?: string }).rate).toBe('slow');
+    await byId(page, 'a11y-toggle').click();
+    await page.waitForSelector('[data-testid="a11y-mode"][data-on="false"]');
+    expect(await text(page, 'a11y-detail')).toBe('Headset: on · time allowed ×1 · en'); // the page's language became the session's
+    await expect.poll(() => (k.daemon.daemon.runtime('audio')?.state.detail as { rate?: string }).rate).toBe('normal');
+    await byId(page, 'sim-headset').click(); // unplugged: stays off
+    await page.waitForSelector('[data-testid="sensor-headset"][data-value="false"]');
+    expect(await byId(page, 'a11y-mode').getAttribute('data-on')).toBe('false');
+
+    await byId(page, 'sim-assist_button').click();
+    await page.waitForSelector('[data-testid="assist-state"][data-requested="true"]');
+    await page.waitForSelector('[data-testid="light-assist_light"][aria-pressed="true"]');
+    await byId(page, 'alert-ASSISTANCE_REQUESTED').waitFor({ timeout: 20_000 });
+    expect(await text(page, 'alert-ASSISTANCE_REQUESTED')).toContain('Assistance requested');
+    // The page is the UI: only a technician acknowledges.
+    const byPage = await page.evaluate(() => (window as unknown as { kiosk: KioskClient }).kiosk.bridgeRequest('assistance-ack', { technician: 'page' }).then(() => 'ok', (e: { code: string }) => e.code));
+    expect(byPage).toBe('ROLE_FORBIDDEN');
+    expect(k.errors).toEqual([]);
+  });
+
   it('arms the scanner and shows the parsed ID card', async () => {
     await byId(page, 'scanner-arm').click();
     await page.waitForSelector('[data-testid="scanner-armed"][data-armed="true"]');

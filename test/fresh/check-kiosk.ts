@@ -1,11 +1,13 @@
 /**
  * Checks a running simulated kiosk over MQTT, as its first user would: the bridge online and all five
- * devices ready; an Arabic and a Chinese receipt print (the page the virtual printer decoded from the
+ * money/ID devices ready, audio ready (or, without espeak-ng, in fault TTS_UNAVAILABLE saying what to
+ * install), accessible mode and assistance retained; an Arabic and a Chinese receipt print (the page the virtual printer decoded from the
  * wire) and preview, each matching the reviewed golden image (so the shaping and the fonts are right).
  * Used by .ci/fresh-machine.sh (Node alone: no socat, fonts, Mosquitto, gpiod or compiler) and
  * .ci/arm64-smoke.sh (the arm64 package under emulation). Runs on the host: tsx test/fresh/check-kiosk.ts
  *   --url mqtt://127.0.0.1:1883 --base kiosk/sim-kiosk [--playground http://127.0.0.1:8080/] [--timeout-s 60]
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
@@ -59,7 +61,7 @@ client.on('message', (topic, payload) => {
   }
   waiters.splice(0).forEach((w) => w());
 });
-await client.subscribeAsync([`${base}/bridge/state`, `${base}/device/+/state`, `${base}/device/printer/response/+`, `${base}/sim/printer/response/+`], { qos: 1 });
+await client.subscribeAsync([`${base}/bridge/state`, `${base}/bridge/accessible`, `${base}/bridge/assistance`, `${base}/device/+/state`, `${base}/device/printer/response/+`, `${base}/sim/printer/response/+`], { qos: 1 });
 
 const status = (d: string): string | undefined => (retained.get(`device/${d}/state`) as { status?: string } | undefined)?.status;
 if (await until('online', () => (retained.get('bridge/state') as { state?: string } | undefined)?.state === 'online')) ok(`bridge online at ${url}`);
@@ -68,6 +70,21 @@ for (const d of DEVICES) {
   if (await until(d, () => status(d) === 'ready')) ok(`${d} ready`);
   else fail(`${d} is ${status(d) ?? 'absent'}: ${JSON.stringify(retained.get(`device/${d}/state`))}`);
 }
+
+// Speech needs Debian's espeak-ng (not on npm). Without it the audio device must say so to the
+// technician — fault TTS_UNAVAILABLE naming the package — and nothing else may suffer for it.
+const espeak = spawnSync('espeak-ng', ['--version']).status === 0;
+const audio = (): { status?: string; error?: { code?: string; message?: string } } | undefined => retained.get('device/audio/state') as never;
+if (espeak) {
+  if (await until('audio', () => audio()?.status === 'ready')) ok('audio ready (espeak-ng installed)');
+  else fail(`audio is ${JSON.stringify(audio())}`);
+} else if (await until('audio', () => audio()?.status === 'fault' && audio()?.error?.code === 'TTS_UNAVAILABLE' && /apt-get install espeak-ng/.test(audio()?.error?.message ?? ''))) {
+  ok(`audio in fault TTS_UNAVAILABLE without espeak-ng, saying what to install: "${audio()?.error?.message ?? ''}"`);
+} else fail(`audio without espeak-ng: ${JSON.stringify(audio())}`);
+const a11y = retained.get('bridge/accessible') as { on?: boolean } | undefined;
+const assist = retained.get('bridge/assistance') as { requested?: boolean } | undefined;
+if (a11y?.on === false && assist?.requested === false) ok('accessible mode off and no assistance pending (retained)');
+else fail(`bridge/accessible ${JSON.stringify(a11y)}, bridge/assistance ${JSON.stringify(assist)}`);
 
 let seq = 0;
 async function request(scope: 'device' | 'sim', command: string, payload: Record<string, unknown>): Promise<{ status: string; data?: Record<string, unknown>; error?: { code: string; message: string } }> {

@@ -8,6 +8,7 @@ import { alertsConfigSchema } from '../../health/alerts/config.js';
 import { fleetConfigSchema } from '../../fleet/config.js';
 import { ROLES } from '../../core/roles.js';
 import { catalogueSchema } from '../../api/catalogue.js';
+import { accessibilityConfigSchema, assistanceConfigSchema, lineProblems } from './accessibility.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
@@ -135,6 +136,10 @@ export const configSchema = z.strictObject({
   services: catalogueSchema,
   session: sessionConfigSchema.prefault({}),
   checkout: checkoutConfigSchema.prefault({}),
+  accessibility: accessibilityConfigSchema.prefault({}),
+  assistance: assistanceConfigSchema.prefault({}),
+}).superRefine((cfg, ctx) => {
+  for (const p of lineProblems(cfg.accessibility, cfg.assistance, cfg.devices.gpio)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 });
 
 export type KioskConfig = z.output<typeof configSchema>;

@@ -85,6 +85,10 @@ export const audioConfigSchema = z
       if (step <= 0 || step > 12) ctx.addIssue({ code: 'custom', path: ['volume', 'levelsDb', i], message: 'levels must rise in steps of more than 0 and at most 12 dB' });
     }
     if (lv.length >= 2 && lv[lv.length - 1]! - lv[0]! < 18) ctx.addIssue({ code: 'custom', path: ['volume', 'levelsDb'], message: 'the levels must span at least 18 dB' });
+    // EN 301 549 8.2.1.2: an incremental control has an intermediate step 12 dB above the lowest setting.
+    if (lv.length >= 2 && !lv.some((l) => Math.abs(l - lv[0]! - 12) <= 0.5)) {
+      ctx.addIssue({ code: 'custom', path: ['volume', 'levelsDb'], message: `one level must be 12 dB above the lowest (${lv[0]! + 12} dB; EN 301 549 8.2.1.2)` });
+    }
     if (cfg.volume.defaultLevel >= lv.length) ctx.addIssue({ code: 'custom', path: ['volume', 'defaultLevel'], message: `at most ${lv.length - 1}` });
   });
 

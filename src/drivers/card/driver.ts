@@ -75,6 +75,7 @@ export class CardDriver implements Driver<CardApi> {
     this.unsubscribeJournal = this.deps.journal?.onUnavailable((err) => {
       if (!this.busy) this.deps.host.lost(err);
     });
+    // this.deps carries timeoutScale (accessible mode): the terminal's silence limit follows it.
     const terminal = await createTerminal(this.config, this.deps);
     this.info = await terminal.open(signal);
     this.terminal = terminal;

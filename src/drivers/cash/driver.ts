@@ -319,11 +319,13 @@ class CashDriver implements Driver<CashApi> {
     if (faults.length > 0) throw new KioskError('DEVICE_UNAVAILABLE', `cash device in fault (${faults.join(', ')})`, { details: { fault: faults[0] } });
     const deviceCurrency = this.validator?.setup?.currency;
     if (currency !== deviceCurrency) throw new KioskError('CASH_CURRENCY_MISMATCH', `the validator takes ${deviceCurrency ?? 'no currency'}, not ${currency}`);
-    const s = new Session(amountDue, currency, this.deps.clock.monotonic() + timeoutMs, transaction);
+    // Accessible mode gives the person more time (DriverDeps.timeoutScale), fixed when the session opens.
+    const scale = Math.max(1, this.deps.timeoutScale?.() ?? 1);
+    const s = new Session(amountDue, currency, this.deps.clock.monotonic() + Math.round(timeoutMs * scale), transaction);
     // The transaction names the session for whoever asked (a checkout finds its cash step by it after a restart).
     await ledger.record('session.opened', s.id, { amountDue, currency, ...(transaction ? { transaction } : {}) });
     this.session = s;
-    this.deps.log.info({ sessionId: s.id, amountDue, currency }, 'cash session opened');
+    this.deps.log.info({ sessionId: s.id, amountDue, currency, timeoutMs: Math.round(timeoutMs * scale), ...(scale > 1 ? { timeoutScale: scale } : {}) }, 'cash session opened');
     return s.done;
   }
 

@@ -21,6 +21,11 @@ export interface AlertEngineOptions {
   clockSynced(): Promise<boolean | null>;
   /** Records waiting in the fleet queue; null without a fleet link. */
   fleetBacklog?(): number | null;
+  /**
+   * Conditions held by kiosk-level units rather than read from a device state (a pending assistance
+   * request): evaluated with the rules; the unit calls `evaluate()` when its answer changes.
+   */
+  conditions?(): Condition[];
 }
 
 export class AlertEngine {
@@ -76,6 +81,7 @@ export class AlertEngine {
       },
       this.o.config,
     );
+    conditions.push(...(this.o.conditions?.() ?? []));
     const now = new Map(conditions.map((c) => [c.id, c]));
     for (const [id, alert] of this.activeById) {
       const c = now.get(id);

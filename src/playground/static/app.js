@@ -5,6 +5,7 @@ import { connect } from '/lib/client/index.js';
 import { fill, h, ltr } from './dom.js';
 import { LANGUAGES, money, onLanguage, setLanguage, t } from './i18n.js';
 import { alertsBanner } from './tiles/alerts.js';
+import { accessTile } from './tiles/access.js';
 import { cardTile } from './tiles/card.js';
 import { cashTile } from './tiles/cash.js';
 import { audioTile } from './tiles/audio.js';
@@ -98,7 +99,7 @@ async function main() {
     paid: (p) => (payment = p),
   };
   const tiles = h('main', { class: 'tiles' },
-    serviceTile(ctx), scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), audioTile(ctx), gpioTile(ctx), healthTile(ctx));
+    serviceTile(ctx), scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), audioTile(ctx), accessTile(ctx), gpioTile(ctx), healthTile(ctx));
   fill(document.body, header(kiosk, s), alertsBanner(ctx), bar.el, tiles);
   document.body.dataset.ready = 'true';
 }

@@ -57,7 +57,7 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'kioskd-card-'));
 }
 
-export async function makeRig(opts: { dir?: string; link?: 'tcp' | 'serial'; config?: Partial<CardConfig>; autoRestart?: boolean } = {}): Promise<Rig> {
+export async function makeRig(opts: { dir?: string; link?: 'tcp' | 'serial'; config?: Partial<CardConfig>; autoRestart?: boolean; timeoutScale?: () => number } = {}): Promise<Rig> {
   const dir = opts.dir ?? tempDir();
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
@@ -66,7 +66,7 @@ export async function makeRig(opts: { dir?: string; link?: 'tcp' | 'serial'; con
   const journal = await Journal.open(join(dir, 'journal.jsonl'));
   const host = new FakeHost();
   const abort = new AbortController();
-  const driver = createCardDriver(sim.driverConfig, { host, log, clock: systemClock, transports: realTransports(), journal, stateDir: dir, simulatorLink: undefined });
+  const driver = createCardDriver(sim.driverConfig, { host, log, clock: systemClock, transports: realTransports(), journal, stateDir: dir, simulatorLink: undefined, ...(opts.timeoutScale ? { timeoutScale: opts.timeoutScale } : {}) });
   if (opts.autoRestart !== false) {
     host.restart = async () => {
       await driver.stop();

@@ -39,6 +39,22 @@ describe('kioskd status rendering', () => {
     expect(text).toMatch(/card\s+fee-77\s+sale AMOUNT_MISMATCH\s+AED 1250.00\s+EUR 1.00\s+no/);
   });
 
+  it('shows accessible mode and a call for assistance waiting (and, once acknowledged, who did)', () => {
+    const retained = new Map<string, unknown>([
+      ['bridge/state', { state: 'online', bootId: 'b1', since: 'x' }],
+      ['bridge/accessible', { on: true, source: 'headset', language: 'ar', headset: true, timeoutScale: 2, since: '2026-11-25T09:00:00.000Z' }],
+      ['bridge/assistance', { requested: true, since: '2026-11-25T09:01:00.000Z', via: 'button', presses: 3, lastAck: null }],
+    ]);
+    const text = renderStatus(snapshotFrom('k1', 'u', retained));
+    expect(text).toContain('ACCESSIBLE MODE: on (headset, since 2026-11-25T09:00:00.000Z, timeouts x2), headset plugged in');
+    expect(text).toContain('ASSISTANCE REQUESTED via button since 2026-11-25T09:01:00.000Z (3x): go to the kiosk');
+    retained.set('bridge/assistance', { requested: false, since: null, via: null, presses: 0, lastAck: { technician: 'tech-7', at: 'y', waitedSec: 95 } });
+    retained.set('bridge/accessible', { on: false, source: 'reset', language: null, headset: null, timeoutScale: 1, since: 'z' });
+    const after = renderStatus(snapshotFrom('k1', 'u', retained));
+    expect(after).toContain('ACCESSIBLE MODE: off\n');
+    expect(after).toContain('ASSISTANCE: none waiting (last acknowledged by tech-7 at y after 95 s)');
+  });
+
   it('a kiosk that never published is unknown', () => {
     expect(snapshotFrom('k1', 'u', new Map()).bridge.state).toBe('unknown');
   });

@@ -172,6 +172,26 @@ describe('live values and subscriptions', () => {
     expect(client.alerts.get()?.alerts.map((a) => a.code)).toEqual(['PAPER_OUT']);
   });
 
+  it('keeps accessible mode and assistance current and hands over their events, typed by the daemon\'s schemas', async () => {
+    const { client, mqtt } = await fakeClient();
+    expect(mqtt.subscribed.flat()).toEqual(expect.arrayContaining(['kiosk/k1/bridge/accessible', 'kiosk/k1/bridge/assistance']));
+    mqtt.deliver('kiosk/k1/bridge/accessible', { on: true, source: 'headset', language: 'ar', headset: true, timeoutScale: 2, since: 'now' });
+    expect(client.accessible.get()).toMatchObject({ on: true, language: 'ar', timeoutScale: 2 });
+    mqtt.deliver('kiosk/k1/bridge/accessible', { on: 'yes' });
+    expect(client.accessible.get()).toBeUndefined(); // a shape this client does not know is not passed off as the state
+    mqtt.deliver('kiosk/k1/bridge/assistance', { requested: true, since: 'now', via: 'button', presses: 1, lastAck: null });
+    expect(client.assistance.get()?.requested).toBe(true);
+    const seen: string[] = [];
+    await client.onAccessible((e) => seen.push(`accessible ${e.on} ${e.source}`));
+    await client.onAssistance((e) => seen.push(`assistance ${e.action} ${e.via}`));
+    mqtt.deliver('kiosk/k1/bridge/event/accessible', { on: false, source: 'reset', language: null, at: 'now' });
+    mqtt.deliver('kiosk/k1/bridge/event/assistance', { action: 'acknowledged', via: 'technician', at: 'now', technician: 't1' });
+    expect(seen).toEqual(['accessible false reset', 'assistance acknowledged technician']);
+    void client.bridgeRequest('accessible', { on: true, language: 'zh-Hans' }).catch(() => undefined);
+    expect((await published(mqtt, 1)).topic).toBe('kiosk/k1/bridge/request/accessible');
+    await expect(client.bridgeRequest('accessible', { language: 'xx' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+  });
+
   it('delivers events to every handler and subscribes every filter again after a reconnect', async () => {
     const { client, mqtt } = await fakeClient();
     const lines: string[] = [];

@@ -101,9 +101,14 @@ export class Checkouts {
   /** Start, join, resume or replay (same key) a checkout; answers with its one result. */
   async start(req: StartRequest): Promise<CheckoutRecord> {
     await this.journal();
+    const before = this.ledger.get(req.idempotencyKey);
+    if (before && !sameParams(before.params, req)) throw new KioskError('CHECKOUT_IDEMPOTENCY_MISMATCH');
+    const same = this.running?.key === req.idempotencyKey ? this.running : undefined;
+    if (same && (same.stop === undefined || same.stop === 'continue')) return same.promise;
+    // The same checkout is being stopped (its page's session just ended, e.g. a reload): let it settle
+    // as suspended, then resume it for this request rather than answering the old run's suspension.
+    if (same) await same.promise.catch(() => undefined);
     const existing = this.ledger.get(req.idempotencyKey);
-    if (existing && !sameParams(existing.params, req)) throw new KioskError('CHECKOUT_IDEMPOTENCY_MISMATCH');
-    if (this.running?.key === req.idempotencyKey) return this.running.promise;
     if (existing && isFinal(existing)) return { ...recordOf(existing) };
     if (this.running) throw new KioskError('CHECKOUT_BUSY', 'another checkout is running');
     if (existing && existing.state !== 'suspended') throw new KioskError('CHECKOUT_NOT_RESUMABLE', `checkout ${req.idempotencyKey} is ${existing.state} (recovering after a restart)`);

@@ -76,7 +76,7 @@ async function main(args: string[]): Promise<number> {
       const started = performance.now();
       process.stderr.write(`bench ${b.name}…`);
       try {
-        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url, ...(nodeArgs ? { nodeArgs } : {}) }), quick ? 45_000 : 200_000, b.name);
+        const r = await withTimeout(b.run({ quick, brokerUrl: broker.url, ...(nodeArgs ? { nodeArgs } : {}) }), quick ? 90_000 : 300_000, b.name);
         sections.push(...r.sections);
         verdicts.push(...r.verdicts);
         process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

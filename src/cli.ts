@@ -19,6 +19,7 @@ import { Daemon } from './daemon/daemon.js';
 import { createJournaldWriter } from './core/journald.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createNotifier } from './health/sd-notify.js';
+import type { ChildNode } from './transports/child-process.js';
 import { datagramSender } from './transports/libc.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,9 +30,12 @@ export const BUNDLED_CONFIG = join(packageRoot, 'config', 'simulated.yaml');
 const USAGE = `kioskd ${version} — kiosk peripherals over MQTT
 
 usage:
-  kioskd [--config FILE] [--playground [PORT]]
+  kioskd [--config FILE] [--playground [PORT]] [--no-simulators]
                                   run the daemon (default ${SYSTEM_CONFIG}, else the simulated kiosk);
-                                  --playground also serves the UI playground on 127.0.0.1:PORT (8080)
+                                  --playground also serves the UI playground on 127.0.0.1:PORT (8080);
+                                  with simulators: own-process it starts \`kioskd simulate\` beside itself
+                                  unless --no-simulators (then run that yourself)
+  kioskd simulate [--config FILE]  run the config's simulators in their own process (docs/simulators.md)
   kioskd config check FILE        validate a config file and exit (78 when invalid)
   kioskd doctor [--config FILE] [--user NAME] [--json]   check the kiosk; each failure says how to fix it
   kioskd status [--config FILE] [--json]   devices, states, alerts and links (exit 1 when the daemon is offline)
@@ -98,6 +102,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   const log = createLogger({ level: config.logging.level, journald: underSystemd && !native, ...(native ? { write: native } : {}) });
   const notifier = await createNotifier(process.env, log);
   const daemon = new Daemon({ config, log, clock: systemClock, version, hostname: hostname(), notifier, ...(mqttPassword !== undefined ? { mqttPassword } : {}) });
+  const simulators = values['no-simulators'] === true ? undefined : await startSimulatorProcess(config, path, log);
   let stopping: Promise<void> | undefined;
   const shutdown = (signal: string, code = 0): void => {
     if (stopping) return;
@@ -106,7 +111,8 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
       log.error('stop took longer than 4.5 s; exiting anyway');
       process.exit(code);
     }, 4500);
-    stopping = daemon.stop().finally(() => {
+    // The drivers close their ports before the simulators go, so no device is seen unplugged.
+    stopping = daemon.stop().then(() => simulators?.stop(1500)).finally(() => {
       clearTimeout(deadline);
       notifier.close();
       process.exit(code);
@@ -129,8 +135,54 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     // The failure is said once, on stderr (reportFatal); the stop itself is not news.
     log.level = 'error';
     await daemon.stop();
+    await simulators?.stop(1500);
     notifier.close();
     throw err;
+  }
+  return new Promise<number>(() => undefined);
+}
+
+function kioskIdOf(config: KioskConfig): string {
+  return config.kioskId ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+/** `simulators: own-process`: `kioskd simulate` as a child, started with the daemon (one command, Node alone). */
+async function startSimulatorProcess(config: KioskConfig, path: string, log: Logger): Promise<ChildNode | undefined> {
+  if (config.simulators !== 'own-process') return undefined;
+  const { apartDevices } = await import('./cli/simulate.js');
+  if (apartDevices(config).length === 0) return undefined;
+  const { spawnNode } = await import('./transports/child-process.js');
+  const child = spawnNode(fileURLToPath(import.meta.url), ['simulate', '--config', path, '--with-parent']);
+  child.onExit((code, signal) => log.error({ code, signal }, 'the simulator process exited; its devices go offline'));
+  log.info({ pid: child.pid }, 'simulator process started');
+  return child;
+}
+
+/** `kioskd simulate`: the simulators in this process until SIGTERM/SIGINT (or, under a parent daemon, until it goes). */
+async function simulate(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const path = configPath(values.config);
+  const config = await loadConfig(path);
+  const mqttPassword = await readPasswordFile(config, path);
+  const log = createLogger({ level: config.logging.level, journald: process.env.JOURNAL_STREAM !== undefined }).child({ component: 'simulate' });
+  const { startSimulators } = await import('./cli/simulate.js');
+  const sims = await startSimulators({ config, log, clock: systemClock, kioskId: kioskIdOf(config), mqttPassword });
+  let stopping = false;
+  const stop = (why: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, 'stopping the simulators');
+    void sims.stop().finally(() => process.exit(0));
+  };
+  if (values['with-parent'] === true) {
+    // Ctrl-C (and systemd's or timeout's SIGTERM) reach the whole process group: the daemon stops its
+    // drivers first and then closes our stdin, so no device is seen unplugged on the way down.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', () => undefined);
+    process.stdin.on('end', () => stop('the daemon went away')).on('error', () => stop('the daemon went away'));
+    process.stdin.resume();
+  } else {
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   }
   return new Promise<number>(() => undefined);
 }
@@ -211,6 +263,8 @@ async function dispatch(cmd: ParsedCommand): Promise<number> {
       return (await import('./cli/fleet.js')).fleetCommand(cmd.rest);
     case 'run':
       return run(cmd.values);
+    case 'simulate':
+      return simulate(cmd.values);
     case 'config check':
       return configCheck(cmd.positionals[0] ?? '');
     case 'gpio-safe':

@@ -13,10 +13,14 @@ import { closeClient, connectClient, subscribe } from './mqtt.js';
 /** dist/bench/lib -> the package root. */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const cliPath = join(packageRoot, 'dist', 'src', 'cli.js');
+/** The Node flags the packaged launcher (packaging/debian/kioskd.sh) and `npm start` run the daemon with. */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--v8-pool-size=1'];
 
 export interface KioskdProcess {
   readonly proc: ChildProcess;
   readonly pid: number;
+  /** The simulator process (`kioskd simulate`), when the simulators run apart. */
+  readonly simPid: number | undefined;
   readonly base: string;
   readonly stateDir: string;
   /** performance.now() just before spawn. */
@@ -34,20 +38,64 @@ export interface SpawnOptions {
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   cwd?: string;
+  /**
+   * `own-process`: the simulators run in `kioskd simulate`, started (and ready) before the daemon, which
+   * runs with --no-simulators: every figure taken of `pid` is the daemon's alone, as on a kiosk.
+   */
+  simulators?: 'own-process';
+  /** Wrap the daemon's command (e.g. `taskset -c 1`): the Pi-class run. */
+  wrap?: readonly string[];
 }
 
-export function spawnKioskd(o: SpawnOptions): KioskdProcess {
+/** Start `kioskd simulate --config FILE` and resolve once it says its simulators are ready. */
+async function spawnSimulators(configPath: string, cwd: string): Promise<{ proc: ChildProcess; output: string[] }> {
+  const proc = spawn(process.execPath, [cliPath, 'simulate', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  const output: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kioskd simulate not ready within 15 s:\n${output.slice(-10).join('\n')}`)), 15_000);
+    const keep = (d: Buffer): void => {
+      const text = d.toString();
+      output.push(...text.split('\n').filter(Boolean));
+      if (output.length > 200) output.splice(0, output.length - 200);
+      if (text.includes('"simulators ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kioskd simulate exited (${code}):\n${output.slice(-10).join('\n')}`));
+    });
+  });
+  return { proc, output };
+}
+
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 6000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function spawnKioskd(o: SpawnOptions): Promise<KioskdProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'kioskd-bench-'));
   const mqttSection = (o.config.mqtt ?? {}) as Record<string, unknown>;
   // A benchmark is one load generator sending as fast as kioskd answers: the per-client limits (which a UI
   // must meet) would turn the measurement into RATE_LIMITED answers. They are still checked on every request.
   const limits = { ratePerSec: 100_000, burst: 100_000, inFlight: 10_000 };
-  const config = { ...o.config, kioskId: o.kioskId, stateDir, mqtt: { limits, ...mqttSection, url: o.brokerUrl } };
+  const config = { ...o.config, kioskId: o.kioskId, stateDir, mqtt: { limits, ...mqttSection, url: o.brokerUrl }, ...(o.simulators ? { simulators: o.simulators } : {}) };
   const configPath = join(stateDir, 'config.yaml');
   writeFileSync(configPath, JSON.stringify(config, null, 2)); // JSON is YAML
+  const sim = o.simulators ? await spawnSimulators(configPath, o.cwd ?? stateDir) : undefined;
   const output: string[] = [];
+  const argv = [...DAEMON_NODE_FLAGS, ...(o.nodeArgs ?? []), cliPath, '--config', configPath, ...(sim ? ['--no-simulators'] : [])];
+  const [command, ...args] = [...(o.wrap ?? []), process.execPath, ...argv];
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), cliPath, '--config', configPath], {
+  const proc = spawn(command!, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: o.cwd ?? stateDir,
   });
@@ -58,19 +106,18 @@ export function spawnKioskd(o: SpawnOptions): KioskdProcess {
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  void exited;
   return {
     proc,
     pid: proc.pid ?? -1,
+    simPid: sim?.proc.pid,
     base: `kiosk/${o.kioskId}`,
     stateDir,
     spawnedAt,
     output,
     async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 6000);
-      await exited;
-      clearTimeout(timer);
+      await stopProcess(proc);
+      if (sim) await stopProcess(sim.proc);
     },
   };
 }
@@ -112,7 +159,7 @@ export async function startKioskd(o: SpawnOptions & { devices: readonly string[]
   const watcher = await connectClient(o.brokerUrl);
   const base = `kiosk/${o.kioskId}`;
   await subscribe(watcher, [`${base}/bridge/state`, `${base}/device/+/state`]);
-  const kioskd = spawnKioskd(o);
+  const kioskd = await spawnKioskd(o);
   try {
     const at = await watchReady(watcher, base, o.devices);
     return { kioskd, readyMs: at - kioskd.spawnedAt };

@@ -76,8 +76,12 @@ export interface Topics {
   simResponse(dev: string, cmd: string): string;
   /** Where a client's MQTT 5 responses go: `{ns}/client/{clientId}/response`. */
   clientResponse(clientId: string, role?: LocalRole): string;
-  /** What the daemon subscribes to: every request of every local role (and simulator controls when simulating). */
-  requestFilters(simulation: boolean): string[];
+  /**
+   * What the daemon subscribes to: every request of every local role, and the simulator controls:
+   * `all` when every simulator runs in the daemon (unknown devices are answered UNKNOWN_DEVICE there),
+   * else those of the devices whose simulators it runs (`kioskd simulate` answers the rest).
+   */
+  requestFilters(simulated: 'all' | readonly string[]): string[];
   /** Every retained message of the kiosk: the bridge's and each device's state (`kioskd status`). */
   retainedFilters: string[];
 }
@@ -115,10 +119,10 @@ export function makeTopics(root: string, kioskId: string): Topics {
     simRequest: (dev, cmd) => `${base}/sim/${dev}/request/${cmd}`,
     simResponse: (dev, cmd) => `${base}/sim/${dev}/response/${cmd}`,
     clientResponse: (clientId, role) => `${ns(role)}/client/${clientId}/response`,
-    requestFilters: (simulation) => {
+    requestFilters: (simulated) => {
       const tech = ns('technician');
-      const filters = [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`];
-      return simulation ? [...filters, `${base}/sim/+/request/+`] : filters;
+      const sims = simulated === 'all' ? [`${base}/sim/+/request/+`] : simulated.map((dev) => `${base}/sim/${dev}/request/+`);
+      return [`${base}/bridge/request/+`, `${base}/device/+/request/+`, `${tech}/bridge/request/+`, `${tech}/device/+/request/+`, ...sims];
     },
     retainedFilters: [`${base}/bridge/+`, `${base}/device/+/state`],
   };

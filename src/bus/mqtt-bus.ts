@@ -3,7 +3,8 @@
  * 3.1.1 (response topic by convention) and MQTT 5 (response topic and correlation data from the
  * request). On every (re)connect it republishes birth, info, every retained state and health.
  */
-import mqtt, { MqttClient, type IClientOptions, type IPublishPacket, type StreamBuilder } from 'mqtt';
+import type { IClientOptions, IPublishPacket, MqttClient, StreamBuilder } from 'mqtt';
+import clientModule from 'mqtt/lib/client';
 import tcpModule from 'mqtt/lib/connect/tcp';
 import { KioskError } from '../core/errors.js';
 import { publishOfflineAndEnd } from './graceful-end.js';
@@ -19,8 +20,8 @@ export interface BusOptions {
   protocolVersion: 4 | 5;
   keepaliveSec: number;
   topics: Topics;
-  /** Subscribe to sim/ requests too. */
-  simulation: boolean;
+  /** The sim/ requests this process answers: `all`, or those of the devices whose simulators run here. */
+  simulated: 'all' | readonly string[];
   log: Logger;
 }
 
@@ -81,9 +82,13 @@ export class MqttBus {
       ...(this.o.username !== undefined ? { username: this.o.username } : {}),
       ...(this.o.password !== undefined ? { password: this.o.password } : {}),
     };
-    const client = connectClient(this.o.url, options);
+    this.connectedOnce = connectClient(this.o.url, options).then((client) => this.wire(client));
+    return this.connectedOnce;
+  }
+
+  private wire(client: MqttClient): Promise<void> {
     this.client = client;
-    this.connectedOnce = new Promise((resolve) => {
+    const connected = new Promise<void>((resolve) => {
       client.on('connect', () => {
         this.onConnect();
         resolve();
@@ -95,7 +100,7 @@ export class MqttBus {
     client.on('close', () => this.handlers.link?.(false));
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'mqtt error'));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
-    return this.connectedOnce;
+    return connected;
   }
 
   private onConnect(): void {
@@ -105,7 +110,7 @@ export class MqttBus {
     (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const t = this.o.topics;
     const v5 = this.o.protocolVersion === 5;
-    const filters = t.requestFilters(this.o.simulation);
+    const filters = t.requestFilters(this.o.simulated);
     // rap (retain as published) lets us tell a retained request from a live one under MQTT 5.
     const subOpts = v5 ? { qos: 1 as const, rap: true } : { qos: 1 as const };
     client.subscribe(filters, subOpts, (err) => {
@@ -139,7 +144,7 @@ export class MqttBus {
         if (replyTo !== undefined && safeReply) {
           const properties = props?.correlationData ? { correlationData: props.correlationData } : {};
           this.client?.publish(replyTo, body, { qos: 1, properties });
-          flush();
+          flush.soon();
           return;
         }
         const t = this.o.topics;
@@ -150,19 +155,21 @@ export class MqttBus {
               ? t.deviceResponse(target.target, target.command, target.role)
               : t.simResponse(target.target, target.command);
         this.client?.publish(out, body, QOS1);
-        flush();
+        flush.soon();
       });
   }
 
   /**
-   * Holds the socket's writes while a request is handled, so that its PUBACK, the events it causes
-   * and (for a quick command) its response leave in one write instead of three: each write on
-   * loopback costs ~30 µs of CPU and a wake-up of the broker. Released when the response is sent, or
-   * after this turn of the event loop for commands that take longer, so nothing waits on a slow one.
+   * Holds the socket's writes while a request is handled, so that its PUBACK, the events it causes, its
+   * response and the retained state it changed leave in one write instead of three or four: each write
+   * on loopback costs ~30 µs of CPU and a wake-up of the broker. A quick command's response releases the
+   * hold at the end of this event-loop turn (`soon`, after the state publish queued by the command, see
+   * DeviceRuntime.publishSoon); a command still running when the turn ends releases it then, so nothing
+   * waits on a slow one.
    */
-  private batchWrites(): () => void {
+  private batchWrites(): { soon(): void } {
     const stream = this.client?.stream as { cork?: () => void; uncork?: () => void } | undefined;
-    if (!stream?.cork || !stream.uncork) return () => undefined;
+    if (!stream?.cork || !stream.uncork) return { soon: () => undefined };
     stream.cork();
     let held = true;
     const release = (): void => {
@@ -171,8 +178,15 @@ export class MqttBus {
       clearImmediate(timer);
       stream.uncork?.();
     };
-    const timer = setImmediate(release);
-    return release;
+    let timer = setImmediate(release);
+    return {
+      soon: () => {
+        if (!held) return;
+        // behind every immediate queued so far (the state publish of this command among them)
+        clearImmediate(timer);
+        timer = setImmediate(release);
+      },
+    };
   }
 
   /** Publish a retained message unless it is identical to the last one on that topic. */
@@ -207,15 +221,23 @@ function clientOf(responseTopic: string): string | undefined {
  * first load its WebSocket and TLS stacks (`ws`, `node:https`: ~140 ms of a Pi's start-up, and memory)
  * for a URL that needs neither. Other URLs go through `mqtt.connect` as usual.
  */
-function connectClient(url: string, options: IClientOptions): MqttClient {
+/** A CommonJS module with an `exports.default`: Node's ESM import gives the module (`.default` is the export); bundlers and vitest unwrap it. */
+function cjsDefault<T>(mod: unknown): T {
+  return (typeof mod === 'function' ? mod : (mod as { default: T }).default) as T;
+}
+
+/**
+ * mqtt:// gets mqtt.js's client class and TCP stream directly: the package's index would also load its
+ * protocol table, SOCKS proxy support (socks, ip-address) and the connect helpers (start-up profile,
+ * issue 18). Other schemes (mqtts, ws, wss) load the whole package, when used.
+ */
+async function connectClient(url: string, options: IClientOptions): Promise<MqttClient> {
   const u = new URL(url);
-  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') return mqtt.connect(url, options);
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') return (await import('mqtt')).default.connect(url, options);
   const where = { host: u.hostname, hostname: u.hostname, port: u.port ? Number(u.port) : 1883, protocol: 'mqtt' as const };
-    // A CommonJS module with an `exports.default`: Node's ESM import gives the module (`.default` is the
-  // builder); bundlers and vitest unwrap it to the builder itself.
-  const mod = tcpModule as unknown as StreamBuilder | { default: StreamBuilder };
-  const buildTcpStream = typeof mod === 'function' ? mod : mod.default;
-  const client = new MqttClient((c) => buildTcpStream(c, { ...options, ...where }), { ...options, ...where });
+  const buildTcpStream = cjsDefault<StreamBuilder>(tcpModule);
+  const Client = cjsDefault<typeof MqttClient>(clientModule);
+  const client = new Client((c) => buildTcpStream(c, { ...options, ...where }), { ...options, ...where });
   client.on('error', () => undefined); // as mqtt.connect does: errors also reach our own listener
   return client;
 }

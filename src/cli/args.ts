@@ -42,7 +42,8 @@ const CONFIG: OptionSpec = { config: { type: 'string' } };
 
 /** Each command's options and how many positional arguments it takes. */
 const COMMANDS = {
-  run: { options: { ...CONFIG, playground: { type: 'string' } }, positionals: 0 },
+  run: { options: { ...CONFIG, playground: { type: 'string' }, 'no-simulators': { type: 'boolean' } }, positionals: 0 },
+  simulate: { options: { ...CONFIG, 'with-parent': { type: 'boolean' } }, positionals: 0 },
   'config check': { options: {}, positionals: 1 },
   'gpio-safe': { options: CONFIG, positionals: 0 },
   status: { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
@@ -84,7 +85,7 @@ function suggest(word: string, candidates: readonly string[]): string {
   return best && best.d <= 2 ? ` (did you mean ${best.c}?)` : '';
 }
 
-const SUBCOMMANDS = ['config', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'attention'];
+const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'attention'];
 
 /** `--playground` takes an optional port: give it the default when none follows. */
 function normalisePlayground(args: readonly string[]): string[] {

@@ -159,6 +159,13 @@ export interface SimulatorDeps {
   readonly workDir: string;
   /** Persistent dir for simulator memory that must survive a daemon restart (e.g. last transaction). */
   readonly stateDir: string;
+  /**
+   * The simulator runs in its own process (`kioskd simulate`), not the daemon's: its `driverConfig` is
+   * handed over as JSON, so it must reach the simulator by a path or a port alone, and it gives no
+   * `link`. A simulator whose wire is an in-memory object (GPIO's line set) serves it on a socket in
+   * `workDir` instead.
+   */
+  readonly apart?: boolean;
 }
 
 /**
@@ -174,6 +181,11 @@ export interface DeviceKind<A extends DeviceApi = DeviceApi, C = unknown> {
   /** Lazy: the driver module is imported only when the device is configured. */
   create(config: C, deps: DriverDeps<A>): Promise<Driver<A>>;
   simulate?(config: C, deps: SimulatorDeps): Promise<SimulatorHandle<C>>;
+  /**
+   * Its simulator hands the driver an in-process object and cannot run apart (audio's simulated sound
+   * card): it stays in the daemon's process even when `simulators: own-process`.
+   */
+  readonly simulatorInProcess?: boolean;
 }
 
 /** Helper so that a kind's `create`/`simulate` get their config type inferred from the schema. */
@@ -181,6 +193,7 @@ export function defineDeviceKind<A extends DeviceApi, S extends z.ZodType>(kind:
   api: A;
   configSchema: S;
   usesJournal?: boolean;
+  simulatorInProcess?: boolean;
   create(config: z.output<S>, deps: DriverDeps<A>): Promise<Driver<A>>;
   simulate?(config: z.output<S>, deps: SimulatorDeps): Promise<SimulatorHandle<z.output<S>>>;
 }): DeviceKind<A, z.output<S>> {

@@ -110,8 +110,12 @@ export interface GpioBackend {
   read(name: string): Promise<boolean>;
   /** Drive an output's physical level. */
   write(name: string, level: boolean): Promise<void>;
-  /** Raw (undebounced) input edges with the new physical level. */
-  onEdge(listener: (name: string, level: boolean) => void): () => void;
+  /**
+   * Raw (undebounced) input edges with the new physical level and when the edge happened: the kernel's
+   * timestamp (CLOCK_MONOTONIC, ms) where the backend has one (gpiod), else when it was seen. The driver
+   * debounces on these times, so edges it gets late (a stalled event loop) still count as they happened.
+   */
+  onEdge(listener: (name: string, level: boolean, atMs: number) => void): () => void;
   /** The backend lost its lines (chip gone, monitor process died). */
   onLost(listener: (err: Error) => void): () => void;
   /** Release every line. Outputs should have been written to their safe values first. */
@@ -122,7 +126,9 @@ export type GpioSpec =
   | { readonly backend: 'gpiod'; readonly chip: string }
   | { readonly backend: 'sysfs'; readonly root: string; readonly chip: string }
   /** The simulator's line set (its SimulatorHandle.link). */
-  | { readonly backend: 'sim'; readonly link: unknown };
+  | { readonly backend: 'sim'; readonly link: unknown }
+  /** A simulator's line set in another process, served on a Unix socket (`kioskd simulate`). */
+  | { readonly backend: 'sim'; readonly socket: string };
 
 export interface AudioPlayer {
   /** A label for logs and state (e.g. "aplay:default", "sim"). */

@@ -201,7 +201,7 @@ export class Daemon {
         protocolVersion: this.protocolVersion,
         keepaliveSec: config.mqtt.keepaliveSec,
         topics: this.topics,
-        simulation: this.devices.simulating,
+        simulated: this.devices.simulatedHere,
         log: log.child({ component: 'bus' }),
       },
       { router: this.router, birth: () => this.birth(), link: (up) => this.taps.forEach((t) => t.link?.(up)) },

@@ -45,6 +45,8 @@ export interface DeviceRuntimeOptions<C> {
    * font, no PTYs, a taken port) puts only this device in fault, with the simulator's message.
    */
   prepare?: () => Promise<{ config: C; link: unknown }>;
+  /** Run `prepare` before every start attempt, not only until one succeeds (a simulator in its own process). */
+  prepareEveryStart?: boolean;
   /** Opens the money journal (cached by the caller); only called for kinds that use it. */
   journal?: () => Promise<Journal>;
   backoff?: BackoffPolicy;
@@ -168,7 +170,7 @@ export class DeviceRuntime<C = unknown> {
     this.abort = new AbortController();
     this.setState('starting', this.current.detail);
     try {
-      if (!this.prepared && this.o.prepare) {
+      if ((!this.prepared || this.o.prepareEveryStart) && this.o.prepare) {
         ({ config: this.config, link: this.link } = await this.o.prepare());
         this.prepared = true;
       }

@@ -14,6 +14,11 @@ import type { KioskConfig } from './config/schema.js';
 import { DeviceRuntime, type BackoffPolicy, type DeviceSink } from './device-runtime.js';
 import type { MoneyJournal } from './money-journal.js';
 import { DEVICE_KINDS } from './registry.js';
+import { readHandoff, runsApart, simPaths } from './sim-handoff.js';
+
+/** How long a device's first start waits for its simulator process to hand over (`npm start` starts both at once). */
+const HANDOFF_WAIT_MS = 5000;
+const HANDOFF_POLL_MS = 50;
 
 export interface DevicesOptions {
   readonly config: KioskConfig;
@@ -32,8 +37,13 @@ export interface DevicesOptions {
 
 export class Devices {
   readonly runtimes: readonly DeviceRuntime[];
-  /** Some device runs against its simulator (sim/ topics are served). */
+  /** Some device runs against its simulator (in this process or its own). */
   readonly simulating: boolean;
+  /**
+   * The sim/ topics this process answers: `all` when every simulator runs here (unknown devices get
+   * UNKNOWN_DEVICE), else the devices whose simulator runs here (`kioskd simulate` answers the others).
+   */
+  readonly simulatedHere: 'all' | readonly string[];
   private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
 
   constructor(private readonly o: DevicesOptions) {
@@ -43,12 +53,17 @@ export class Devices {
       return devConfig ? [{ name, kind, devConfig }] : [];
     });
     let simulating = false;
+    let apart = false;
+    const here: string[] = [];
     this.runtimes = configured.map(({ name, kind, devConfig }) => {
       const simulated = devConfig.enabled && (o.config.simulation || devConfig.simulate);
       simulating ||= simulated;
+      if (simulated && runsApart(o.config, kind)) apart = true;
+      else if (simulated) here.push(name);
       return this.supervise(o, name, kind, devConfig, simulated);
     });
     this.simulating = simulating;
+    this.simulatedHere = !simulating ? [] : apart ? here : 'all';
   }
 
   runtime(name: string): DeviceRuntime | undefined {
@@ -103,18 +118,30 @@ export class Devices {
   private supervise(o: DevicesOptions, name: string, kind: DeviceKind<DeviceApi, unknown>, devConfig: { enabled: boolean }, simulated: boolean): DeviceRuntime {
     const { config, log, clock } = o;
     const devLog = log.child({ device: name });
+    const paths = simPaths(config, name, o.simDir);
+    const apart = simulated && runsApart(config, kind);
     // Each simulator starts inside its device's first start attempt (runtimes start together): one
     // that cannot start (a missing font, no PTYs) puts only its own device in fault.
     const prepare = async (): Promise<{ config: unknown; link: unknown }> => {
       if (!kind.simulate) throw new KioskError('CONFIG_INVALID', `device ${name} has no simulator`);
-      const sim = await kind.simulate(devConfig, {
-        log: devLog.child({ component: 'sim' }),
-        clock,
-        workDir: join(o.simDir ?? join(config.stateDir, 'sim'), name),
-        stateDir: join(config.stateDir, 'sim-state', name),
-      });
+      const sim = await kind.simulate(devConfig, { log: devLog.child({ component: 'sim' }), clock, workDir: paths.workDir, stateDir: paths.stateDir });
       this.simulators.set(name, sim);
       return { config: sim.driverConfig, link: sim.link };
+    };
+    // A simulator in its own process: read what it handed over, at every start attempt (a restarted
+    // simulator may listen on another port); the first attempt waits a little for it to come up.
+    let waited = false;
+    const handedOver = async (): Promise<{ config: unknown; link: unknown }> => {
+      const deadline = clock.monotonic() + (waited ? 0 : HANDOFF_WAIT_MS);
+      waited = true;
+      for (;;) {
+        try {
+          return { config: readHandoff(paths.handoff, name, kind.configSchema), link: undefined };
+        } catch (err) {
+          if (clock.monotonic() >= deadline || (err as KioskError).code !== 'DEVICE_NOT_FOUND') throw err;
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, HANDOFF_POLL_MS));
+        }
+      }
     };
     return new DeviceRuntime({
       name,
@@ -128,7 +155,7 @@ export class Devices {
       sink: o.sink,
       stateDir: join(config.stateDir, 'devices', name),
       simulatorLink: undefined,
-      ...(simulated ? { prepare } : {}),
+      ...(apart ? { prepare: handedOver, prepareEveryStart: true } : simulated ? { prepare } : {}),
       journal: () => o.journal.open(),
       ...(o.backoff ? { backoff: o.backoff } : {}),
       ...(o.timeoutScale ? { timeoutScale: o.timeoutScale } : {}),

@@ -40,6 +40,10 @@ export function createTransports(o: { clock: Clock }): Transports {
     async gpio(spec) {
       switch (spec.backend) {
         case 'sim': {
+          if ('socket' in spec) {
+            const { SocketGpioBackend } = await import('./gpio/sim-socket.js');
+            return new SocketGpioBackend(spec.socket);
+          }
           const { SimGpioBackend, SimGpioChip } = await import('./gpio/sim-chip.js');
           if (!(spec.link instanceof SimGpioChip)) {
             throw new Error('gpio backend "sim" needs the simulator: set simulate: true (or simulation: true)');

@@ -3,7 +3,9 @@
  * for linux x64 and arm64, so nothing is compiled on a kiosk or a developer's machine):
  * - pseudo-terminals: posix_openpt (close-on-exec, no controlling tty), unlockpt, ptsname_r, and raw
  *   termios set before anyone opens the slave;
- * - unix datagram sockets: the sd_notify protocol and journald's native socket.
+ * - unix datagram sockets: the sd_notify protocol and journald's native socket;
+ * - readiness of a descriptor libuv cannot watch (an input event device is a character device, which
+ *   libuv treats as a file): poll(2) on one of koffi's worker threads ({@link ReadinessWaiter}).
  * Loaded on first use. Where koffi or glibc cannot be loaded (another OS, musl), every call throws a
  * `LibcUnavailableError` whose message says so (errno ENOPKG: DEPENDENCY_MISSING for a device).
  */
@@ -40,6 +42,9 @@ interface Libc {
   bind: IntFn;
   recv: IntFn;
   close: IntFn;
+  pipe2: IntFn;
+  write: IntFn;
+  poll: IntFn & { async: (fds: Buffer, nfds: number, timeout: number, cb: (err: unknown, res: number) => void) => void };
   errno: () => number;
 }
 
@@ -68,6 +73,9 @@ function load(): Libc {
         bind: fn('int bind(int fd, void *addr, uint32_t addrlen)'),
         recv: fn('intptr_t recv(int fd, void *buf, size_t len, int flags)'),
         close: fn('int close(int fd)'),
+        pipe2: fn('int pipe2(void *fds, int flags)'),
+        write: fn('intptr_t write(int fd, void *buf, size_t len)'),
+        poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as Libc['poll'],
         errno: () => koffi.errno(),
       };
     } catch (err) {
@@ -191,4 +199,58 @@ export function closeFd(fd: number): void {
 export function datagramSender(): { send(data: Buffer, path: string): string | undefined; close(): void } {
   const fd = unixDatagramSocket();
   return { send: (data, path) => sendDatagram(fd, data, path), close: () => closeFd(fd) };
+}
+
+/** poll(2) event bits (Linux, every architecture we run on). */
+export const POLLIN = 0x1;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+
+/**
+ * Waits, without a timer and without burning a thread of the event loop, until a descriptor is
+ * readable: poll(2) runs on one of koffi's worker threads and blocks there until the descriptor is
+ * ready or {@link close} wakes it through a pipe of its own. Nothing runs while nothing arrives.
+ * One wait at a time; the caller must not close `fd` while a wait is pending (close this first).
+ */
+export class ReadinessWaiter {
+  private readonly libc = load();
+  /** struct pollfd[2] = { fd, POLLIN }, { wake pipe, POLLIN }: 8 bytes each, reused by every wait. */
+  private readonly fds = Buffer.alloc(16);
+  private readonly pipe = Buffer.alloc(8);
+  private pending: Promise<number> | undefined;
+  private closed = false;
+
+  constructor(fd: number) {
+    if (this.libc.pipe2(this.pipe, O_CLOEXEC | O_NONBLOCK) !== 0) throw fail(this.libc, 'pipe2');
+    this.fds.writeInt32LE(fd, 0);
+    this.fds.writeInt16LE(POLLIN, 4);
+    this.fds.writeInt32LE(this.pipe.readInt32LE(0), 8);
+    this.fds.writeInt16LE(POLLIN, 12);
+  }
+
+  /** Resolves with the descriptor's revents (POLLIN, POLLHUP, POLLERR…), or 0 once closed. */
+  wait(): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    this.pending ??= new Promise<number>((resolve, reject) => {
+      this.libc.poll.async(this.fds, 2, -1, (err, res) => {
+        this.pending = undefined;
+        if (err) return reject(err instanceof Error ? err : new Error('poll failed'));
+        if (this.closed) return resolve(0);
+        if (res < 0) return resolve(POLLERR);
+        resolve(this.fds.readInt16LE(6));
+      });
+    });
+    return this.pending;
+  }
+
+  /** Wake a pending wait (it resolves 0) and release the pipe once it has returned. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.libc.write(this.pipe.readInt32LE(4), Buffer.from([1]), 1);
+    await this.pending?.catch(() => undefined);
+    this.libc.close(this.pipe.readInt32LE(0));
+    this.libc.close(this.pipe.readInt32LE(4));
+  }
 }

@@ -1,6 +1,7 @@
 /** Serial transport (USB-CDC, RS-232) over node-serialport. */
 import { stat } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
+// The class alone: the package's index also loads its ten parsers and the mock binding (start-up profile, issue 18).
+import { SerialPort } from 'serialport/dist/serialport.js';
 import { withErrno } from '../core/transport.js';
 import { Listeners, type ByteStream } from './byte-stream.js';
 

@@ -92,7 +92,7 @@ function ruleOf(unit: string): { may: readonly string[]; why: string } | undefin
 export const RESTRICTED_PACKAGES: ReadonlyArray<{ readonly name: string; readonly match: RegExp; readonly only: RegExp; readonly why: string; readonly except?: Readonly<Record<string, string>> }> = [
   {
     name: 'hardware, processes and sockets',
-    match: /^(serialport|@serialport\/.*|usb|onoff|koffi|(node:)?(net|child_process|dgram))$/,
+    match: /^(serialport(\/.*)?|@serialport\/.*|usb|onoff|koffi|(node:)?(net|child_process|dgram))$/,
     only: /^src\/transports\//,
     why: 'only src/transports/ touches hardware (STYLE rule 3); everything else is handed a transport',
     except: {

@@ -25,6 +25,8 @@ function simulatedKiosk(): { devices: Devices } & Record<string, unknown> {
   delete c.stateDir;
   delete c.kioskId;
   delete c.mqtt;
+  // The breakages are made in this process (PATH, the FFI): the simulators run in the daemon under test here.
+  delete c.simulators;
   // Simulated per device, so that a breakage can put one of them on hardware.
   c.simulation = false;
   for (const d of Object.values(c.devices)) d.simulate = true;

@@ -30,16 +30,26 @@ async function acceptedSoon(url: string, user: string, password: string): Promis
  * refusal; a connection that times out or drops under load is tried again (it says nothing either way).
  */
 async function refused(url: string, user: string, password: string): Promise<boolean> {
+  const seen: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const c = mqtt.connect(url, { username: user, password, reconnectPeriod: 0, connectTimeout: 10_000 });
     const outcome = await new Promise<'connected' | 'refused' | 'inconclusive'>((resolve) => {
       c.once('connect', () => resolve('connected'));
-      c.once('error', (err: Error & { code?: unknown }) => resolve([4, 5, 134, 135].includes(Number(err.code)) ? 'refused' : 'inconclusive'));
-      c.once('close', () => resolve('inconclusive'));
+      c.once('error', (err: Error & { code?: unknown }) => {
+        seen.push(`${String(err.code)} ${err.message}`);
+        resolve([4, 5, 134, 135].includes(Number(err.code)) ? 'refused' : 'inconclusive');
+      });
+      c.once('close', () => {
+        seen.push('closed before a CONNACK');
+        resolve('inconclusive');
+      });
     });
-    c.end(true);
+    // Wait for the socket to be gone: the shipped listener allows 32 connections, and a loaded broker
+    // is slow to notice closes; polls must not pile up against that limit.
+    await new Promise<void>((resolve) => c.end(true, {}, () => resolve()));
     if (outcome !== 'inconclusive') return outcome === 'refused';
-    if (attempt >= 5) throw new Error(`no CONNACK from the broker for ${user} after ${attempt} attempts`);
+    if (attempt >= 5) throw new Error(`no CONNACK from the broker for ${user} after ${attempt} attempts: ${seen.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
   }
 }
 
@@ -94,7 +104,7 @@ describe.skipIf(!hasMosquitto)('per-boot UI credential (kioskd ui-credential) un
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const config = (await res.json()) as { username: string; password: string; url: string };
     expect(config).toMatchObject({ username: 'kiosk-ui', password: cred?.password });
-    const ui = await connect({ url: config.url, kioskId: 'k', username: config.username, password: config.password, connectTimeoutMs: 5000 });
+    const ui = await connect({ url: config.url, kioskId: 'k', username: config.username, password: config.password, connectTimeoutMs: 15_000 });
     expect(ui.connected.get()).toBe(true);
     await ui.close();
     record({

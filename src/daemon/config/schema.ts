@@ -120,6 +120,12 @@ export const configSchema = z.strictObject({
   kioskId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
   /** Run every device against its simulator (and allow sim/ topics). */
   simulation: z.boolean().default(false),
+  /**
+   * Where simulators run: `in-daemon` (tests, one process) or `own-process` (`kioskd simulate`, which
+   * `kioskd` starts beside itself; the daemon's drivers open the simulators' PTYs and sockets exactly
+   * as a kiosk's hardware; docs/simulators.md).
+   */
+  simulators: z.enum(['in-daemon', 'own-process']).default('in-daemon'),
   /** Where kioskd keeps its journal and device state (systemd StateDirectory). */
   stateDir: z.string().default('/var/lib/kioskd'),
   mqtt: mqttSchema.prefault({}),

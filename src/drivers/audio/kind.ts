@@ -6,6 +6,8 @@ import { audioConfigSchema } from './config.js';
 export const audioKind = defineDeviceKind({
   api: audioApi,
   configSchema: audioConfigSchema,
+  // The simulated sound card is an object the driver plays into: it stays in the daemon's process.
+  simulatorInProcess: true,
   async create(config, deps) {
     const { createAudioDriver } = await import('./driver.js');
     return createAudioDriver(config, deps);

@@ -25,6 +25,8 @@ export const cashConfigSchema = z.strictObject({
         .prefault({}),
       /** GA138 recommends polling every 200 ms to 1 s. */
       pollIntervalMs: z.number().int().min(10).max(1000).default(200),
+      /** With no session open and no note moving (the validator disabled): GA138's slowest; a new session wakes the loop. */
+      idlePollIntervalMs: z.number().int().min(10).max(1000).default(1000),
       replyTimeoutMs: z.number().int().min(20).max(5000).default(500),
       /** Retransmissions of a command (same sequence flag) before the validator counts as not answering. */
       retries: z.number().int().min(0).max(10).default(3),
@@ -35,6 +37,8 @@ export const cashConfigSchema = z.strictObject({
       port: port.optional(),
       address: z.number().int().min(2).max(255).default(2),
       pollIntervalMs: z.number().int().min(10).max(1000).default(200),
+      /** With no session open (every coin inhibited, so no credit can arrive); a new session wakes the loop. */
+      idlePollIntervalMs: z.number().int().min(10).max(1000).default(1000),
       replyTimeoutMs: z.number().int().min(20).max(5000).default(300),
       retries: z.number().int().min(0).max(10).default(3),
     })

@@ -43,6 +43,8 @@ class CashDriver implements Driver<CashApi> {
   private deviceEnabled = false;
   private offlineSince: number | undefined;
   private session: Session | undefined;
+  /** Pending waits between polls, ended early by a new session (see nap). */
+  private readonly wakers = new Set<() => void>();
   private readonly state: CashState;
   private abort = new AbortController();
   private loops: Promise<void>[] = [];
@@ -190,8 +192,9 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.applySession();
-        await this.notes!.handle(await this.validator!.poll(), 'live');
-        await this.deps.clock.sleep(this.config.validator.pollIntervalMs, signal);
+        const { busy } = await this.notes!.handle(await this.validator!.poll(), 'live');
+        const v = this.config.validator;
+        await this.nap(this.session || busy ? v.pollIntervalMs : v.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         this.connected = false;
@@ -235,7 +238,7 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.coins.step();
-        await this.deps.clock.sleep(c.pollIntervalMs, signal);
+        await this.nap(this.session ? c.pollIntervalMs : c.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         if (this.coinsConnected) this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor link failed');
@@ -247,6 +250,37 @@ class CashDriver implements Driver<CashApi> {
   }
 
   /** Enable for a new session, notice its end, disable and answer it. Runs in the validator loop. */
+  /**
+   * The wait between two polls. Idle (no session, nothing moving) the loops poll at the slow interval,
+   * since nothing a customer does can change a disabled validator or an inhibited coin acceptor; a new
+   * session ends the wait at once, so its first poll (which enables the acceptors) is not delayed.
+   */
+  private nap(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        timer.cancel();
+        this.wakers.delete(done);
+        signal.removeEventListener('abort', aborted);
+      };
+      const done = (): void => {
+        cleanup();
+        resolve();
+      };
+      const aborted = (): void => {
+        cleanup();
+        reject(signal.reason as Error);
+      };
+      if (signal.aborted) return reject(signal.reason as Error);
+      const timer = this.deps.clock.setTimeout(done, ms);
+      this.wakers.add(done);
+      signal.addEventListener('abort', aborted, { once: true });
+    });
+  }
+
+  private wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
   private async applySession(): Promise<void> {
     const validator = this.validator!;
     const ledger = this.requireLedger();
@@ -325,6 +359,7 @@ class CashDriver implements Driver<CashApi> {
     // The transaction names the session for whoever asked (a checkout finds its cash step by it after a restart).
     await ledger.record('session.opened', s.id, { amountDue, currency, ...(transaction ? { transaction } : {}) });
     this.session = s;
+    this.wake();
     this.deps.log.info({ sessionId: s.id, amountDue, currency, timeoutMs: Math.round(timeoutMs * scale), ...(scale > 1 ? { timeoutScale: scale } : {}) }, 'cash session opened');
     return s.done;
   }

@@ -77,7 +77,14 @@ export const gpioApi = {
         spacingUs: z.number().int().min(100).max(1_000_000),
         holdMs: z.number().int().min(1).max(60_000),
       }),
-      output: z.object({ line: lineNameSchema, edges: z.number().int(), changes: z.number().int(), durationMs: z.number() }),
+      output: z.object({
+        line: lineNameSchema,
+        edges: z.number().int(),
+        changes: z.number().int(),
+        durationMs: z.number(),
+        /** The longest the simulator went without playing its due edges (its own event-loop stalls): a kernel never lags like this. */
+        maxTickGapMs: z.number(),
+      }),
     },
   },
 } as const satisfies DeviceApi;

@@ -5,7 +5,8 @@ import type { GpioConfig } from './config.js';
 export function createGpioBackend(config: GpioConfig, transports: Transports, simulatorLink: unknown): Promise<GpioBackend> {
   switch (config.backend) {
     case 'sim':
-      return transports.gpio({ backend: 'sim', link: simulatorLink });
+      // a simulator in its own process serves its line set on a socket (docs/simulators.md)
+      return transports.gpio(config.simSocket !== undefined ? { backend: 'sim', socket: config.simSocket } : { backend: 'sim', link: simulatorLink });
     case 'gpiod':
       return transports.gpio({ backend: 'gpiod', chip: config.chip });
     case 'sysfs':

@@ -31,6 +31,8 @@ export const gpioConfigSchema = z
     debounceMs: z.number().int().min(0).max(10_000).default(30),
     inputs: z.record(lineNameSchema, inputSchema).default({}),
     outputs: z.record(lineNameSchema, outputSchema).default({}),
+    /** sim backend: the socket of a simulated line set in another process (`kioskd simulate` writes it; docs/simulators.md). */
+    simSocket: z.string().min(1).optional(),
     /** sysfs backend: where the gpio class lives (tests point it elsewhere). */
     sysfsRoot: z.string().default('/sys/class/gpio'),
   })

@@ -18,7 +18,8 @@ export async function createGpioDriver(config: GpioConfig, deps: DriverDeps<Gpio
 export class GpioDriver implements Driver<GpioApi> {
   private readonly inputs: Record<string, boolean> = {};
   private readonly outputs: Record<string, boolean> = {};
-  private readonly pending = new Map<string, { level: boolean; timer: Timer }>();
+  /** Per debounced input, the last raw level, when its edge happened (the backend's time) and its confirmation timer. */
+  private readonly pending = new Map<string, { value: boolean; atMs: number; timer: Timer | undefined; check: NodeJS.Immediate | undefined }>();
   /** Per output, the running pulse/blink; a new command on the line aborts it. */
   private readonly ops = new Map<string, { ctl: AbortController; signal: AbortSignal }>();
   private unsubscribe: Array<() => void> = [];
@@ -83,7 +84,7 @@ export class GpioDriver implements Driver<GpioApi> {
     const inputs = Object.entries(this.config.inputs).map(([name, c]) => ({ name, line: c.line, bias: c.bias }));
     const outputs = Object.entries(this.config.outputs).map(([name, c]) => ({ name, line: c.line, initial: c.safe !== c.activeLow }));
     this.unsubscribe = [
-      this.backend.onEdge((name, level) => this.onEdge(name, level)),
+      this.backend.onEdge((name, level, atMs) => this.onEdge(name, level, atMs)),
       this.backend.onLost((err) => this.deps.host.lost(err)),
     ];
     await this.backend.open(inputs, outputs);
@@ -95,7 +96,7 @@ export class GpioDriver implements Driver<GpioApi> {
   async stop(): Promise<void> {
     for (const op of this.ops.values()) op.ctl.abort();
     this.ops.clear();
-    for (const p of this.pending.values()) p.timer.cancel();
+    for (const p of this.pending.values()) this.cancel(p);
     this.pending.clear();
     for (const u of this.unsubscribe) u();
     for (const [name, c] of Object.entries(this.config.outputs)) {
@@ -115,23 +116,50 @@ export class GpioDriver implements Driver<GpioApi> {
     return (await this.backend.read(name)) !== (c?.activeLow ?? false);
   }
 
-  private onEdge(name: string, level: boolean): void {
+  /**
+   * Debounce on the edges' own times: a level that held `debounceMs` between two edges is a change even
+   * when both edges reach us together (the event loop stalled, the kernel queued them), and a level
+   * still held is confirmed only after the loop has read every edge already waiting (see confirm()).
+   */
+  private onEdge(name: string, level: boolean, atMs: number): void {
     const c = this.config.inputs[name];
     if (!c) return;
     const value = level !== c.activeLow;
     this.deps.host.count('edges');
     const debounceMs = c.debounceMs ?? this.config.debounceMs;
-    const prev = this.pending.get(name);
-    prev?.timer.cancel();
     if (debounceMs === 0) {
       this.settle(name, value);
       return;
     }
-    const timer = this.deps.clock.setTimeout(() => {
+    const prev = this.pending.get(name);
+    if (prev) {
+      this.cancel(prev);
+      if (prev.value === value) atMs = prev.atMs; // a repeated level (a missed edge) holds since the first
+      else if (atMs - prev.atMs >= debounceMs) this.settle(name, prev.value);
+    }
+    const p = { value, atMs, timer: undefined as Timer | undefined, check: undefined as NodeJS.Immediate | undefined };
+    // Timed from when we saw the edge, never from its timestamp: the wait can only be longer than the
+    // hold, never shorter, whatever the clocks.
+    p.timer = this.deps.clock.setTimeout(() => this.confirm(name, p), debounceMs);
+    this.pending.set(name, p);
+  }
+
+  /**
+   * The level has been held since we saw its edge for `debounceMs`. An edge that ended the hold may be
+   * waiting unread (timers run before I/O in an event-loop turn, and a stalled loop fires them late), so
+   * settle only in the check phase, after this turn's I/O has delivered every such edge.
+   */
+  private confirm(name: string, p: { value: boolean; check: NodeJS.Immediate | undefined }): void {
+    p.check = setImmediate(() => {
+      if (this.pending.get(name) !== p) return;
       this.pending.delete(name);
-      this.settle(name, value);
-    }, debounceMs);
-    this.pending.set(name, { level: value, timer });
+      this.settle(name, p.value);
+    });
+  }
+
+  private cancel(p: { timer: Timer | undefined; check: NodeJS.Immediate | undefined }): void {
+    p.timer?.cancel();
+    if (p.check) clearImmediate(p.check);
   }
 
   private settle(name: string, value: boolean): void {

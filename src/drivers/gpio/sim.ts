@@ -1,8 +1,11 @@
 /** GPIO simulator: a simulated line set whose inputs the `sim/gpio/request/*` topics drive. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
+import { monotonicMs } from '../../transports/gpio/backend.js';
 import { SimGpioChip } from '../../transports/gpio/sim-chip.js';
 import { gpioApi } from './api.js';
 import type { GpioConfig } from './config.js';
@@ -14,12 +17,22 @@ export async function startGpioSimulator(config: GpioConfig, deps: SimulatorDeps
   const chip = new SimGpioChip();
   for (const [name, c] of Object.entries(config.inputs)) chip.levels.set(name, c.activeLow);
   const bursts = new Set<() => void>();
+  // In its own process the line set is served on a socket, which the daemon's backend opens as a chip.
+  let served: { close(): Promise<void> } | undefined;
+  let driverConfig: GpioConfig = { ...config, backend: 'sim' };
+  if (deps.apart) {
+    const { serveSimChip } = await import('../../transports/gpio/sim-socket.js');
+    await mkdir(deps.workDir, { recursive: true });
+    const path = join(deps.workDir, 'chip.sock');
+    served = await serveSimChip(chip, path);
+    driverConfig = { ...driverConfig, simSocket: path };
+  }
   const known = (line: string): void => {
     if (!config.inputs[line]) throw new KioskError('GPIO_LINE_UNKNOWN', `no input named ${line}`);
   };
   return {
-    driverConfig: { ...config, backend: 'sim' },
-    link: chip,
+    driverConfig,
+    ...(deps.apart ? {} : { link: chip }),
     // The request router has validated each input against the same schema (gpioApi.sim) already.
     commands: {
       input: async (raw) => {
@@ -37,6 +50,7 @@ export async function startGpioSimulator(config: GpioConfig, deps: SimulatorDeps
     },
     async stop() {
       for (const cancel of bursts) cancel();
+      await served?.close();
     },
   };
 }
@@ -55,26 +69,33 @@ function cycleOffsets({ toggles, spacingUs, holdMs }: BurstInput): { offsets: nu
  * Plays the edges on a 1 ms tick, emitting every edge that is due (as a kernel hands a GPIO reader
  * all queued edge events at once), so the schedule holds however busy the event loop is.
  */
-function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>, clock: Clock): Promise<{ line: string; edges: number; changes: number; durationMs: number }> {
+function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>, clock: Clock): Promise<{ line: string; edges: number; changes: number; durationMs: number; maxTickGapMs: number }> {
   const { offsets, length } = cycleOffsets(input);
   const total = offsets.length * input.cycles;
   let next = 0;
   let level = chip.levels.get(input.line) ?? false;
   const t0 = clock.monotonic();
+  // Each edge carries its scheduled time, as a kernel stamps an edge when it happens, not when a
+  // reader gets to it (CLOCK_MONOTONIC, the daemon's time base for edges).
+  const mono0 = monotonicMs();
+  let lastTick = 0;
+  let maxTickGapMs = 0;
   return new Promise((resolve, reject) => {
     const tick = (): void => {
       const now = clock.monotonic() - t0;
+      maxTickGapMs = Math.max(maxTickGapMs, now - lastTick);
+      lastTick = now;
       while (next < total) {
         const cycle = Math.floor(next / offsets.length);
         const at = cycle * length + (offsets[next % offsets.length] ?? 0);
         if (at > now) break;
         level = !level;
-        chip.drive(input.line, level);
+        chip.drive(input.line, level, 0, mono0 + at);
         next++;
       }
       if (next < total) return;
       done();
-      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: clock.monotonic() - t0 });
+      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: clock.monotonic() - t0, maxTickGapMs });
     };
     const timer = clock.setInterval(tick, 1);
     const cancel = (): void => {

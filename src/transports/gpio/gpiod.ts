@@ -8,7 +8,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { Listeners } from '../byte-stream.js';
-import type { GpioBackend, GpioLineSpec, GpioOutputSpec } from './backend.js';
+import { monotonicMs, type GpioBackend, type GpioLineSpec, type GpioOutputSpec } from './backend.js';
 
 const execTool = promisify(execFile);
 
@@ -48,7 +48,7 @@ export class GpiodBackend implements GpioBackend {
   private readonly levels = new Map<string, boolean>();
   private readonly monitors: ChildProcess[] = [];
   private readonly holders = new Map<string, ChildProcess>();
-  private readonly edges = new Listeners<[string, boolean]>();
+  private readonly edges = new Listeners<[string, boolean, number]>();
   private readonly lost = new Listeners<[Error]>();
   private closing = false;
 
@@ -94,17 +94,20 @@ export class GpiodBackend implements GpioBackend {
 
   private monitor(chip: string, specs: readonly GpioLineSpec[]): void {
     const byOffset = new Map(specs.map((s) => [this.where.get(s.name)!.offset, s.name]));
-    const proc = spawn(this.bin('gpiomon'), [...this.biasArgs(specs[0]!), '-b', '-F', '%o %e', chip, ...byOffset.keys()].map(String), {
+    const proc = spawn(this.bin('gpiomon'), [...this.biasArgs(specs[0]!), '-b', '-F', '%o %e %s %n', chip, ...byOffset.keys()].map(String), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.monitors.push(proc);
     createInterface({ input: proc.stdout }).on('line', (line) => {
-      const [offset, event] = line.trim().split(' ');
+      // The kernel's timestamp of the edge (CLOCK_MONOTONIC): the driver debounces on it, not on when
+      // this line reached us.
+      const [offset, event, sec, nsec] = line.trim().split(' ');
       const name = byOffset.get(Number(offset));
       if (name === undefined) return;
       const level = event === '1';
+      const atMs = sec !== undefined && nsec !== undefined ? Number(sec) * 1000 + Number(nsec) / 1e6 : NaN;
       this.levels.set(name, level);
-      this.edges.emit(name, level);
+      this.edges.emit(name, level, Number.isFinite(atMs) ? atMs : monotonicMs());
     });
     proc.on('exit', (code, signal) => {
       if (!this.closing) this.lost.emit(Object.assign(new Error(`gpiomon on ${chip} exited (${code ?? signal})`), { code: 'EIO' }));
@@ -154,7 +157,7 @@ export class GpiodBackend implements GpioBackend {
     });
   }
 
-  onEdge(listener: (name: string, level: boolean) => void): () => void {
+  onEdge(listener: (name: string, level: boolean, atMs: number) => void): () => void {
     return this.edges.add(listener);
   }
 

@@ -3,26 +3,30 @@
  * and write history can be read back. The sim backend attaches to it as a real backend attaches to a chip.
  */
 import { Listeners } from '../byte-stream.js';
-import type { GpioBackend, GpioLineSpec, GpioOutputSpec } from './backend.js';
+import { monotonicMs, type GpioBackend, type GpioLineSpec, type GpioOutputSpec } from './backend.js';
 
 export class SimGpioChip {
   readonly levels = new Map<string, boolean>();
   /** Every output write, in order (name, level). */
   readonly writes: Array<{ name: string; level: boolean }> = [];
-  readonly edges = new Listeners<[string, boolean]>();
+  /** Edges with their time (CLOCK_MONOTONIC ms), as a kernel stamps them. */
+  readonly edges = new Listeners<[string, boolean, number]>();
   /** Lines currently requested by a backend; a second request of the same line fails with EBUSY. */
   readonly requested = new Set<string>();
 
-  /** Drive an input to `level`, as a sensor would; `bounce` alternating edges come first. */
-  drive(name: string, level: boolean, bounce = 0): void {
-    for (let i = bounce; i > 0; i--) this.edge(name, i % 2 === 1 ? !level : level);
-    this.edge(name, level);
+  /**
+   * Drive an input to `level`, as a sensor would; `bounce` alternating edges come first. `atMs`: when
+   * the edge happened (CLOCK_MONOTONIC ms; default now), as the kernel would stamp it.
+   */
+  drive(name: string, level: boolean, bounce = 0, atMs = monotonicMs()): void {
+    for (let i = bounce; i > 0; i--) this.edge(name, i % 2 === 1 ? !level : level, atMs);
+    this.edge(name, level, atMs);
   }
 
-  private edge(name: string, level: boolean): void {
+  private edge(name: string, level: boolean, atMs: number): void {
     if (this.levels.get(name) === level) return;
     this.levels.set(name, level);
-    this.edges.emit(name, level);
+    this.edges.emit(name, level, atMs);
   }
 }
 
@@ -30,7 +34,7 @@ export class SimGpioBackend implements GpioBackend {
   readonly kind = 'sim' as const;
   private readonly mine = new Set<string>();
   private unsubscribe: (() => void) | undefined;
-  private readonly edges = new Listeners<[string, boolean]>();
+  private readonly edges = new Listeners<[string, boolean, number]>();
   private readonly lost = new Listeners<[Error]>();
 
   constructor(private readonly chip: SimGpioChip) {}
@@ -50,8 +54,8 @@ export class SimGpioBackend implements GpioBackend {
     }
     for (const n of this.mine) this.chip.requested.add(n);
     const inputNames = new Set(inputs.map((i) => i.name));
-    this.unsubscribe = this.chip.edges.add((name, level) => {
-      if (inputNames.has(name)) this.edges.emit(name, level);
+    this.unsubscribe = this.chip.edges.add((name, level, atMs) => {
+      if (inputNames.has(name)) this.edges.emit(name, level, atMs);
     });
   }
 
@@ -64,7 +68,7 @@ export class SimGpioBackend implements GpioBackend {
     this.chip.writes.push({ name, level });
   }
 
-  onEdge(listener: (name: string, level: boolean) => void): () => void {
+  onEdge(listener: (name: string, level: boolean, atMs: number) => void): () => void {
     return this.edges.add(listener);
   }
 

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Listeners } from '../byte-stream.js';
-import type { GpioBackend, GpioLineSpec, GpioOutputSpec } from './backend.js';
+import { monotonicMs, type GpioBackend, type GpioLineSpec, type GpioOutputSpec } from './backend.js';
 
 /** Find the sysfs base of a chip, by label (e.g. pinctrl-bcm2711) or by name (gpiochip512). */
 export async function resolveSysfsBase(root: string, chip: string): Promise<{ base: number; ngpio: number }> {
@@ -48,7 +48,7 @@ export function onoffAvailable(): Promise<boolean> {
 export class SysfsBackend implements GpioBackend {
   readonly kind = 'sysfs' as const;
   private readonly lines = new Map<string, OnoffGpio>();
-  private readonly edges = new Listeners<[string, boolean]>();
+  private readonly edges = new Listeners<[string, boolean, number]>();
   private readonly lost = new Listeners<[Error]>();
 
   constructor(private readonly o: { root: string; chip: string }) {}
@@ -77,7 +77,7 @@ export class SysfsBackend implements GpioBackend {
     };
     for (const spec of inputs) {
       const gpio = new Gpio(number(spec), 'in', 'both');
-      gpio.watch((err, value) => (err ? this.lost.emit(err) : this.edges.emit(spec.name, value === 1)));
+      gpio.watch((err, value) => (err ? this.lost.emit(err) : this.edges.emit(spec.name, value === 1, monotonicMs())));
       this.lines.set(spec.name, gpio);
     }
     for (const spec of outputs) {
@@ -100,7 +100,7 @@ export class SysfsBackend implements GpioBackend {
     return l;
   }
 
-  onEdge(listener: (name: string, level: boolean) => void): () => void {
+  onEdge(listener: (name: string, level: boolean, atMs: number) => void): () => void {
     return this.edges.add(listener);
   }
 

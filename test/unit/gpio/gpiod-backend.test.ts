@@ -28,22 +28,23 @@ describe('GpiodBackend (libgpiod v1 tools)', () => {
 
   it('finds lines by name, reads initial levels, streams edges, holds outputs', async () => {
     const b = new GpiodBackend({ chip: 'gpiochip0', binDir });
-    const edges: Array<[string, boolean]> = [];
-    b.onEdge((n, l) => edges.push([n, l]));
+    const edges: Array<[string, boolean, number]> = [];
+    b.onEdge((n, l, at) => edges.push([n, l, at]));
     await b.open(
       [{ name: 'presence', line: 'GPIO17', bias: 'pull-down' }, { name: 'door', line: 'GPIO27' }],
       [{ name: 'light', line: 'GPIO5', initial: false }, { name: 'relay', line: 12, initial: true }],
     );
     expect(await b.read('presence')).toBe(false);
     expect(await b.read('door')).toBe(true);
-    appendFileSync(join(dir, 'edges'), '17 1\n27 0\n99 1\n');
+    // The kernel's timestamps (seconds, nanoseconds) are what the driver debounces on.
+    appendFileSync(join(dir, 'edges'), '17 1 1234 500000000\n27 0 1234 512000001\n99 1 1235 0\n');
     await until(() => edges.length === 2);
-    expect(edges).toEqual([['presence', true], ['door', false]]);
+    expect(edges).toEqual([['presence', true, 1_234_500], ['door', false, 1_234_512.000001]]);
     await b.write('light', true);
     const c = calls();
     expect(c).toContain('gpiofind GPIO17');
     expect(c).toContain('gpioget --bias=pull-down gpiochip0 17 27');
-    expect(c).toContain('gpiomon --bias=pull-down -b -F %o %e gpiochip0 17 27');
+    expect(c).toContain('gpiomon --bias=pull-down -b -F %o %e %s %n gpiochip0 17 27');
     expect(c).toContain('gpioset --mode=signal gpiochip0 5=0');
     expect(c).toContain('gpioset --mode=signal gpiochip0 12=1');
     expect(c).toContain('gpioset --mode=signal gpiochip0 5=1');

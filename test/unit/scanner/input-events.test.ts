@@ -42,6 +42,26 @@ describe('input event transport (non-blocking reads of an event device)', () => 
     await writer.close();
   });
 
+  it('an idle device costs no read: it waits for readiness, it does not poll (issue 18)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kioskd-ev-'));
+    const path = join(dir, 'event-kbd');
+    await makeFifo(path);
+    const writer = await open(path, constants.O_RDWR | constants.O_NONBLOCK);
+    // pollMs 5: a polling transport would read ~60 times in the 300 ms below
+    const t = new InputEventTransport({ path, pollMs: 5 });
+    await t.open();
+    const reads = async (): Promise<number> => Number(/^syscr:\s+(\d+)/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
+    const before = await reads();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const idleReads = (await reads()) - before - 1; // the second /proc read itself
+    expect(idleReads).toBeLessThan(10);
+    const got = collect(t, 24);
+    await writer.write(Buffer.alloc(24, 7));
+    expect((await got).equals(Buffer.alloc(24, 7))).toBe(true);
+    await t.close();
+    await writer.close();
+  });
+
   it('reads a recorded file to its end and keeps polling (EOF is "nothing now", not a close)', async () => {
     const bytes = await readFile(fixture);
     const t = new InputEventTransport({ path: fixture, pollMs: 5, readBytes: 24 * 16 });

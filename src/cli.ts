@@ -48,6 +48,9 @@ usage:
   kioskd report [--day YYYY-MM-DD] [--json] [--config FILE]   one day's KPIs (availability, faults, transactions, cash)
   kioskd end-of-day [--print] [--config FILE]     close the day now: settlement vs the money journal (technician; exit 2: no match)
   kioskd audit verify [--json] [--config FILE]    audit trail and money journal checked against each other (exit 2: findings named)
+  kioskd attention [--json] [--config FILE]   the requires-attention list (exit 2 while it is not empty)
+  kioskd attention resolve ID --technician NAME --reason TEXT [--config FILE]
+                                  a person dealt with an entry (audited in the journal)
   kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
                                   recover a journal that refuses to open (audited; asks the running daemon)
   kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
@@ -292,6 +295,14 @@ async function dispatch(cmd: ParsedCommand): Promise<number> {
       return (await import('./cli/report.js')).endOfDayCommand(await loadConfig(configPath(cmd.values.config)), cmd.values.print === true);
     case 'audit verify':
       return (await import('./cli/report.js')).auditVerifyCommand(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'attention':
+      return (await import('./cli/attention.js')).attentionList(await loadConfig(configPath(cmd.values.config)), cmd.values.json === true);
+    case 'attention resolve': {
+      const { technician, reason } = cmd.values;
+      return (await import('./cli/attention.js')).attentionResolve(await loadConfig(configPath(cmd.values.config)), cmd.positionals[0] ?? '', {
+        technician: typeof technician === 'string' ? technician : undefined, reason: typeof reason === 'string' ? reason : undefined,
+      });
+    }
     case 'journal recover':
       return (await import('./cli/journal.js')).journalRecover(await loadConfig(configPath(cmd.values.config)), {
         technician: text(cmd.values.technician),

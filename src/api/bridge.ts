@@ -1,8 +1,10 @@
 /** Bridge operations (`bridge/request/{op}`): the daemon itself, not a device. */
 import { z } from 'zod';
 import type { CommandSpec } from '../core/driver.js';
+import { checkoutOps } from './checkout.js';
 import { bridgeInfoSchema, healthSchema } from './envelope.js';
 import { kpiDailySchema, settlementSchema } from './fleet-records.js';
+import { sessionOps } from './session.js';
 import { kioskOps } from './kiosk.js';
 
 const copyReport = z.object({
@@ -85,6 +87,9 @@ export const bridgeOps = {
       findings: z.array(z.object({ kind: z.string(), line: z.number().int(), seq: z.array(z.number().int()), message: z.string() })),
     }),
   },
+  // UI sessions, the catalogue and availability, checkout and the requires-attention list (src/services).
+  ...sessionOps,
+  ...checkoutOps,
   /** Accessible mode and the assistance path (src/api/kiosk.ts). */
   ...kioskOps,
 } as const satisfies Record<string, CommandSpec>;

@@ -9,6 +9,9 @@ import type { CommandSpec, DeviceApi, EventSpec } from '../core/driver.js';
 import { allErrorCodes } from '../core/errors.js';
 import { activeAlertsSchema, alertEventSchema, fleetLinkStatusSchema, fleetRecordSchema } from './alerts.js';
 import { bridgeOps } from './bridge.js';
+import { availabilitySchema } from './catalogue.js';
+import { attentionListSchema, checkoutProgressSchema } from './checkout.js';
+import { sessionEventSchema, sessionStateSchema } from './session.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, errorResponseSchema, healthSchema, okResponseSchema, transactionSchema } from './envelope.js';
 import { DEVICE_APIS } from './index.js';
 import { accessibleEventSchema, accessibleStateSchema, assistanceEventSchema, assistanceStateSchema } from './kiosk.js';
@@ -66,7 +69,12 @@ export function buildAsyncApi(version: string): Json {
   channel('bridgeAccessibleEvent', 'bridge/event/accessible', schema(accessibleEventSchema, 'output'), 'Accessible mode or the session language changed. QoS 1, not retained.');
   channel('bridgeAssistance', 'bridge/assistance', schema(assistanceStateSchema, 'output'), 'Retained. A pending request for a person (assistance button or UI) and the last acknowledgement.');
   channel('bridgeAssistanceEvent', 'bridge/event/assistance', schema(assistanceEventSchema, 'output'), 'Assistance requested, pressed again or acknowledged. QoS 1, not retained.');
-  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth', 'bridgeAlerts', 'bridgeAlertEvent', 'bridgeFleet', 'bridgeAccessible', 'bridgeAccessibleEvent', 'bridgeAssistance', 'bridgeAssistanceEvent']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
+  channel('bridgeAvailability', 'bridge/availability', schema(availabilitySchema, 'output'), 'Retained. Which services can be offered now and why not; republished on every change.');
+  channel('bridgeAttention', 'bridge/attention', schema(attentionListSchema, 'output'), 'Retained. The requires-attention list (no personal data).');
+  channel('bridgeSession', 'bridge/session', schema(sessionStateSchema, 'output'), 'Retained. Whether a UI session holds the money devices (never its token).');
+  channel('bridgeSessionEvent', 'bridge/event/session', schema(sessionEventSchema, 'output'), 'A UI session opened, is about to time out, changed, or ended. QoS 1, not retained.');
+  channel('bridgeCheckoutEvent', 'bridge/event/checkout', schema(checkoutProgressSchema, 'output'), 'Checkout progress: step and a citizen-facing message key. QoS 1, not retained.');
+  for (const name of ['bridgeState', 'bridgeInfo', 'bridgeHealth', 'bridgeAlerts', 'bridgeAlertEvent', 'bridgeFleet', 'bridgeAccessible', 'bridgeAccessibleEvent', 'bridgeAssistance', 'bridgeAssistanceEvent', 'bridgeAvailability', 'bridgeAttention', 'bridgeSession', 'bridgeSessionEvent', 'bridgeCheckoutEvent']) op(`receive_${name}`, 'receive', name, `Subscribe to ${name}`);
   for (const [opName, spec] of Object.entries(bridgeOps) as Array<[string, CommandSpec]>) {
     const req = id('bridge', 'request', opName);
     const res = id('bridge', 'response', opName);
@@ -200,6 +208,26 @@ export function buildMarkdown(version: string): string {
     block(schema(assistanceStateSchema, 'output')),
     '',
     block(schema(assistanceEventSchema, 'output')),
+    '',
+    '### `bridge/availability` (retained): which services can be offered now (docs/checkout.md)',
+    '',
+    block(schema(availabilitySchema, 'output')),
+    '',
+    '### `bridge/session` (retained) and `bridge/event/session`: the UI session',
+    '',
+    'Requests that need the session carry its token in the envelope field `session` (beside `transaction`); the daemon takes it out before the command\'s schema.',
+    '',
+    block(schema(sessionStateSchema, 'output')),
+    '',
+    block(schema(sessionEventSchema, 'output')),
+    '',
+    '### `bridge/event/checkout`: checkout progress',
+    '',
+    block(schema(checkoutProgressSchema, 'output')),
+    '',
+    '### `bridge/attention` (retained): the requires-attention list',
+    '',
+    block(schema(attentionListSchema, 'output')),
     '',
     '### Fleet link records (on the remote broker; see docs/fleet.md)',
     '',

@@ -13,6 +13,8 @@ export interface FleetTopics {
   health: string;
   /** Retained: the active alert set. */
   alerts: string;
+  /** Retained: the requires-attention list (src/api/checkout.ts; ids, reasons and amounts, no personal data). */
+  attention: string;
   /** Not retained: raised/cleared alert events, as store-and-forward records. */
   alertEvent: string;
   /** Retained latest: the day's KPI summary records (src/api/fleet-records.ts). */
@@ -41,6 +43,7 @@ export function makeFleetTopics(base: string): FleetTopics {
     info: `${base}/info`,
     health: `${base}/health`,
     alerts: `${base}/alerts`,
+    attention: `${base}/attention`,
     alertEvent: `${base}/event/alert`,
     kpi: `${base}/kpi`,
     settlement: `${base}/settlement`,

@@ -4,6 +4,7 @@
  * composition root (src/daemon/) feeds every registered tap. It sits here, below both, so that neither
  * side imports the other.
  */
+import type { AttentionList } from './checkout.js';
 import type { DeviceStateMessage, Health } from './envelope.js';
 
 export interface DaemonTap {
@@ -15,4 +16,6 @@ export interface DaemonTap {
   health?(health: Health): void;
   /** The local broker link went up or down. */
   link?(connected: boolean): void;
+  /** The requires-attention list changed (no personal data in it: the fleet link forwards it). */
+  attention?(list: AttentionList): void;
 }

@@ -26,6 +26,12 @@ export const BRIDGE_RETAINED = {
   fleet: 'bridge/fleet',
   /** Today's KPI summary (src/api/fleet-records.ts kpiDailySchema), when KPIs are enabled. */
   kpi: 'bridge/kpi',
+  /** Which services can be offered now (src/api/catalogue.ts). */
+  availability: 'bridge/availability',
+  /** The requires-attention list (src/api/checkout.ts). */
+  attention: 'bridge/attention',
+  /** Whether a UI session holds the devices (src/api/session.ts). */
+  session: 'bridge/session',
   /** Accessible mode and the session language (src/api/kiosk.ts). */
   accessible: 'bridge/accessible',
   /** A pending request for assistance and the last acknowledgement (src/api/kiosk.ts). */
@@ -49,6 +55,12 @@ export interface Topics {
   /** Retained: the fleet link's status (only when configured). */
   bridgeFleet: string;
   bridgeKpi: string;
+  /** Retained: availability, the requires-attention list, the UI session. */
+  bridgeAvailability: string;
+  bridgeAttention: string;
+  bridgeSession: string;
+  /** Not retained: `bridge/event/session`, `bridge/event/checkout`. */
+  bridgeEvent(name: 'session' | 'checkout'): string;
   /** Retained: accessible mode (src/api/kiosk.ts). */
   bridgeAccessible: string;
   /** Not retained: accessible mode or the session language changed. */
@@ -94,6 +106,10 @@ export function makeTopics(root: string, kioskId: string): Topics {
     bridgeAlertEvent: `${base}/bridge/event/alert`,
     bridgeFleet: `${base}/${BRIDGE_RETAINED.fleet}`,
     bridgeKpi: `${base}/${BRIDGE_RETAINED.kpi}`,
+    bridgeAvailability: `${base}/${BRIDGE_RETAINED.availability}`,
+    bridgeAttention: `${base}/${BRIDGE_RETAINED.attention}`,
+    bridgeSession: `${base}/${BRIDGE_RETAINED.session}`,
+    bridgeEvent: (name) => `${base}/bridge/event/${name}`,
     bridgeAccessible: `${base}/${BRIDGE_RETAINED.accessible}`,
     bridgeAccessibleEvent: `${base}/bridge/event/accessible`,
     bridgeAssistance: `${base}/${BRIDGE_RETAINED.assistance}`,

@@ -4,7 +4,8 @@
  * `transaction` when it had a string one, whatever else was wrong with it. Knows nothing of MQTT itself.
  *
  * Order of checks: response topic, size, retain flag, JSON, transaction, the client's limits
- * (limits.ts), the command, the role (src/core/roles.ts), the command's schema.
+ * (limits.ts), the command, the role (src/core/roles.ts), the command's schema. The payload's
+ * `transaction` and `session` (a UI session's token) are envelope fields: taken out before the schema.
  */
 import type { z } from 'zod';
 import type { CommandContext, CommandSpec } from '../core/driver.js';
@@ -122,6 +123,9 @@ export class RequestRouter implements RequestHandler {
       }
       const input = { ...body.value };
       delete input.transaction;
+      // A UI session's token travels beside the transaction, not inside any command's schema.
+      const session = typeof input.session === 'string' ? input.session.slice(0, 256) : undefined;
+      delete input.session;
       if (this.options.limiter && req.role !== 'fleet') {
         release = this.options.limiter.acquire(`${req.role}/${req.client ?? transactionScope(transaction) ?? 'anonymous'}`);
       }
@@ -138,7 +142,7 @@ export class RequestRouter implements RequestHandler {
           details: { issues: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) },
         });
       }
-      const data = await command.run(parsed.data, { transaction, signal: command.signal, requester: req.requester, role: req.role });
+      const data = await command.run(parsed.data, { transaction, signal: command.signal, requester: req.requester, role: req.role, session });
       return transaction === undefined ? { status: 'ok', data } : { status: 'ok', data, transaction };
     } catch (err) {
       const error = toKioskError(err);

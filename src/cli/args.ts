@@ -56,6 +56,8 @@ const COMMANDS = {
   'end-of-day': { options: { ...CONFIG, print: { type: 'boolean' } }, positionals: 0 },
   'audit verify': { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
   'journal recover': { options: { ...CONFIG, technician: { type: 'string' }, reason: { type: 'string' }, prefer: { type: 'string' } }, positionals: 0 },
+  attention: { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
+  'attention resolve': { options: { ...CONFIG, technician: { type: 'string' }, reason: { type: 'string' } }, positionals: 1 },
 } as const satisfies Record<string, { options: OptionSpec; positionals: number }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -86,7 +88,7 @@ function suggest(word: string, candidates: readonly string[]): string {
   return best && best.d <= 2 ? ` (did you mean ${best.c}?)` : '';
 }
 
-const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'report', 'end-of-day', 'audit'];
+const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'report', 'end-of-day', 'audit', 'attention'];
 
 /** `--playground` takes an optional port: give it the default when none follows. */
 function normalisePlayground(args: readonly string[]): string[] {
@@ -115,7 +117,7 @@ function parse(name: CommandName, args: readonly string[]): ParsedCommand {
   }
   const wanted: number = spec.positionals;
   if (parsed.positionals.length > wanted) throw new UsageError(`${label}: unexpected argument "${parsed.positionals[wanted] ?? ''}"`);
-  if (parsed.positionals.length < wanted) throw new UsageError(`${label} needs a FILE`);
+  if (parsed.positionals.length < wanted) throw new UsageError(`${label} needs ${name === 'attention resolve' ? 'an ID (from kioskd attention)' : 'a FILE'}`);
   for (const [k, v] of Object.entries(parsed.values)) {
     if (typeof v === 'string' && v === '') throw new UsageError(`${label}: --${k} needs a value`);
   }
@@ -139,6 +141,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     if (second !== 'verify') throw new UsageError(`audit: unknown subcommand "${second ?? ''}" (kioskd audit verify)`);
     return parse('audit verify', argv.slice(2));
   }
+  if (first === 'attention' && second === 'resolve') return parse('attention resolve', argv.slice(2));
   if (first === undefined || first.startsWith('-')) return parse('run', normalisePlayground(argv));
   if (first === 'run') return parse('run', normalisePlayground(argv.slice(1)));
   if (first in COMMANDS && !first.includes(' ')) return parse(first as CommandName, argv.slice(1));

@@ -16,6 +16,13 @@ export function randomId(): string {
   return Math.random().toString(36).slice(2, 10);
 }
 
+/** 128 random bits as hex, from the platform's CSPRNG (browser and Node 20 alike): a UI session's token. */
+export function secretToken(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export function lookup<T>(table: Readonly<Record<string, T>> | undefined, name: string, code: string, what: string): T {
   const found = table && Object.hasOwn(table, name) ? table[name] : undefined;
   if (found === undefined) throw new KioskRequestError(code, `${what} "${name}" is not in this client's API`, false);

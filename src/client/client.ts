@@ -12,6 +12,9 @@ import type { z } from 'zod';
 import { DEVICE_APIS, type CommandSpec, type EventSpec } from '../api/index.js';
 import { bridgeOps } from '../api/bridge.js';
 import { activeAlertsSchema, alertEventSchema, type ActiveAlerts, type AlertEvent } from '../api/alerts.js';
+import { availabilitySchema, type Availability } from '../api/catalogue.js';
+import { attentionListSchema, checkoutProgressSchema, type AttentionList, type CheckoutProgress } from '../api/checkout.js';
+import { sessionEventSchema, sessionStateSchema, type SessionEvent, type SessionState } from '../api/session.js';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema, responseSchema, type Health } from '../api/envelope.js';
 import { accessibleEventSchema, accessibleStateSchema, assistanceEventSchema, assistanceStateSchema, type AccessibleState, type AssistanceState } from '../api/kiosk.js';
 import { makeTopics, type Topics } from '../api/topics.js';
@@ -41,6 +44,12 @@ export class KioskClient {
   readonly health: Live<Health | undefined>;
   /** The active alerts (retained `bridge/alerts`). */
   readonly alerts: Live<ActiveAlerts | undefined>;
+  /** Which services can be sold now (retained `bridge/availability`). */
+  readonly availability = new LiveValue<Availability | undefined>(undefined);
+  /** The requires-attention list (retained `bridge/attention`). */
+  readonly attention = new LiveValue<AttentionList | undefined>(undefined);
+  /** Whether a UI session holds the devices (retained `bridge/session`). */
+  readonly session = new LiveValue<SessionState | undefined>(undefined);
   /** Accessible mode, the session language and the timeout scale (retained `bridge/accessible`). */
   readonly accessible: Live<AccessibleState | undefined>;
   /** A pending call for assistance and the last acknowledgement (retained `bridge/assistance`). */
@@ -65,7 +74,7 @@ export class KioskClient {
 
   constructor(
     private readonly mqttClient: MqttClient,
-    readonly options: Readonly<ConnectOptions> & { readonly clientId: string },
+    readonly options: Readonly<ConnectOptions> & { readonly clientId: string; readonly sessionToken?: string | undefined },
   ) {
     this.topics = makeTopics(options.root ?? 'kiosk', options.kioskId);
     this.v5 = (options.protocolVersion ?? 5) === 5;
@@ -101,6 +110,9 @@ export class KioskClient {
       this.subs.add(t.bridgeAccessible, (_topic, s) => this.accessibleValue.set(s ? accessibleStateSchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.bridgeAssistance, (_topic, s) => this.assistanceValue.set(s ? assistanceStateSchema.safeParse(parseJson(s)).data : undefined)),
       this.subs.add(t.deviceState('+'), (topic, s) => this.onDeviceState(topic, s)),
+      this.subs.add(t.bridgeAvailability, (_topic, s) => this.availability.set(s ? availabilitySchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.bridgeAttention, (_topic, s) => this.attention.set(s ? attentionListSchema.safeParse(parseJson(s)).data : undefined)),
+      this.subs.add(t.bridgeSession, (_topic, s) => this.session.set(s ? sessionStateSchema.safeParse(parseJson(s)).data : undefined)),
     ];
     if (this.v5) jobs.push(this.subs.add(this.responseTopic, (_topic, s, corr) => this.onResponse(s, corr)));
     else {
@@ -170,6 +182,22 @@ export class KioskClient {
     return this.subs.add(topic, (_topic, s) => {
       const parsed = schema.safeParse(parseJson(s));
       if (parsed.success) handler(parsed.data);
+    });
+  }
+
+  /** Listen to UI session events (`bridge/event/session`: opened, warning before the timeout, ended). */
+  onSession(handler: (event: SessionEvent) => void): Promise<() => void> {
+    return this.subs.add(this.topics.bridgeEvent('session'), (_topic, s) => {
+      const parsed = sessionEventSchema.safeParse(parseJson(s));
+      if (parsed.success) handler(parsed.data);
+    });
+  }
+
+  /** Listen to checkout progress (`bridge/event/checkout`), optionally of one checkout only. */
+  onCheckout(handler: (progress: CheckoutProgress) => void, idempotencyKey?: string): Promise<() => void> {
+    return this.subs.add(this.topics.bridgeEvent('checkout'), (_topic, s) => {
+      const parsed = checkoutProgressSchema.safeParse(parseJson(s));
+      if (parsed.success && (idempotencyKey === undefined || parsed.data.idempotencyKey === idempotencyKey)) handler(parsed.data);
     });
   }
 
@@ -244,7 +272,9 @@ export class KioskClient {
           fn();
         };
         this.pending.set(tx, { mine, resolve: (d) => settle(() => resolve(d)), reject: (e) => settle(() => reject(e)) });
-        const body = JSON.stringify({ ...(params as object), transaction: tx });
+        // The connection's session token rides on every request (the router takes it out): it is what
+        // makes this client's money and scan requests its session's (see KioskSession, session.ts).
+        const body = JSON.stringify({ ...(params as object), transaction: tx, ...(this.options.sessionToken ? { session: this.options.sessionToken } : {}) });
         // mqtt-packet writes a string property as its UTF-8 bytes, in Node and in the browser bundle alike.
         const properties = this.v5 ? { responseTopic: this.responseTopic, correlationData: tx as unknown as Buffer } : undefined;
         this.mqttClient.publish(topic, body, { qos: 1, ...(properties ? { properties } : {}) }, (err) => {

@@ -9,6 +9,10 @@
  */
 export { connect } from './connect.js';
 export { KioskClient } from './client.js';
+export { KioskSession, openSession, type CheckoutParams, type CheckoutResult, type SessionInfo } from './session.js';
+export type { Availability } from '../api/catalogue.js';
+export type { AttentionList, CheckoutProgress, CheckoutRecord } from '../api/checkout.js';
+export type { SessionEvent, SessionState } from '../api/session.js';
 export type { BaseRequestOptions, BridgeView, ConnectOptions, RequestOptions } from './options.js';
 export { KioskRequestError, CLIENT_ERROR_CODES } from './errors.js';
 export type { Live } from './live.js';

@@ -66,6 +66,11 @@ export interface CommandContext {
   readonly requester: string | undefined;
   /** The role the request arrived with (its topic namespace, or `fleet`): drivers apply role policies with it. */
   readonly role: Role;
+  /**
+   * The request's `session` field (a UI session's token, taken out of the payload like `transaction`):
+   * what the session claim checks (src/services/sessions.ts). Never logged, never echoed.
+   */
+  readonly session?: string | undefined;
 }
 
 export type CommandHandlers<A extends DeviceApi> = {

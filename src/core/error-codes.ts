@@ -87,6 +87,18 @@ export const ERROR_CODES = {
   CLIP_UNKNOWN: { retryable: false, message: 'No clip with this name is configured' },
   PROMPT_UNKNOWN: { retryable: false, message: 'No prompt with this name is configured for this language' },
   SOUND_DEVICE_FAILED: { retryable: true, message: 'The sound device could not play (busy, unplugged or missing)' },
+  // UI sessions, checkout and the attention list (src/services)
+  CLAIMED_BY_OTHER: { retryable: false, message: 'Another UI session holds this device (or the kiosk); status reads stay open' },
+  SESSION_REQUIRED: { retryable: false, message: 'No UI session is open; open one with session-open' },
+  SERVICE_UNKNOWN: { retryable: false, message: 'No service with this id in the catalogue' },
+  SERVICE_UNAVAILABLE: { retryable: true, message: 'The service cannot be offered now (see bridge/availability for why)' },
+  CHECKOUT_AMOUNT_INVALID: { retryable: false, message: 'The amount does not match the service\'s fee or is outside its range' },
+  CHECKOUT_METHOD_NOT_ACCEPTED: { retryable: false, message: 'The service does not take this payment method' },
+  CHECKOUT_IDEMPOTENCY_MISMATCH: { retryable: false, message: 'This idempotency key was used for a different checkout' },
+  CHECKOUT_UNKNOWN: { retryable: false, message: 'No checkout with this idempotency key or reference' },
+  CHECKOUT_BUSY: { retryable: true, message: 'Another checkout is running' },
+  CHECKOUT_NOT_RESUMABLE: { retryable: false, message: 'This checkout has ended or waits for a technician' },
+  ATTENTION_UNKNOWN: { retryable: false, message: 'No entry with this id on the requires-attention list' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type RegisteredErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import type { MoneyJournal } from './money-journal.js';
 import type { Operations } from './operations.js';
 import { auditDiagnosis } from './audit-check.js';
 import { hourlyAvailability } from '../health/kpi/summary.js';
+import type { ServiceOps } from '../services/kiosk-services.js';
 
 export interface BridgeHost {
   readonly log: Logger;
@@ -28,6 +29,8 @@ export interface BridgeHost {
   health(): Promise<Health>;
   /** Republish every retained message of the birth; returns how many went out. */
   rebirth(): number;
+  /** The kiosk-level services' operations (sessions, catalogue, availability, checkout, attention). */
+  services: HandlersOf<ServiceOps>;
   readonly accessible: Pick<AccessibleMode, 'set' | 'reset'>;
   readonly assistance: Pick<Assistance, 'request' | 'acknowledge'>;
 }
@@ -35,6 +38,7 @@ export interface BridgeHost {
 export function bridgeHandlers(host: BridgeHost): HandlersOf<BridgeOps> {
   const { log, devices, journal, accessible, assistance } = host;
   return {
+    ...host.services,
     info: async () => host.info(),
     health: () => host.health(),
     rebirth: async () => ({ republished: host.rebirth() }),

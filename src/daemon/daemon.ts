@@ -22,6 +22,8 @@ import { RequestRouter, type RequestHandler } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
+import type { Role } from '../core/roles.js';
+import type { AttentionList } from '../api/checkout.js';
 import type { Transports } from '../core/transport.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
@@ -38,6 +40,8 @@ import { Devices } from './devices.js';
 import { MoneyJournal } from './money-journal.js';
 import { Monitoring } from './monitoring.js';
 import { Operations } from './operations.js';
+import { KioskServices } from '../services/kiosk-services.js';
+import { servicesPort } from './services-port.js';
 
 export interface DaemonDeps {
   config: KioskConfig;
@@ -72,6 +76,8 @@ export class Daemon {
   private readonly monitoring: Monitoring;
   /** KPIs, end of day, the audit trail and the metrics endpoint. */
   readonly operations: Operations;
+  /** UI sessions, availability, checkout, the requires-attention list (src/services). */
+  readonly services: KioskServices;
   private readonly table: DeviceTable;
   /** Accessible mode (headset or UI): the session interface for the UI sessions is its set()/reset(). */
   readonly accessible: AccessibleMode;
@@ -118,6 +124,22 @@ export class Daemon {
       evaluate: () => this.monitoring.evaluate(),
       file: join(config.stateDir, 'assistance.json'),
     });
+    const retainedTopic = { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession } as const;
+    this.services = new KioskServices({
+      clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,
+      journal: () => this.journal.open(), devices: servicesPort(this.devices),
+      publish: (topic, payload) => {
+        this.bus?.publishRetained(retainedTopic[topic], JSON.stringify(payload));
+        if (topic === 'attention') this.taps.forEach((t) => t.attention?.(payload as AttentionList));
+      },
+      event: (name, payload) => this.bus?.publishEvent(this.topics.bridgeEvent(name), JSON.stringify(payload)),
+    });
+    // The session carries language and accessible mode to the accessibility unit, and resets it when it ends.
+    this.services.observe({
+      opened: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
+      updated: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
+      ended: () => void this.accessible.reset().catch(() => undefined),
+    });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,
@@ -132,9 +154,10 @@ export class Daemon {
     const bridge = bridgeHandlers({
       log, devices: this.devices, journal: this.journal, operations: () => this.operations,
       info: () => this.info(), health: () => this.healthReporter.publish(), rebirth: () => this.rebirth(),
-      accessible: this.accessible, assistance: this.assistance,
+      accessible: this.accessible, assistance: this.assistance, services: this.services.handlers(),
     });
-    this.table = new DeviceTable(this.devices, bridge, config.policy.roles);
+    const claim = (device: string, command: string, role: Role, session: string | undefined): void => this.services.guard(device, command, role, session);
+    this.table = new DeviceTable(this.devices, bridge, config.policy.roles, claim);
     const router = RequestRouter.over(this.table, {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       limiter: new RequestLimiter(config.mqtt.limits, () => clock.monotonic()),
@@ -216,6 +239,8 @@ export class Daemon {
     }
     // Drivers start while the bus connects; READY waits for both.
     await Promise.all([this.bus.start(), this.devices.start()]);
+    // Checkouts a kill -9 interrupted are brought to a known state once the money devices have started.
+    await this.services.start();
     await this.healthReporter.start();
     this.watchdog.start();
     this.d.notifier?.ready(`${this.runtimes.length} devices; mqtt ${this.brokerUrl}`);
@@ -243,6 +268,7 @@ export class Daemon {
       state: (device, state) => {
         this.bus?.publishRetained(this.topics.deviceState(device), JSON.stringify(state));
         this.taps.forEach((t) => t.state?.(device, state));
+        this.services.deviceState(device);
         if (lastStatus.get(device) === state.status) return;
         lastStatus.set(device, state.status);
         this.healthReporter.soon();
@@ -250,6 +276,7 @@ export class Daemon {
       event: (device, event, payload, personal) => {
         this.bus?.publishEvent(this.topics.deviceEvent(device, event), JSON.stringify(payload));
         this.taps.forEach((t) => t.event?.(device, event, payload, personal));
+        this.services.deviceEvent(device, event, payload);
       },
     };
   }
@@ -283,6 +310,7 @@ export class Daemon {
       ...this.operations.birth(),
       ...this.accessible.birth(),
       ...this.assistance.birth(),
+      ...this.services.birth().map((m) => ({ topic: { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession }[m.topic], payload: JSON.stringify(m.payload) })),
     ];
   }
 
@@ -299,7 +327,9 @@ export class Daemon {
     this.d.notifier?.stopping();
     this.healthReporter.stop();
     this.watchdog.stop();
-    // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s.
+    // Reverse order of start, within one budget, so `offline` goes out well inside systemd's 5 s. The
+    // session ends first: cash intake stops and an escrowed note goes back before the drivers stop.
+    await this.services.stop(1000);
     await this.devices.stop(3000);
     this.taps.delete(this.operations);
     await this.operations.stop();

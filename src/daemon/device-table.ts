@@ -7,7 +7,7 @@
 import { bridgeOps } from '../api/bridge.js';
 import type { CommandTable, RequestTarget, ResolvedCommand } from '../bus/request-router.js';
 import type { CommandContext, CommandSpec, HandlersOf } from '../core/driver.js';
-import type { RoleRequirement } from '../core/roles.js';
+import type { Role, RoleRequirement } from '../core/roles.js';
 import { KioskError } from '../core/errors.js';
 import type { Devices } from './devices.js';
 
@@ -21,12 +21,16 @@ function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined
 
 type Run = (input: unknown, ctx: CommandContext) => Promise<unknown>;
 
+/** The UI session's claim on devices (src/services/sessions.ts): throws CLAIMED_BY_OTHER for another client's request. */
+export type ClaimGuard = (device: string, command: string, role: Role, session: string | undefined) => void;
+
 export class DeviceTable implements CommandTable {
   constructor(
     private readonly devices: Pick<Devices, 'runtime' | 'simulator'>,
     private readonly bridge: HandlersOf<typeof bridgeOps>,
     /** `policy.roles`: `{ "card.refund": "technician" }` overrides what a command declares. */
     private readonly roles: Readonly<Record<string, RoleRequirement>>,
+    private readonly claim: ClaimGuard = () => undefined,
   ) {}
 
   resolve(target: RequestTarget): ResolvedCommand {
@@ -36,7 +40,11 @@ export class DeviceTable implements CommandTable {
     if (!runtime) throw new KioskError('UNKNOWN_DEVICE', `no device ${target.target} on this kiosk`);
     const spec = own(runtime.api.commands, target.command);
     if (!spec) throw new KioskError('UNKNOWN_COMMAND', `${target.target} has no command ${target.command}`);
-    return { spec, role: this.roleOf(target.target, target.command, spec), signal: runtime.signal, run: (input, ctx) => runtime.run(target.command, input, ctx) };
+    const run: Run = (input, ctx) => {
+      this.claim(target.target, target.command, ctx.role, ctx.session);
+      return runtime.run(target.command, input, ctx);
+    };
+    return { spec, role: this.roleOf(target.target, target.command, spec), signal: runtime.signal, run };
   }
 
   private bridgeOp(op: string): ResolvedCommand {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
+import { attentionListSchema, type AttentionList } from '../api/checkout.js';
 import { auditHeadSchema, kpiDailySchema, settlementSchema } from '../api/fleet-records.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
 import type { Clock, Timer } from '../core/clock.js';
@@ -47,6 +48,7 @@ export class FleetLink {
   private queue: DiskQueue | undefined;
   private readonly states: Coalescer<DeviceStateMessage>;
   private alerts: ActiveAlerts | undefined;
+  private attentionList: AttentionList | undefined;
   private lastHealthAt = Number.NEGATIVE_INFINITY;
   private draining = false;
   private drainAgain = false;
@@ -127,6 +129,12 @@ export class FleetLink {
     void this.enqueue('health', body);
   }
 
+  /** Daemon tap: the requires-attention list, retained on the fleet side (rebuilt through its schema). */
+  attention(list: AttentionList): void {
+    this.attentionList = attentionListSchema.parse(list);
+    this.publishRetained(this.topics.attention, this.attentionList);
+  }
+
   /** An alert was raised or cleared (from the alert engine). */
   alert(event: AlertEvent, active: ActiveAlerts): void {
     this.alerts = active;
@@ -180,6 +188,7 @@ export class FleetLink {
     client.publish(t.info, JSON.stringify(fleetInfo(this.o.info(), this.o.config.region)), RETAINED);
     for (const [dev, s] of this.states.values()) client.publish(t.deviceState(dev), JSON.stringify(s), RETAINED);
     if (this.alerts) client.publish(t.alerts, JSON.stringify(this.alerts), RETAINED);
+    if (this.attentionList) client.publish(t.attention, JSON.stringify(this.attentionList), RETAINED);
   }
 
   private onClose(): void {

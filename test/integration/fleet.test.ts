@@ -96,6 +96,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
     await until(() => op.seen.some((m) => m.topic === `${fbase}/state` && JSON.parse(m.text).state === 'online'), 'online on the remote broker');
     await until(() => op.seen.some((m) => m.topic === `${fbase}/device/gpio/state`), 'gpio state on the remote broker');
     await until(() => op.seen.some((m) => m.topic === `${fbase}/info`), 'info');
+    await until(() => op.seen.some((m) => m.topic === `${fbase}/attention` && Array.isArray(JSON.parse(m.text).items)), 'the requires-attention list');
     await probe.waitFor('bridge/fleet', (p: { connected: boolean; base: string }) => p.connected && p.base === fbase); // for kioskd status
     await door(true);
     await until(() => op.seen.some((m) => m.topic === `${fbase}/alerts` && m.text.includes('DOOR_OPEN')), 'the active alert set');

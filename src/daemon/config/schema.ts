@@ -8,6 +8,7 @@ import { DEVICE_KINDS } from '../registry.js';
 import { alertsConfigSchema } from '../../health/alerts/config.js';
 import { fleetConfigSchema } from '../../fleet/config.js';
 import { ROLES } from '../../core/roles.js';
+import { catalogueSchema } from '../../api/catalogue.js';
 import { accessibilityConfigSchema, assistanceConfigSchema, lineProblems } from './accessibility.js';
 
 const levelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
@@ -96,6 +97,25 @@ export const uiConfigSchema = z.strictObject({
   credentialFile: z.string().optional(),
 });
 
+/** UI sessions (src/services/sessions.ts): how long they live without a request, and how liveness is kept. */
+export const sessionConfigSchema = z.strictObject({
+  timeoutMs: z.number().int().min(10_000).max(3_600_000).default(180_000),
+  /** The `warning` event comes this long before the timeout. */
+  warningMs: z.number().int().min(1000).max(600_000).default(30_000),
+  /** How often the client sends session-keepalive (told to it at session-open). */
+  keepaliveMs: z.number().int().min(1000).max(600_000).default(5_000),
+  /** Without a keepalive for this long the session's client is taken as vanished. */
+  livenessMs: z.number().int().min(2000).max(1_800_000).default(15_000),
+  /** Accessible mode multiplies the session timeout and the money flow's timeouts. */
+  accessibleFactor: z.number().min(1).max(10).default(2),
+});
+
+/** Checkout (src/services/checkout.ts). */
+export const checkoutConfigSchema = z.strictObject({
+  /** How long cash intake waits (the cash accept's timeout), before the accessible factor. */
+  cashTimeoutMs: z.number().int().min(5_000).max(3_600_000).default(120_000),
+});
+
 export const configSchema = z.strictObject({
   /** Defaults to the host name. */
   kioskId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
@@ -120,6 +140,10 @@ export const configSchema = z.strictObject({
   journal: journalConfigSchema.prefault({}),
   ui: uiConfigSchema.prefault({}),
   operations: operationsConfigSchema.prefault({}),
+  /** The service catalogue: what this kiosk sells (see docs/checkout.md). */
+  services: catalogueSchema,
+  session: sessionConfigSchema.prefault({}),
+  checkout: checkoutConfigSchema.prefault({}),
   accessibility: accessibilityConfigSchema.prefault({}),
   assistance: assistanceConfigSchema.prefault({}),
 }).superRefine((cfg, ctx) => {

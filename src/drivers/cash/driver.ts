@@ -356,7 +356,8 @@ class CashDriver implements Driver<CashApi> {
     // Accessible mode gives the person more time (DriverDeps.timeoutScale), fixed when the session opens.
     const scale = Math.max(1, this.deps.timeoutScale?.() ?? 1);
     const s = new Session(amountDue, currency, this.deps.clock.monotonic() + Math.round(timeoutMs * scale), transaction);
-    await ledger.record('session.opened', s.id, { amountDue, currency });
+    // The transaction names the session for whoever asked (a checkout finds its cash step by it after a restart).
+    await ledger.record('session.opened', s.id, { amountDue, currency, ...(transaction ? { transaction } : {}) });
     this.session = s;
     this.wake();
     this.deps.log.info({ sessionId: s.id, amountDue, currency, timeoutMs: Math.round(timeoutMs * scale), ...(scale > 1 ? { timeoutScale: scale } : {}) }, 'cash session opened');

@@ -13,6 +13,7 @@ import { gpioTile } from './tiles/gpio.js';
 import { healthTile } from './tiles/health.js';
 import { printerTile } from './tiles/printer.js';
 import { scannerTile } from './tiles/scanner.js';
+import { serviceTile } from './tiles/service.js';
 
 const NATIVE_NAMES = { en: 'English', ar: 'العربية', es: 'Español', fr: 'Français', de: 'Deutsch', ru: 'Русский', zh: '中文' };
 
@@ -98,7 +99,7 @@ async function main() {
     paid: (p) => (payment = p),
   };
   const tiles = h('main', { class: 'tiles' },
-    scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), audioTile(ctx), accessTile(ctx), gpioTile(ctx), healthTile(ctx));
+    serviceTile(ctx), scannerTile(ctx), cardTile(ctx), cashTile(ctx), printerTile(ctx), audioTile(ctx), accessTile(ctx), gpioTile(ctx), healthTile(ctx));
   fill(document.body, header(kiosk, s), alertsBanner(ctx), bar.el, tiles);
   document.body.dataset.ready = 'true';
 }

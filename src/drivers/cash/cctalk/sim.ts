@@ -3,7 +3,7 @@
  * the host sends before answering. Coins it takes are logged in `statePath` (they outlive the process
  * driving the sim); its event counter, like a real acceptor's, restarts from 0 only at power-up.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import {
   CCTALK_HOST, CcHeader, CcParser, encodeCcFrame, encodeCreditBuffer, parseCoinId, type CcBufferedEvent, type CcFrame,
@@ -65,7 +65,11 @@ export class CcTalkSimulator {
       return { taken: false, reason: 'inhibited coin' };
     }
     this.state.coins.push(value as number);
-    writeFileSync(this.options.statePath, JSON.stringify(this.state));
+    // Write-then-rename: a device's own memory survives its host being killed mid-write (the checkout
+    // kill loop found a kill -9 here leaving an empty file, and a simulator that could not start again).
+    const tmp = `${this.options.statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.options.statePath);
     this.event({ kind: 'coin', position, sorter: 1 });
     return { taken: true };
   }

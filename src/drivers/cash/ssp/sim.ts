@@ -13,7 +13,7 @@
  * `repeatLastCredit()` makes that happen on demand. A host must journal a credit once, whatever it hears.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Clock, Timer } from '../../../core/clock.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import { encodeFrame, SspParser, type SspFrame } from './codec.js';
@@ -270,7 +270,11 @@ export class SspSimulator {
   }
 
   private persist(): void {
-    writeFileSync(this.options.statePath, JSON.stringify(this.state));
+    // Write-then-rename: a device's own memory survives its host being killed mid-write (the checkout
+    // kill loop found a kill -9 here leaving an empty file, and a simulator that could not start again).
+    const tmp = `${this.options.statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.options.statePath);
   }
 
   private onFrame(frame: SspFrame): void {

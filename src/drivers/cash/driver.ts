@@ -59,7 +59,9 @@ class CashDriver implements Driver<CashApi> {
       cancel: async () => {
         const s = this.session;
         if (s && !s.ending) s.end('cancelled', this.deps.clock.monotonic());
-        return { cancelled: s !== undefined, sessionId: s?.id ?? null };
+        if (!s) return { cancelled: false, sessionId: null, total: 0, paidOut: 0, voucherAmount: 0, payout: null };
+        const out = await s.done;
+        return { cancelled: true, sessionId: s.id, total: out.total, paidOut: out.paidOut, voucherAmount: out.voucherAmount, payout: out.payout };
       },
       status: async () => this.state.status(this.requireLedger(), this.session, this.validator, this.coinAcceptor),
       'cashbox-emptied': async (input, ctx) => {
@@ -68,6 +70,21 @@ class CashDriver implements Driver<CashApi> {
       },
       settle: async (input, ctx) => this.published(await settleSession(this.requireLedger(), this.deps.log, input, ctx.requester)),
       'clear-fault': async (input, ctx) => this.published(await clearFault(this.requireLedger(), this.deps.log, this.state, input.technician, ctx.requester)),
+      // interim (API step): no payout unit is driven yet
+      'can-pay-out': async (input) => ({ amount: input.amount, currency: input.currency, payable: 0, remainder: input.amount, plan: [] }),
+      dispense: async () => {
+        throw new KioskError('CASH_PAYOUT_UNAVAILABLE');
+      },
+      levels: async () => ({ currency: this.validator?.setup?.currency ?? null, state: 'offline', notes: [], coins: [], total: 0, nearEmpty: [], empty: [] }),
+      refill: async () => {
+        throw new KioskError('CASH_PAYOUT_UNAVAILABLE');
+      },
+      empty: async () => {
+        throw new KioskError('CASH_PAYOUT_UNAVAILABLE');
+      },
+      'settle-payout': async () => {
+        throw new KioskError('CASH_UNKNOWN_PAYOUT');
+      },
     };
   }
 

@@ -76,6 +76,10 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
       return { state: validator.powerCut(offMs, outcome) };
     },
     'repeat-credit': async () => ({ armed: validator.repeatLastCredit() }),
+    // interim (API step): the payout simulators come with the recycler and hoppers
+    'payout-fault': async () => ({ armed: false }),
+    'clear-payout-fault': async () => ({ cleared: false }),
+    'payout-counts': async () => ({ stored: {}, notesDispensed: {}, hoppers: [], paidOutTotal: 0 }),
     stacked: async () => {
       const notes = [...validator.stacked];
       const taken = [...(coins?.coins ?? [])];

@@ -90,6 +90,7 @@ export class CashState {
       channels: (validator?.setup?.channels ?? []).map((c) => ({ channel: c.channel, value: c.value, currency: c.currency })),
       coins: (coins?.coins ?? []).map((c) => ({ position: c.position, value: c.value })),
       faults: this.faults(),
+      payout: null,
     };
   }
 }

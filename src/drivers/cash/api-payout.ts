@@ -193,6 +193,11 @@ export const payoutSim = {
     input: z.strictObject({ unit: z.enum(['recycler', 'hopper']), value: amount.optional() }),
     output: z.object({ cleared: z.boolean() }),
   },
+  'pour-coins': {
+    summary: 'A technician pours coins into the simulated hopper of this value (the host learns it only from `refill`).',
+    input: z.strictObject({ value: amount, count: z.number().int().min(1).max(10_000) }),
+    output: z.object({ poured: z.boolean() }),
+  },
   'payout-counts': {
     summary: "The simulated units' own records: notes stored per value, everything they dispensed, coins per hopper.",
     input: z.strictObject({}),

@@ -25,6 +25,10 @@ export class Session {
     /** Monotonic deadline. */
     readonly deadline: number,
     readonly transaction: string | undefined,
+    /** Overpaying cash is taken when its change can be paid, and the change paid at the end. */
+    readonly giveChange = false,
+    /** An unpaid end (cancel, timeout, fault) pays back what was taken; `cancel {repay}` may change it. */
+    public repay = false,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }

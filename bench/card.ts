@@ -39,7 +39,7 @@ async function direct(n: number, dir: string): Promise<number[]> {
   const t = sim.driverConfig.transport;
   if (t?.type !== 'tcp') throw new Error('expected a TCP simulator');
   const terminal = new ZvtTerminal(
-    { stream: new TcpTransport(t), log: quiet, timeouts: { ackMs: 5000, idleMs: 10_000 } },
+    { stream: new TcpTransport(t), log: quiet, clock: systemClock, timeouts: { ackMs: 5000, idleMs: 10_000 } },
     { mode: 'tcp', password: '000000', currency: 784, charset: 'cp437' },
   );
   const signal = new AbortController().signal;

@@ -16,6 +16,7 @@ import { PrinterDriver } from '../src/drivers/printer/driver.js';
 import { renderReceipt } from '../src/drivers/printer/render.js';
 import { PrinterSimulator } from '../src/drivers/printer/sim.js';
 import { receiptFor } from '../test/fixtures/printer/receipts.js';
+import { createTransports } from '../src/transports/factory.js';
 
 const BAUD = 115_200;
 const quiet = createLogger({ level: 'fatal', journald: false, write: () => undefined });
@@ -58,7 +59,7 @@ export async function benchPrinter(opts: { quick: boolean }): Promise<{ title: s
   const dir = mkdtempSync(join(tmpdir(), 'kioskd-bench-printer-'));
   const config = printerConfigSchema.parse({ simulate: true, statusPollMs: 60_000, sim: { wireBaud: BAUD } });
   const sim = await PrinterSimulator.start(config, { log: quiet, clock: systemClock, workDir: join(dir, 'sim'), stateDir: join(dir, 'simstate') });
-  const driver = new PrinterDriver(sim.driverConfig, { host, log: quiet, clock: systemClock, journal: undefined, stateDir: join(dir, 'state'), simulatorLink: undefined });
+  const driver = new PrinterDriver(sim.driverConfig, { host, log: quiet, clock: systemClock, transports: createTransports({ clock: systemClock }), journal: undefined, stateDir: join(dir, 'state'), simulatorLink: undefined });
   try {
     await driver.start();
     let seq = 0;

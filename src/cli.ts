@@ -180,8 +180,8 @@ async function gpioSafe(path: string): Promise<number> {
     process.stdout.write('gpio-safe: no hardware GPIO outputs configured\n');
     return 0;
   }
-  const { createGpioBackend } = await import('./drivers/gpio/backends.js');
-  const backend = await createGpioBackend(gpio, undefined);
+  const [{ createGpioBackend }, { createTransports }] = await Promise.all([import('./drivers/gpio/backends.js'), import('./transports/factory.js')]);
+  const backend = await createGpioBackend(gpio, createTransports({ clock: systemClock }), undefined);
   const outputs = Object.entries(gpio.outputs).map(([name, c]) => ({ name, line: c.line, initial: c.safe !== c.activeLow }));
   try {
     await backend.open([], outputs);

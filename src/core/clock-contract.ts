@@ -18,6 +18,8 @@
  * - A callback that throws: with the system clock an uncaught exception (as with Node's timers); with a
  *   manual clock the throw comes out of `advance()`. Callbacks should not throw.
  * - `timer.unref()` lets the process exit while the timer is pending (Node semantics; no-op elsewhere).
+ * - `sleep(ms, signal)` is a promise on `setTimeout`: resolves no earlier than `ms`, rejects with the
+ *   signal's reason when it aborts. Code that polls or backs off sleeps on its clock, never on Node's.
  *
  * Wall time (`now`, `iso`) may jump (NTP, a technician); use `monotonic()` for durations and deadlines.
  */
@@ -44,4 +46,6 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): Timer;
   clearTimeout(timer: Timer | undefined): void;
   clearInterval(timer: Timer | undefined): void;
+  /** Resolve after `ms` of monotonic time; reject with the signal's reason if it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Clock } from './clock.js';
 import type { Journal } from './journal.js';
 import type { Role, RoleRequirement } from './roles.js';
+import type { Transports } from './transport.js';
 
 export const DEVICE_STATUSES = ['starting', 'ready', 'busy', 'offline', 'fault', 'disabled'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
@@ -114,7 +115,10 @@ export interface Driver<A extends DeviceApi = DeviceApi> {
 export interface DriverDeps<A extends DeviceApi = DeviceApi> {
   readonly host: DriverHost<A>;
   readonly log: Logger;
+  /** Every timer, timeout, poll interval and backoff of the driver runs on it. */
   readonly clock: Clock;
+  /** Makes the driver's streams, GPIO backend and sound output: a driver never constructs its own. */
+  readonly transports: Transports;
   /** Durable money journal; present for devices that handle money. */
   readonly journal: Journal | undefined;
   /** A directory this device may persist state in (job ids, counters). */

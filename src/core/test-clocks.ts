@@ -1,9 +1,11 @@
 /**
  * Clocks for tests: {@link ManualClock} moves only when told to and fires the timers that come due;
  * {@link ErraticClock} is one whose timers fire early and late, as platform timers do (and worse), to
- * prove that code comparing against a deadline re-arms instead of losing it.
+ * prove that code comparing against a deadline re-arms instead of losing it; {@link WarpClock} runs in
+ * real time (for tests with real I/O) and skips ahead when told to, instead of a test sleeping.
  */
 import type { Clock, Timer } from './clock-contract.js';
+import { PlatformClock, sleep } from './system-clock.js';
 
 interface Scheduled {
   readonly seq: number;
@@ -53,6 +55,10 @@ export class ManualClock implements Clock {
 
   clearInterval(timer: Timer | undefined): void {
     timer?.cancel();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleep(ms, signal, this);
   }
 
   /** Timers still to fire. */
@@ -178,5 +184,43 @@ export class ErraticClock extends ManualClock {
   protected override noteFired(due: number, at: number): void {
     if (at < due) this.firedEarly++;
     else if (at > due) this.firedLate++;
+  }
+}
+
+/**
+ * Real time that a test can move forward. Timers run on the system's timers, exactly as in production,
+ * so real I/O (PTYs, sockets, a broker) keeps flowing; {@link advance} moves monotonic and wall time
+ * forward at once and fires every timer that comes due, so a test skips a protocol timeout, a backoff
+ * or a poll interval instead of sleeping through it. {@link jump} moves the wall clock only (NTP).
+ */
+export class WarpClock extends PlatformClock {
+  private readonly skew: { mono: number; wall: number };
+  /** Every advance and jump, in order (ms), for a test's report. */
+  readonly moves: Array<{ kind: 'advance' | 'jump'; ms: number }> = [];
+
+  constructor() {
+    const skew = { mono: 0, wall: 0 };
+    super(undefined, () => performance.now() + skew.mono, () => Date.now() + skew.wall);
+    this.skew = skew;
+  }
+
+  /**
+   * Move time forward by `ms`. Resolves once the timers that came due have run (their callbacks; what
+   * they start, e.g. a write and its answer, goes on asynchronously as usual).
+   */
+  async advance(ms: number): Promise<void> {
+    if (ms < 0) throw new RangeError('time only moves forward');
+    this.skew.mono += ms;
+    this.skew.wall += ms;
+    this.moves.push({ kind: 'advance', ms });
+    this.rearmAll();
+    // the timers that came due are armed for the next timers phase, before this one (same delay, FIFO)
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
+  /** Jump the wall clock only (either way), as NTP or a technician does; monotonic time runs on. */
+  jump(ms: number): void {
+    this.skew.wall += ms;
+    this.moves.push({ kind: 'jump', ms });
   }
 }

@@ -21,9 +21,11 @@ import { RequestRouter } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
+import type { Transports } from '../core/transport.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
+import { createTransports } from '../transports/factory.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
 import { DeviceTable } from './device-table.js';
@@ -44,6 +46,8 @@ export interface DaemonDeps {
   /** Scratch directory for simulators (PTY links); defaults to {stateDir}/sim. */
   simDir?: string;
   backoff?: BackoffPolicy;
+  /** What drivers reach their devices through; the real transports (on `clock`) by default. */
+  transports?: Transports;
 }
 
 export class Daemon {
@@ -74,7 +78,8 @@ export class Daemon {
     this.startedAt = clock.iso();
     this.protocolVersion = config.mqtt.protocolVersion;
     this.journal = new MoneyJournal({ stateDir: config.stateDir, mirrorPath: config.journal.mirrorPath, clock, log: log.child({ component: 'journal' }) });
-    this.devices = new Devices({ config, log, clock, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
+    const transports = d.transports ?? createTransports({ clock });
+    this.devices = new Devices({ config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff });
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,

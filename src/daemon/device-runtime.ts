@@ -4,7 +4,7 @@
  * exponential backoff and jitter; nothing a driver throws reaches the daemon or another device.
  */
 import type { DeviceStateMessage } from '../api/envelope.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, Timer } from '../core/clock.js';
 import type {
   CommandContext,
   DeviceApi,
@@ -16,21 +16,16 @@ import type {
 import { KioskError, toKioskError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/logger.js';
+import type { Transports } from '../core/transport.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+
+export type { BackoffPolicy } from './backoff.js';
 
 /** Where a device's state and events go (the bus, in the daemon; a recorder, in tests). */
 export interface DeviceSink {
   state(device: string, state: DeviceStateMessage): void;
   event(device: string, event: string, payload: unknown, personal: boolean): void;
 }
-
-export interface BackoffPolicy {
-  initialMs: number;
-  maxMs: number;
-  /** 0.25: each delay is randomised within ±25%. */
-  jitter: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
 
 export interface DeviceRuntimeOptions<C> {
   name: string;
@@ -40,6 +35,7 @@ export interface DeviceRuntimeOptions<C> {
   simulated: boolean;
   log: Logger;
   clock: Clock;
+  transports: Transports;
   sink: DeviceSink;
   stateDir: string;
   simulatorLink: unknown;
@@ -60,7 +56,7 @@ export class DeviceRuntime<C = unknown> {
   private running = false;
   private stopping = false;
   private abort = new AbortController();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
   private attempt = 0;
   private current: DeviceStateMessage;
   private lastError: { code: string; at: string } | null = null;
@@ -119,7 +115,7 @@ export class DeviceRuntime<C = unknown> {
   /** Stop the driver (outputs to safe values) and cancel retries. Never throws. */
   async stop(timeoutMs = 4000): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.abort.abort(new KioskError('SHUTTING_DOWN'));
     await this.serial(() => this.stopDriver(timeoutMs));
   }
@@ -127,7 +123,7 @@ export class DeviceRuntime<C = unknown> {
   /** Stop and start again now (a technician's or the fleet's "restart device"). */
   async restart(): Promise<void> {
     if (!this.o.enabled) throw new KioskError('DEVICE_DISABLED');
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.stopping = false;
     this.attempt = 0;
     await this.serial(async () => {
@@ -179,6 +175,7 @@ export class DeviceRuntime<C = unknown> {
         host: this.host(),
         log: this.o.log,
         clock: this.o.clock,
+        transports: this.o.transports,
         journal,
         stateDir: this.o.stateDir,
         simulatorLink: this.link,
@@ -213,12 +210,9 @@ export class DeviceRuntime<C = unknown> {
 
   private scheduleRetry(): void {
     if (this.stopping) return;
-    const { initialMs, maxMs, jitter } = this.o.backoff ?? DEFAULT_BACKOFF;
-    const base = Math.min(maxMs, initialMs * 2 ** this.attempt);
-    const delay = Math.round(base * (1 - jitter + 2 * jitter * (this.o.random ?? Math.random)()));
-    this.attempt++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
+    const delay = backoffDelay(this.o.backoff ?? DEFAULT_BACKOFF, this.attempt++, this.o.random ?? Math.random);
+    this.retryTimer?.cancel();
+    this.retryTimer = this.o.clock.setTimeout(() => {
       this.restarts++;
       void this.serial(() => this.tryStart());
     }, delay);
@@ -230,12 +224,12 @@ export class DeviceRuntime<C = unknown> {
     this.running = false;
     this.driver = undefined;
     if (!driver) return;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     try {
       await Promise.race([
         driver.stop(),
         new Promise<void>((resolve) => {
-          timer = setTimeout(() => {
+          timer = this.o.clock.setTimeout(() => {
             this.o.log.warn(`driver did not stop within ${timeoutMs} ms`);
             resolve();
           }, timeoutMs);
@@ -244,7 +238,7 @@ export class DeviceRuntime<C = unknown> {
     } catch (err) {
       this.o.log.error({ err }, 'driver stop threw');
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

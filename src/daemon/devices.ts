@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { DeviceApi, DeviceKind, SimulatorHandle } from '../core/driver.js';
 import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Transports } from '../core/transport.js';
 import type { KioskConfig } from './config/schema.js';
 import { DeviceRuntime, type BackoffPolicy, type DeviceSink } from './device-runtime.js';
 import type { MoneyJournal } from './money-journal.js';
@@ -18,6 +19,7 @@ export interface DevicesOptions {
   readonly config: KioskConfig;
   readonly log: Logger;
   readonly clock: Clock;
+  readonly transports: Transports;
   /** Where every device's state and events go. */
   readonly sink: DeviceSink;
   readonly journal: MoneyJournal;
@@ -32,7 +34,7 @@ export class Devices {
   readonly simulating: boolean;
   private readonly simulators = new Map<string, SimulatorHandle<unknown>>();
 
-  constructor(o: DevicesOptions) {
+  constructor(private readonly o: DevicesOptions) {
     const devices = o.config.devices as Record<string, { enabled: boolean; simulate: boolean } | undefined>;
     const configured = (Object.entries(DEVICE_KINDS) as Array<[string, DeviceKind<DeviceApi, unknown>]>).flatMap(([name, kind]) => {
       const devConfig = devices[name];
@@ -63,8 +65,9 @@ export class Devices {
 
   /** Stop drivers in reverse order within `budgetMs` (each gets 100 ms to 1.5 s), then the simulators. */
   async stop(budgetMs: number): Promise<void> {
-    const deadline = performance.now() + budgetMs;
-    for (const r of [...this.runtimes].reverse()) await r.stop(Math.max(100, Math.min(1500, deadline - performance.now())));
+    const { clock } = this.o;
+    const deadline = clock.monotonic() + budgetMs;
+    for (const r of [...this.runtimes].reverse()) await r.stop(Math.max(100, Math.min(1500, deadline - clock.monotonic())));
   }
 
   async stopSimulators(): Promise<void> {
@@ -119,6 +122,7 @@ export class Devices {
       simulated,
       log: devLog,
       clock,
+      transports: o.transports,
       sink: o.sink,
       stateDir: join(config.stateDir, 'devices', name),
       simulatorLink: undefined,

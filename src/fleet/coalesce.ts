@@ -3,16 +3,16 @@
  * changes within `minIntervalMs` are folded into one trailing send of the latest value. Used for device
  * states on the fleet link, where a receipt's busy/ready flicker is not worth an uplink message.
  */
-import type { Clock } from '../core/clock.js';
+import type { Clock, Timer } from '../core/clock.js';
 
 export class Coalescer<T> {
   private readonly latest = new Map<string, T>();
   private readonly sentAt = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, Timer>();
 
   constructor(
     private readonly minIntervalMs: number,
-    private readonly clock: Pick<Clock, 'monotonic'>,
+    private readonly clock: Pick<Clock, 'monotonic' | 'setTimeout'>,
     private readonly send: (key: string, value: T) => void,
   ) {}
 
@@ -26,7 +26,7 @@ export class Coalescer<T> {
     if (this.timers.has(key)) return; // the pending send takes the latest value
     const wait = (this.sentAt.get(key) ?? Number.NEGATIVE_INFINITY) + this.minIntervalMs - this.clock.monotonic();
     if (wait <= 0) this.flush(key);
-    else this.timers.set(key, setTimeout(() => this.flush(key), wait).unref());
+    else this.timers.set(key, this.clock.setTimeout(() => this.flush(key), wait).unref());
   }
 
   private flush(key: string): void {
@@ -38,7 +38,7 @@ export class Coalescer<T> {
 
   /** Cancel pending sends (at stop). */
   clear(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
   }
 }

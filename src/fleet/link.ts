@@ -10,7 +10,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import type { ActiveAlerts, AlertEvent, FleetRecord } from '../api/alerts.js';
 import { auditHeadSchema, kpiDailySchema, settlementSchema } from '../api/fleet-records.js';
 import type { BridgeInfo, DeviceStateMessage, Health, ResponseEnvelope } from '../api/envelope.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, Timer } from '../core/clock.js';
 import { publishOfflineAndEnd } from '../bus/graceful-end.js';
 import { KioskError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -54,7 +54,7 @@ export class FleetLink {
   private readonly sending = new Map<string, number>();
   private readonly packetSeq = new Map<number, number>();
   private readonly unrouted = new Set<number>();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
   private readonly since: string;
 
   constructor(private readonly o: FleetLinkOptions) {
@@ -73,7 +73,7 @@ export class FleetLink {
 
   async start(): Promise<void> {
     const c = this.o.config;
-    this.queue = await DiskQueue.open(join(this.o.stateDir, 'fleet'), c.queue, this.o.log);
+    this.queue = await DiskQueue.open(join(this.o.stateDir, 'fleet'), c.queue, this.o.log, this.o.clock);
     const tls = c.tls;
     const [ca, cert, key, password] = await Promise.all([
       tls.ca ? readFile(tls.ca) : undefined,
@@ -248,7 +248,7 @@ export class FleetLink {
       // The link dropped (the next connect drains again), or nobody was subscribed: try again shortly.
       if (err instanceof NoSubscriberError && !this.retryTimer) {
         this.o.log.warn({ pending: this.backlog() }, 'fleet broker has no subscriber for records (is the fleet store running?); keeping them');
-        this.retryTimer = setTimeout(() => {
+        this.retryTimer = this.o.clock.setTimeout(() => {
           this.retryTimer = undefined;
           void this.drain();
         }, 2000).unref();
@@ -291,7 +291,7 @@ export class FleetLink {
   /** Publish offline ourselves (no will), disconnect, persist the queue position. Never throws. */
   async stop(): Promise<void> {
     this.states.clear();
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     await publishOfflineAndEnd(this.client, { topic: this.topics.state, payload: JSON.stringify(this.statePayload('offline', 'shutdown')) });
     await this.queue?.close().catch(() => undefined);
   }

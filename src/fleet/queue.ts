@@ -15,6 +15,7 @@
 import { mkdir, open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fleetRecordSchema, type FleetRecord } from '../api/alerts.js';
+import type { Clock, Timer } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 
 export interface QueueLimits {
@@ -33,7 +34,7 @@ export class DiskQueue {
   private fh: FileHandle | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private ackedSeq: number;
-  private ackTimer: NodeJS.Timeout | undefined;
+  private ackTimer: Timer | undefined;
   private linesInFile: number;
   /** Health records dropped since the queue was opened (for health and tests). */
   droppedTotal = 0;
@@ -42,6 +43,7 @@ export class DiskQueue {
     private readonly dir: string,
     private readonly limits: QueueLimits,
     private readonly log: Logger,
+    private readonly clock: Pick<Clock, 'setTimeout'>,
     private nextSeq: number,
     acked: number,
     entries: Entry[],
@@ -53,7 +55,7 @@ export class DiskQueue {
     this.linesInFile = linesInFile;
   }
 
-  static async open(dir: string, limits: QueueLimits, log: Logger): Promise<DiskQueue> {
+  static async open(dir: string, limits: QueueLimits, log: Logger, clock: Pick<Clock, 'setTimeout'>): Promise<DiskQueue> {
     await mkdir(dir, { recursive: true });
     let acked = -1;
     try {
@@ -83,7 +85,7 @@ export class DiskQueue {
         entries.push({ rec, bytes: Buffer.byteLength(line) + 1 });
       }
     }
-    const q = new DiskQueue(dir, limits, log, maxSeq + 1, acked, entries, lines.length);
+    const q = new DiskQueue(dir, limits, log, clock, maxSeq + 1, acked, entries, lines.length);
     await q.rewrite(); // drop acknowledged and torn lines; start from a clean file
     if (entries.length > 0) log.info({ pending: entries.length, firstSeq: entries[0]!.rec.seq }, 'fleet queue reopened with records to send');
     return q;
@@ -126,7 +128,7 @@ export class DiskQueue {
     this.ackedSeq = Math.max(this.ackedSeq, this.entries[0] ? this.entries[0].rec.seq - 1 : this.nextSeq - 1);
     // Marker writes are batched: a burst of acks after a reconnect costs one rename, not thousands.
     if (!this.ackTimer) {
-      this.ackTimer = setTimeout(() => {
+      this.ackTimer = this.clock.setTimeout(() => {
         this.ackTimer = undefined;
         void this.serial(() => this.persistAcked());
       }, 200);
@@ -136,7 +138,7 @@ export class DiskQueue {
 
   /** Persist the acknowledged position now (at stop). */
   async close(): Promise<void> {
-    clearTimeout(this.ackTimer);
+    this.ackTimer?.cancel();
     this.ackTimer = undefined;
     await this.serial(() => this.persistAcked());
     await this.fh?.close();

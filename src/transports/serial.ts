@@ -1,19 +1,10 @@
 /** Serial transport (USB-CDC, RS-232) over node-serialport. */
 import { stat } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
+import { withErrno } from '../core/transport.js';
 import { Listeners, type ByteStream } from './byte-stream.js';
 
-/**
- * node-serialport reports "No such file or directory, cannot open ..." and disconnects without an errno
- * `code`; give them one so callers can tell "not plugged in" (ENOENT) from "no permission" (EACCES).
- */
-export function withErrno(err: unknown): NodeJS.ErrnoException {
-  const e = (err instanceof Error ? err : new Error(String(err))) as NodeJS.ErrnoException;
-  if (e.code !== undefined) return e;
-  const m = e.message;
-  const code = /No such file|ENOENT/i.test(m) ? 'ENOENT' : /Permission denied|EACCES/i.test(m) ? 'EACCES' : /busy|EBUSY/i.test(m) ? 'EBUSY' : 'EIO';
-  return Object.assign(e, { code });
-}
+export { withErrno };
 
 export interface SerialOptions {
   /** Prefer stable paths: /dev/serial/by-id/... */

@@ -1,11 +1,14 @@
 /** TCP transport (ZVT on 20007, raw printing on 9100). Nagle off: small frames must not wait. */
 import { Socket } from 'node:net';
+import type { Clock } from '../core/clock.js';
 import { Listeners, type ByteStream } from './byte-stream.js';
 
 export interface TcpOptions {
   host: string;
   port: number;
   connectTimeoutMs?: number;
+  /** The connect timeout runs on it (a protocol deadline a test can skip); Node's timers without one. */
+  clock?: Pick<Clock, 'setTimeout'>;
 }
 
 export class TcpTransport implements ByteStream {
@@ -28,12 +31,18 @@ export class TcpTransport implements ByteStream {
     const socket = new Socket();
     socket.setNoDelay(true);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const clock = this.options.clock;
+      const arm = (fn: () => void, ms: number): { cancel(): void } => {
+        if (clock) return clock.setTimeout(fn, ms);
+        const t = setTimeout(fn, ms);
+        return { cancel: () => clearTimeout(t) };
+      };
+      const timer = arm(() => {
         socket.destroy();
         reject(Object.assign(new Error(`connect to ${this.label} timed out`), { code: 'ETIMEDOUT' }));
       }, this.options.connectTimeoutMs ?? 5000);
       socket.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
+        timer.cancel();
         // Under systemd, IPAddressDeny answers connect() with EPERM: say which rule is missing.
         reject(
           err.code === 'EPERM'
@@ -42,7 +51,7 @@ export class TcpTransport implements ByteStream {
         );
       });
       socket.connect(this.options.port, this.options.host, () => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       });
     });

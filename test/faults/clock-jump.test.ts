@@ -7,7 +7,7 @@
  * must end as it would have without the jump: no early TIMEOUT, no hang, no second charge or print.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock, type Clock, type Timer } from '../../src/core/clock.js';
+import { sleep, systemClock, type Clock, type Timer } from '../../src/core/clock.js';
 import { receiptFor } from '../fixtures/printer/receipts.js';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { gpioConfig } from '../helpers/configs.js';
@@ -40,6 +40,9 @@ class JumpingClock implements Clock {
   }
   clearInterval(t: Timer | undefined): void {
     t?.cancel();
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleep(ms, signal, this);
   }
   jump(ms: number): void {
     this.offset += ms;

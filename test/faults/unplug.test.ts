@@ -10,6 +10,7 @@
  * The card terminal's serial line pulled mid-sale: card-serial-unplug.test.ts.
  * The scanner's unplug mid-document is test/integration/scanner.test.ts (referenced in the table).
  */
+import { systemClock } from '../../src/core/clock.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,7 +76,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('serial devices unplugged mid-work', (
     const dir = tempDir('kioskd-unplug-coins-');
     const key = '5a5a1234abcd9876';
     const simConfig = cashConfigSchema.parse({ validator: { encryption: { enabled: true, fixedKey: key } }, coinAcceptor: {}, simulator: { stepMs: 40 } });
-    const sims: CashSimulators = await startCashSimulators(simConfig, { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim-state') });
+    const sims: CashSimulators = await startCashSimulators(simConfig, { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim-state'), clock: systemClock });
     const cable = await Cable.connect(join(dir, 'cable'), sims.coinPath ?? '');
     const kiosk = await startTestDaemon({
       brokerUrl: broker.url,
@@ -125,7 +126,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('serial devices unplugged mid-work', (
   it('note validator mid-acceptance with a note in escrow: credited once or returned, never lost or doubled', async () => {
     const dir = tempDir('kioskd-unplug-cash-');
     const simConfig = cashConfigSchema.parse({ validator: { encryption: { enabled: true, fixedKey: '5a5a1234abcd9876' } }, simulator: { stepMs: 60, escrowTimeoutMs: 3000, coins: [] } });
-    const sims: CashSimulators = await startCashSimulators(simConfig, { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim-state') });
+    const sims: CashSimulators = await startCashSimulators(simConfig, { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim-state'), clock: systemClock });
     const cable = await Cable.connect(join(dir, 'cable'), sims.validatorPath);
     const kiosk = await startTestDaemon({
       brokerUrl: broker.url,

@@ -76,7 +76,7 @@ export const MAY_IMPORT: Readonly<Record<string, { readonly may: readonly string
   bus: { may: ['core', 'api'], why: 'MQTT and the request router; never a transport or a driver' },
   health: { may: ['core', 'api', 'transports', 'driver schemas'], why: 'health snapshots, alerts, systemd notify and watchdog; it sees the daemon only through what it is handed' },
   fleet: { may: ['core', 'api', 'bus', 'health'], why: 'the fleet link and store observe the daemon through src/api/tap.ts, never the daemon itself' },
-  daemon: { may: ['core', 'api', 'bus', 'health', 'fleet', 'driver kind'], why: 'the composition root: the only place that knows every part; drivers only through the registry' },
+  daemon: { may: ['core', 'api', 'bus', 'health', 'fleet', 'driver kind', 'transports'], why: 'the composition root: the only place that knows every part; drivers only through the registry; it makes the transport factory (src/transports/factory.ts) that drivers are handed in DriverDeps' },
   cli: { may: ['core', 'api', 'bus', 'health', 'fleet', 'daemon', 'transports', 'driver', 'driver schemas', 'driver kind'], why: 'the technician\'s subcommands' },
   playground: { may: ['core', 'api', 'cli', 'daemon'], why: 'the UI playground served next to the daemon' },
   client: { may: ['api'], why: 'the client library: the API as data and its own files, nothing of the daemon' },

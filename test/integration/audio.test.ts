@@ -7,29 +7,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceStateSchema } from '../../src/api/envelope.js';
 import { audioApi } from '../../src/drivers/audio/api.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { bootKiosk, type Kiosk } from '../helpers/kiosk.js';
 import { hasEspeak, hasMosquitto, hasSox } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { soxStat } from '../unit/audio/harness.js';
 
 const config = { simulation: true, devices: { audio: { sim: { pace: 'manual' }, prompts: { welcome: { en: 'Welcome.', ar: 'أهلا وسهلا.' } } } } };
 
 describe.skipIf(!hasMosquitto || !hasEspeak || !hasSox)('audio through the daemon (simulated card, real Mosquitto)', () => {
-  let broker: Broker;
-  let kiosk: TestDaemon;
   let probe: Probe;
 
+  let fixture: Kiosk | undefined;
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config });
-    probe = await Probe.connect(broker.url, kiosk.base);
-    await probe.waitFor('device/audio/state', (p: { status: string }) => p.status === 'ready', 20_000);
+    fixture = await bootKiosk({ config, ready: ['audio'], readyTimeoutMs: 20_000 });
+    ({ probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('speaks a receipt, is cut by an interrupting prompt, and reports both on the bus', async () => {

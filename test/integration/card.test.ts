@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceStateSchema } from '../../src/api/envelope.js';
 import { cardApi, outcomeSchema, reversalSchema, transactionRecordSchema } from '../../src/drivers/card/api.js';
 import { SIM_PAN } from '../../src/drivers/card/zvt/sim-messages.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { bootKiosk, type Kiosk } from '../helpers/kiosk.js';
 import { hasMosquitto, hasPty } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
 const cardConfig = { simulation: true, alerts: { enabled: true }, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000 } } };
@@ -43,7 +43,6 @@ async function amountMismatch(probe: Probe, kiosk: TestDaemon, key: string): Pro
 }
 
 describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT simulator over TCP)', () => {
-  let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;
   let n = 0;
@@ -55,16 +54,13 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
     return outcomeSchema.parse(res.data);
   };
 
+  let fixture: Kiosk | undefined;
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: cardConfig });
-    probe = await Probe.connect(broker.url, kiosk.base);
-    await probe.waitFor('device/card/state', (p) => p.status === 'ready');
+    fixture = await bootKiosk({ config: cardConfig, ready: ['card'] });
+    ({ kiosk, probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('approves: masked card, brand, auth code, receipt number, trace, receipt text; progress with the transaction in 7 languages', async () => {
@@ -167,20 +163,16 @@ describe.skipIf(!hasMosquitto)('card terminal over MQTT (real Mosquitto, ZVT sim
 });
 
 describe.skipIf(!hasMosquitto || !hasPty)('card terminal over MQTT, ZVT simulator on a PTY (serial framing)', () => {
-  let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;
+  let fixture: Kiosk | undefined;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: { simulation: true, alerts: { enabled: true }, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000, sim: { link: 'serial' } } } } });
-    probe = await Probe.connect(broker.url, kiosk.base);
-    await probe.waitFor('device/card/state', (p) => p.status === 'ready', 20_000);
+    fixture = await bootKiosk({ config: { simulation: true, alerts: { enabled: true }, devices: { card: { ackTimeoutMs: 2000, idleTimeoutMs: 4000, sim: { link: 'serial' } } } }, ready: ['card'], readyTimeoutMs: 20_000 });
+    ({ kiosk, probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('approves and declines over DLE STX framing with CRC and ACK/NAK', async () => {

@@ -2,6 +2,7 @@
  * eSSP with the factory fixed key: outside simulation every start logs an error-level SECURITY line
  * (the link still works: refusing would stop a kiosk over a configuration mistake); in simulation, not.
  */
+import { systemClock } from '../../src/core/clock.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashConfigSchema } from '../../src/drivers/cash/config.js';
@@ -20,7 +21,7 @@ describe.skipIf(!hasMosquitto)('cash: the factory eSSP key', () => {
 
   beforeAll(async () => {
     broker = await startMosquitto();
-    sims = await startCashSimulators(cashConfigSchema.parse({ simulator: { coins: [] } }), { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim') });
+    sims = await startCashSimulators(cashConfigSchema.parse({ simulator: { coins: [] } }), { workDir: join(dir, 'pty'), stateDir: join(dir, 'sim'), clock: systemClock });
   });
   afterAll(async () => {
     await sims?.stop();

@@ -4,6 +4,7 @@
  * journaled equals the money the validator stacked, exactly. The SSP and ccTalk simulators run here, in
  * the test process, over PTYs, so they outlive the daemon exactly as the real devices do.
  */
+import { systemClock } from '../../src/core/clock.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +73,7 @@ describe.skipIf(!hasMosquitto)('cash: kill -9 at every step of a note\'s journey
   beforeAll(async () => {
     broker = await startMosquitto();
     const simConfig = cashConfigSchema.parse({ validator: { encryption: { enabled: true, fixedKey: FIXED_KEY } }, simulator: { stepMs: STEP_MS, escrowTimeoutMs: 3000 } });
-    sims = await startCashSimulators(simConfig, { workDir: join(stateDir, 'pty'), stateDir: join(stateDir, 'sim-state') });
+    sims = await startCashSimulators(simConfig, { workDir: join(stateDir, 'pty'), stateDir: join(stateDir, 'sim-state'), clock: systemClock });
     config = {
       logging: { level: 'info' },
       devices: {

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeInfoSchema, bridgeStateSchema, deviceStateSchema, healthSchema } from '../../src/api/envelope.js';
 import { gpioApi } from '../../src/drivers/gpio/api.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { bootKiosk, type Kiosk } from '../helpers/kiosk.js';
 import { hasMosquitto } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import type { Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { gpioConfig } from '../helpers/configs.js';
 
@@ -17,15 +18,13 @@ describe.skipIf(!hasMosquitto)('MQTT contract (real Mosquitto, simulated GPIO)',
   let kiosk: TestDaemon;
   let probe: Probe;
 
+  let fixture: Kiosk | undefined;
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config: gpioConfig });
-    probe = await Probe.connect(broker.url, kiosk.base);
+    fixture = await bootKiosk({ config: gpioConfig });
+    ({ broker, kiosk, probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('publishes birth, info, health and the device state, retained', async () => {

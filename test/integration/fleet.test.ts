@@ -2,6 +2,7 @@
  * The fleet link end to end: a local Mosquitto for the kiosk, a "remote" Mosquitto with TLS and client
  * certificates for the fleet, the daemon with simulated GPIO and scanner between them.
  */
+import { WarpClock } from '../../src/core/test-clocks.js';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
   let op: Awaited<ReturnType<typeof operator>>;
   const kioskId = `fleet${process.pid}`;
   const fbase = `fleet/test/${kioskId}`;
+  const clock = new WarpClock();
 
   /** Open or close the simulated door and wait until the alert set says so. */
   const door = async (open: boolean): Promise<void> => {
@@ -77,7 +79,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
     local = await startMosquitto();
     remote = await startRemoteBroker(pki);
     op = await operator(remote, pki, 'fleet/#', `operator-${process.pid}`);
-    kiosk = await startTestDaemon({ brokerUrl: local.url, kioskId, config: kioskConfig(pki, remote, kioskId) });
+    kiosk = await startTestDaemon({ brokerUrl: local.url, kioskId, clock, config: kioskConfig(pki, remote, kioskId) });
     probe = await Probe.connect(local.url, kiosk.base);
     await probe.waitFor('device/gpio/state', (p: { status: string }) => p.status === 'ready');
     for (const dev of ['scanner', 'printer', 'card', 'cash']) await probe.waitFor(`device/${dev}/state`, (p: { status: string }) => p.status === 'ready', 20_000);
@@ -129,7 +131,7 @@ describe.skipIf(!hasMosquitto || !hasPty)('fleet link to a TLS broker with clien
       await door(true);
       await door(false);
       await probe.bridge('health'); // a health snapshot for the fleet (healthIntervalSec: 1 paces them)
-      await new Promise((r) => setTimeout(r, 1100));
+      await clock.advance(1000); // past the health pacing, without sleeping through it
     }
     await probe.bridge('health');
     // What `kioskd status` shows on site meanwhile: the link down, records waiting.

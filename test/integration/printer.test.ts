@@ -7,9 +7,10 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceStateSchema } from '../../src/api/envelope.js';
 import { printerApi } from '../../src/drivers/printer/api.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { bootKiosk, type Kiosk } from '../helpers/kiosk.js';
 import { hasMosquitto, hasPty } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
+import type { Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 import { sevenLanguageReceipt } from '../fixtures/printer/receipts.js';
 
@@ -20,16 +21,13 @@ describe.skipIf(!hasMosquitto || !hasPty)('printer through the daemon (virtual p
   let kiosk: TestDaemon;
   let probe: Probe;
 
+  let fixture: Kiosk | undefined;
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config });
-    probe = await Probe.connect(broker.url, kiosk.base);
-    await probe.waitFor('device/printer/state', (p: { status: string }) => p.status === 'ready', 20_000);
+    fixture = await bootKiosk({ config, ready: ['printer'], readyTimeoutMs: 20_000 });
+    ({ broker, kiosk, probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('prints a 7-language receipt with a QR code from an MQTT request, with progress events', async () => {

@@ -14,6 +14,7 @@ import { scannerConfigSchema, type ScannerConfig } from '../../src/drivers/scann
 import { createScannerDriver } from '../../src/drivers/scanner/driver.js';
 import { startScannerSimulator } from '../../src/drivers/scanner/sim.js';
 import { hasPty } from '../helpers/env.js';
+import { realTransports } from '../helpers/transports.js';
 
 const log = createLogger({ level: 'fatal', journald: false, write: () => undefined });
 
@@ -47,7 +48,7 @@ async function start(inputs: Record<string, unknown>): Promise<Rig> {
       if (i >= 0) waiters.splice(i, 1)[0]?.resolve(payload);
     },
   };
-  const driver = createScannerDriver(sim.driverConfig, { host, log, clock: systemClock, journal: undefined, stateDir: dir, simulatorLink: undefined }, { presenceCheckMs: 50 });
+  const driver = createScannerDriver(sim.driverConfig, { host, log, clock: systemClock, transports: realTransports(), journal: undefined, stateDir: dir, simulatorLink: undefined }, { presenceCheckMs: 50 });
   await driver.start(new AbortController().signal);
   rig = { driver, sim, events, lost, next: (name) => new Promise((resolve) => waiters.push({ name, resolve })) };
   return rig;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceStateSchema, healthSchema } from '../../src/api/envelope.js';
 import { scannerApi } from '../../src/drivers/scanner/api.js';
 import { checkDigit } from '../../src/drivers/scanner/mrz-builder.js';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon.js';
+import type { TestDaemon } from '../helpers/daemon.js';
+import { bootKiosk, type Kiosk } from '../helpers/kiosk.js';
 import { hasMosquitto, hasPty } from '../helpers/env.js';
-import { startMosquitto, type Broker } from '../helpers/mosquitto.js';
 import { Probe } from '../helpers/mqtt-probe.js';
 
 const config = {
@@ -37,7 +37,6 @@ function emiratesId(): string[] {
 const SECRETS = ['739104528', '784198712345670', 'MANSOORI', 'HAMDAN', '870412', '1987-04-12', 'ERIKSSON', 'ANNA', 'MARIA', 'D23145890', 'L898902C3', 'ZE184226B', '740812', '1974-08-12', 'UTOD2314', 'PAY-REF-93817', 'WEDGE-7731'];
 
 describe.skipIf(!hasMosquitto || !hasPty)('scanner through the daemon (PTY + input-event simulator, real Mosquitto)', () => {
-  let broker: Broker;
   let kiosk: TestDaemon;
   let probe: Probe;
 
@@ -56,16 +55,13 @@ describe.skipIf(!hasMosquitto || !hasPty)('scanner through the daemon (PTY + inp
   };
   const nextEvent = (name: 'document' | 'barcode') => probe.next(`device/scanner/event/${name}`);
 
+  let fixture: Kiosk | undefined;
   beforeAll(async () => {
-    broker = await startMosquitto();
-    kiosk = await startTestDaemon({ brokerUrl: broker.url, config });
-    probe = await Probe.connect(broker.url, kiosk.base);
-    await probe.waitFor('device/scanner/state', (p: { status: string }) => p.status === 'ready');
+    fixture = await bootKiosk({ config, ready: ['scanner'] });
+    ({ kiosk, probe } = fixture);
   });
   afterAll(async () => {
-    await probe?.close();
-    await kiosk?.stop();
-    await broker?.stop();
+    await fixture?.stop();
   });
 
   it('publishes a ready state with the inputs and arming, and arms on request', async () => {

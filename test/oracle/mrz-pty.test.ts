@@ -15,6 +15,7 @@ import { hasPty } from '../helpers/env.js';
 import { recordOracle } from '../faults/report.js';
 import { disagreements, loadCorpus, type CorpusCase } from './mrz-oracle.js';
 import { scannerUnderTest, type Captured } from './scanner-harness.js';
+import { realTransports, streamsFrom } from '../helpers/transports.js';
 
 const { header, cases } = loadCorpus();
 const START = new Date(`${header.today}T12:00:00`).getTime();
@@ -87,7 +88,7 @@ describe(`MRZ corpus through the scanner driver: ${cases.length} documents`, () 
   it('every document, split every way a reader splits it: one document event, agreeing with the oracle, never a barcode', async () => {
     const clock = new ManualClock(START);
     const stream = new FakeStream();
-    const t = scannerUnderTest({ reader: { type: 'serial', path: '/dev/fake-reader', groupGapMs: 300 } }, clock, { makeStream: async () => stream });
+    const t = scannerUnderTest({ reader: { type: 'serial', path: '/dev/fake-reader', groupGapMs: 300 } }, clock, streamsFrom(() => stream, clock));
     await t.driver.start(new AbortController().signal);
     const rnd = prng(13);
     const failures: string[] = [];
@@ -152,7 +153,7 @@ describe.skipIf(!hasPty)('MRZ corpus subset over a real PTY at a reader\'s pacin
     pair = await PtyPair.create(`/tmp/kioskd-oracle-${process.pid}`, 'mrz-reader');
     reader = pair.simEnd();
     await reader.open();
-    t = scannerUnderTest({ reader: { type: 'serial', path: pair.devicePath, baudRate: 115200, groupGapMs: 300 } }, systemClock);
+    t = scannerUnderTest({ reader: { type: 'serial', path: pair.devicePath, baudRate: 115200, groupGapMs: 300 } }, systemClock, realTransports());
     await t.driver.start(new AbortController().signal);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 /** The scanner driver with a fake host that keeps its events, for oracle tests. */
 import type { Clock } from '../../src/core/clock.js';
 import type { DriverHost } from '../../src/core/driver.js';
+import type { Transports } from '../../src/core/transport.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { ScannerApi } from '../../src/drivers/scanner/api.js';
 import { scannerConfigSchema } from '../../src/drivers/scanner/config.js';
@@ -11,7 +12,7 @@ export interface Captured {
   readonly payload: Record<string, unknown>;
 }
 
-export function scannerUnderTest(inputs: Record<string, unknown>, clock: Clock, options: ScannerDriverOptions = {}) {
+export function scannerUnderTest(inputs: Record<string, unknown>, clock: Clock, transports: Transports, options: ScannerDriverOptions = {}) {
   const events: Captured[] = [];
   const logs: string[] = [];
   const host: DriverHost<ScannerApi> = {
@@ -25,6 +26,6 @@ export function scannerUnderTest(inputs: Record<string, unknown>, clock: Clock, 
   };
   const config = scannerConfigSchema.parse({ inputs, arming: 'always' });
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
-  const driver = createScannerDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, { presenceCheckMs: 0, ...options });
+  const driver = createScannerDriver(config, { host, log, clock, transports, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, { presenceCheckMs: 0, ...options });
   return { driver, events, logs };
 }

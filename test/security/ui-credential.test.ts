@@ -16,20 +16,31 @@ import { hasMosquitto } from '../helpers/env.js';
 import { PASSWORDS, startProductionBroker, type ProductionBroker } from '../helpers/production-broker.js';
 import { record } from '../faults/report.js';
 
-/** Mosquitto rereads its password file on SIGHUP, in its own time: wait until `password` is accepted. */
+/** Mosquitto rereads its password file on SIGHUP, in its own time: wait (up to 20 s) until `password` is accepted. */
 async function acceptedSoon(url: string, user: string, password: string): Promise<void> {
-  for (let i = 0; i < 50 && (await refused(url, user, password)); i++) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + 20_000;
+  while (await refused(url, user, password)) {
+    if (Date.now() > deadline) throw new Error(`the broker still refuses ${user}'s new password 20 s after the reload`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
+/**
+ * Whether the broker refuses these credentials. Only a CONNACK that says "not authorised" counts as a
+ * refusal; a connection that times out or drops under load is tried again (it says nothing either way).
+ */
 async function refused(url: string, user: string, password: string): Promise<boolean> {
-  const c = mqtt.connect(url, { username: user, password, reconnectPeriod: 0, connectTimeout: 3000 });
-  const outcome = await new Promise<string>((resolve) => {
-    c.once('connect', () => resolve('connected'));
-    c.once('error', () => resolve('refused'));
-    c.once('close', () => resolve('refused'));
-  });
-  c.end(true);
-  return outcome !== 'connected';
+  for (let attempt = 1; ; attempt++) {
+    const c = mqtt.connect(url, { username: user, password, reconnectPeriod: 0, connectTimeout: 10_000 });
+    const outcome = await new Promise<'connected' | 'refused' | 'inconclusive'>((resolve) => {
+      c.once('connect', () => resolve('connected'));
+      c.once('error', (err: Error & { code?: unknown }) => resolve([4, 5, 134, 135].includes(Number(err.code)) ? 'refused' : 'inconclusive'));
+      c.once('close', () => resolve('inconclusive'));
+    });
+    c.end(true);
+    if (outcome !== 'inconclusive') return outcome === 'refused';
+    if (attempt >= 5) throw new Error(`no CONNACK from the broker for ${user} after ${attempt} attempts`);
+  }
 }
 
 describe.skipIf(!hasMosquitto)('per-boot UI credential (kioskd ui-credential) under the shipped broker config', () => {

@@ -7,11 +7,7 @@
 import { join } from 'node:path';
 import type { CommandContext, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
-import { EspeakEngine } from '../../transports/audio/espeak.js';
-import { PiperEngine } from '../../transports/audio/piper.js';
-import { ProcessPlayer, type AudioPlayer } from '../../transports/audio/player.js';
-import { SimSoundCard } from '../../transports/audio/sim-card.js';
-import { findTool } from '../../transports/audio/tool.js';
+import type { AudioPlayer, EspeakProgram } from '../../core/transport.js';
 import { audioApi, type AudioApi, type SpeechPartInput, type SpeechRate } from './api.js';
 import { loadClips } from './clips.js';
 import type { AudioConfig } from './config.js';
@@ -32,7 +28,7 @@ export async function createAudioDriver(config: AudioConfig, deps: DriverDeps<Au
 export class AudioDriver implements Driver<AudioApi> {
   readonly api = audioApi;
   private readonly synth: Synthesiser;
-  private readonly espeak: EspeakEngine;
+  private readonly espeak: EspeakProgram;
   private readonly prompts: PromptCache;
   private queue: PlaybackQueue | undefined;
   private player: AudioPlayer | undefined;
@@ -49,9 +45,9 @@ export class AudioDriver implements Driver<AudioApi> {
     private readonly deps: DriverDeps<AudioApi>,
   ) {
     const limits = { timeoutMs: config.synthesisTimeoutMs, maxOutputBytes: 16 * 1024 * 1024 };
-    this.espeak = new EspeakEngine({ bin: config.espeak.bin, ...limits });
+    this.espeak = deps.transports.espeak({ bin: config.espeak.bin, ...limits });
     this.prompts = new PromptCache(join(deps.stateDir, 'prompts'), config.promptCacheMb * 1024 * 1024);
-    const piper = new PiperEngine({ workDir: deps.stateDir, ...limits });
+    const piper = deps.transports.piper({ workDir: deps.stateDir, ...limits });
     this.synth = new Synthesiser(config, { espeak: this.espeak, piper, prompts: this.prompts, log: deps.log, now: () => deps.clock.now() });
     this.level = config.volume.defaultLevel;
   }
@@ -145,14 +141,13 @@ export class AudioDriver implements Driver<AudioApi> {
   }
 
   private async openPlayer(): Promise<AudioPlayer> {
-    if (this.config.player === 'sim') {
-      const card = this.deps.simulatorLink;
-      if (!(card instanceof SimSoundCard)) throw new KioskError('CONFIG_INVALID', 'audio player "sim" needs the simulator: set simulate: true (or simulation: true)');
-      return card.player();
-    }
+    const t = this.deps.transports;
+    if (this.config.player === 'sim') return t.player({ kind: 'sim', link: this.deps.simulatorLink });
     const bin = this.config.player;
-    if (!(await findTool(bin))) throw new KioskError('DEVICE_NOT_FOUND', `${bin} is not installed: apt-get install ${bin === 'aplay' ? 'alsa-utils' : 'pipewire-bin'}`);
-    return new ProcessPlayer({ kind: bin, device: this.config.device });
+    return t.player({ kind: bin, device: this.config.device }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      throw new KioskError('DEVICE_NOT_FOUND', `${bin} is not installed: apt-get install ${bin === 'aplay' ? 'alsa-utils' : 'pipewire-bin'}`);
+    });
   }
 
   /** Every configured prompt rendered once into the disk cache, one at a time, after start. */

@@ -6,7 +6,7 @@
  * starts, so a volume step changes what plays next and what is repeated.
  */
 import { KioskError } from '../../core/errors.js';
-import type { AudioPlayer } from '../../transports/audio/player.js';
+import type { AudioPlayer } from '../../core/transport.js';
 import { durationMs, encodeWav, withGain, type Pcm } from './wav.js';
 
 export type Outcome = 'done' | 'interrupted' | 'stopped' | 'dropped' | 'failed';

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { KioskError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { EspeakEngine } from '../../transports/audio/espeak.js';
-import type { PiperEngine } from '../../transports/audio/piper.js';
+import type { EspeakProgram as EspeakEngine, PiperProgram as PiperEngine } from '../../core/transport.js';
 import type { SpeechRate } from './api.js';
 import { voiceFor, type AudioConfig, type VoiceConfig } from './config.js';
 import type { PromptCache } from './prompt-cache.js';

@@ -6,28 +6,19 @@
  */
 import type { CommandContext, CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
-import { CURRENCIES, cardApi, type CardApi, type CardOutcome, type CardReversal, type Currency } from './api.js';
-import { attentionOf, effectiveCharged } from './attention.js';
+import { CURRENCIES, cardApi, type CardApi, type CardOutcome, type CardReversal } from './api.js';
+import { attentionOf } from './attention.js';
 import type { CardConfig } from './config.js';
 import { CardLedger, type MoneyOperation, type OperationRecord } from './ledger.js';
 import { checkedReversal, refuseApproval, resolveAttention, withDeclinedFigures } from './mismatch.js';
 import { fromTerminal, traceAfter, unknownOutcome } from './outcome.js';
-import { PROGRESS_MESSAGES } from './progress.js';
+import { progressEvent } from './progress.js';
 import { createTerminal } from './protocols.js';
 import { recoverPending, traceOf } from './recovery.js';
 import { checkRefund } from './refund-policy.js';
 import { identityOf, type OperationHooks, type PaymentTerminal, type TerminalIdentity, type TerminalInfo, type TerminalOutcome } from './terminal.js';
 import { verifyOutcome, type Verdict } from './verify.js';
-
-type Busy = 'sale' | 'refund' | 'reversal' | 'end-of-day' | 'recovery' | 'status';
-
-interface MoneyInput {
-  amount: number;
-  currency?: Currency | undefined;
-  reference: string;
-  idempotencyKey: string;
-  saleKey?: string | undefined;
-}
+import { cardDetail, replayOf, type Busy, type MoneyInput } from './driver-state.js';
 
 export class CardDriver implements Driver<CardApi> {
   readonly api = cardApi;
@@ -74,16 +65,7 @@ export class CardDriver implements Driver<CardApi> {
   }
 
   private detail(): Record<string, unknown> {
-    return {
-      protocol: this.config.protocol,
-      link: this.config.transport?.type === 'serial' ? 'serial' : 'tcp',
-      ...(this.info?.terminalId ? { terminalId: this.info.terminalId } : {}),
-      ...(this.info?.softwareVersion ? { softwareVersion: this.info.softwareVersion } : {}),
-      ...(Object.keys(this.identity()).length > 0 ? { identity: this.identity() } : {}),
-      ...(this.busy && this.busy !== 'status' ? { operation: this.busy } : {}),
-      pendingRecovery: this.ledger.pending().length,
-      attention: attentionOf(this.ledger.all()),
-    };
+    return cardDetail(this.config, this.info, this.busy, this.ledger);
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -93,7 +75,7 @@ export class CardDriver implements Driver<CardApi> {
     this.unsubscribeJournal = this.deps.journal?.onUnavailable((err) => {
       if (!this.busy) this.deps.host.lost(err);
     });
-    const terminal = await createTerminal(this.config, this.deps.log);
+    const terminal = await createTerminal(this.config, this.deps);
     this.info = await terminal.open(signal);
     this.terminal = terminal;
     try {
@@ -142,17 +124,7 @@ export class CardDriver implements Driver<CardApi> {
   }
 
   private hooks(key: string, operation: 'sale' | 'refund' | 'reversal', ctx: CommandContext): OperationHooks {
-    return {
-      onProgress: (p) =>
-        this.deps.host.emit('progress', {
-          ...(ctx.transaction !== undefined ? { transaction: ctx.transaction } : {}),
-          idempotencyKey: key,
-          operation,
-          code: p.code,
-          messages: PROGRESS_MESSAGES[p.code],
-          ...(p.text ? { terminalText: p.text } : {}),
-        }),
-    };
+    return { onProgress: (p) => this.deps.host.emit('progress', progressEvent(p, key, operation, ctx.transaction)) };
   }
 
   /** A command failed because the link did: hand the device back to the supervisor to reconnect. */
@@ -183,24 +155,10 @@ export class CardDriver implements Driver<CardApi> {
     return this.lastTrace;
   }
 
-  private replay(operation: MoneyOperation, input: MoneyInput, currency: Currency): CardOutcome | undefined {
-    if (this.inFlight.has(input.idempotencyKey)) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress');
-    const r = this.ledger.get(input.idempotencyKey);
-    if (!r && this.ledger.quarantined(input.idempotencyKey)) {
-      throw new KioskError('DUPLICATE_REQUEST', 'the journal records of this key were damaged and cut by a recovery: its outcome is unknown, a technician must settle it');
-    }
-    if (!r) return undefined;
-    if (r.operation !== operation || r.amount !== input.amount || r.currency !== currency || r.reference !== input.reference || r.saleKey !== input.saleKey) {
-      throw new KioskError('CARD_IDEMPOTENCY_MISMATCH');
-    }
-    if (!r.outcome) throw new KioskError('DUPLICATE_REQUEST', 'this payment is in progress or being reconciled with the terminal');
-    return r.outcome.result === 'failed' ? { ...r.outcome, charged: effectiveCharged(r, r.outcome), replayed: true } : { ...r.outcome, replayed: true };
-  }
-
   private async money(operation: MoneyOperation, input: MoneyInput, ctx: CommandContext): Promise<CardOutcome> {
     const currency = input.currency ?? this.config.currency;
     if (currency !== this.config.currency) throw new KioskError('CARD_CURRENCY_NOT_ACCEPTED', `card payments are taken in ${this.config.currency}, not ${currency}`);
-    const replayed = this.replay(operation, input, currency);
+    const replayed = replayOf(this.ledger, this.inFlight, operation, input, currency);
     if (replayed) return replayed;
     if (operation === 'refund') checkRefund(this.ledger, { amount: input.amount, currency, saleKey: input.saleKey ?? '' }, ctx.role, this.config.refunds.uiLimit);
     this.ledger.ensureWritable();

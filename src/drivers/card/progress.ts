@@ -62,3 +62,15 @@ export const PROGRESS_MESSAGES: Readonly<Record<ProgressCode, Readonly<Record<La
     ru: 'Обработка', zh: '正在处理',
   },
 };
+
+/** The `progress` event payload for one terminal progress report during an operation. */
+export function progressEvent(p: { code: ProgressCode; text?: string | undefined }, idempotencyKey: string, operation: 'sale' | 'refund' | 'reversal', transaction: string | undefined) {
+  return {
+    ...(transaction !== undefined ? { transaction } : {}),
+    idempotencyKey,
+    operation,
+    code: p.code,
+    messages: PROGRESS_MESSAGES[p.code],
+    ...(p.text ? { terminalText: p.text } : {}),
+  };
+}

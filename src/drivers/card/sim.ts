@@ -20,7 +20,7 @@ export interface CardSimulator extends SimulatorHandle<CardConfig> {
 export async function startCardSimulator(config: CardConfig, deps: SimulatorDeps): Promise<CardSimulator> {
   const store = new SimStore(deps.stateDir);
   const mode = config.sim.link;
-  const terminal = new ZvtSimTerminal(store, mode, deps.log.child({ sim: 'zvt' }));
+  const terminal = new ZvtSimTerminal(store, mode, deps.log.child({ sim: 'zvt' }), deps.clock);
   let driverConfig: CardConfig;
   let stopTransport: () => Promise<void>;
   if (mode === 'tcp') {

@@ -7,8 +7,9 @@
  * the outcome of a money operation is UNKNOWN (the driver must reconcile, never retry blindly). A
  * terminal that refuses a command before starting it rejects with DEVICE_BUSY or NOT_SUPPORTED.
  */
+import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
-import type { ByteStream } from '../../transports/byte-stream.js';
+import type { ByteStream } from '../../core/transport.js';
 import type { ProgressCode } from './progress.js';
 
 /** What the customer's card looked like: never more than first 6 / last 4 digits. */
@@ -102,6 +103,8 @@ export interface PaymentTerminal {
 export interface TerminalDeps {
   readonly stream: ByteStream;
   readonly log: Logger;
+  /** Every acknowledgement and idle timeout runs on it. */
+  readonly clock: Clock;
   readonly timeouts: {
     /** Wait for the terminal's acknowledgement of a command or frame. */
     readonly ackMs: number;

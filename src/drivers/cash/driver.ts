@@ -6,8 +6,7 @@
  */
 import type { CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
-import { sleep } from '../../core/clock.js';
-import type { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../core/transport.js';
 import { cashApi, type CashApi } from './api.js';
 import type { CoinAcceptor } from './coins.js';
 import { CoinFlow } from './coin-flow.js';
@@ -36,7 +35,7 @@ class CashDriver implements Driver<CashApi> {
   private coins: CoinFlow | undefined;
   private coinAcceptor: CoinAcceptor | undefined;
   private payout: CashPayout | undefined;
-  private ports: SerialTransport[] = [];
+  private ports: ByteStream[] = [];
   private connected = false;
   private coinsConnected = false;
   private readonly state: CashState;
@@ -97,9 +96,9 @@ class CashDriver implements Driver<CashApi> {
     if (!journal) throw new KioskError('JOURNAL_UNAVAILABLE', 'the cash device needs the money journal');
     this.ledger = Ledger.load(journal);
     warnAboutKey(this.config, log);
-    const hw = await openHardware(this.config, this.deps.host, () => this.abort.signal.aborted);
+    const hw = await openHardware(this.config, this.deps, () => this.abort.signal.aborted);
     this.ports = hw.ports;
-    this.validator = new NoteValidator(hw.link, log, this.config.validator.encryption);
+    this.validator = new NoteValidator(hw.link, log, this.config.validator.encryption, this.deps.clock);
     this.payout = new CashPayout({
       config: this.config, log, host: this.deps.host, clock: this.deps.clock, ledger: this.ledger, journal, recycler: hw.recycler, hoppers: hw.hoppers,
       poll: () => this.pollLive(), currency: () => this.validator?.setup?.currency, changed: () => this.publish(),
@@ -172,7 +171,7 @@ class CashDriver implements Driver<CashApi> {
       this.payout?.observe(events);
       const { busy } = await this.notes!.handle(events, 'drain');
       quiet = busy ? 0 : quiet + 1;
-      if (quiet < 2) await sleep(this.config.validator.pollIntervalMs, this.abort.signal, this.deps.clock);
+      if (quiet < 2) await this.deps.clock.sleep(this.config.validator.pollIntervalMs, this.abort.signal);
     }
     if (!this.state.jam) await this.notes!.reconcile();
     await this.payout?.onValidatorReady(setup.currency);
@@ -198,7 +197,7 @@ class CashDriver implements Driver<CashApi> {
     const end = this.deps.clock.monotonic() + timeoutMs;
     while (!(await this.pollLive()).some((e) => names.includes(e.name))) {
       if (this.deps.clock.monotonic() > end) throw new KioskError('TIMEOUT', `the recycler did not report ${names.join('/')}`);
-      await sleep(this.config.validator.pollIntervalMs, undefined, this.deps.clock);
+      await this.deps.clock.sleep(this.config.validator.pollIntervalMs);
     }
   }
 
@@ -220,7 +219,7 @@ class CashDriver implements Driver<CashApi> {
         await this.sessions.apply();
         const events = await this.pollLive();
         this.payout?.observe(events);
-        await sleep(this.config.validator.pollIntervalMs, signal, this.deps.clock);
+        await this.deps.clock.sleep(this.config.validator.pollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         this.connected = false;
@@ -234,7 +233,7 @@ class CashDriver implements Driver<CashApi> {
         if (e.code === 'JOURNAL_UNAVAILABLE') await this.journalLost();
         else await this.sessions.whileOffline();
         this.publish();
-        await sleep(1000, signal, this.deps.clock).catch(() => undefined);
+        await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
   }
@@ -251,13 +250,13 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.coins.step();
-        await sleep(c.pollIntervalMs, signal, this.deps.clock);
+        await this.deps.clock.sleep(c.pollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         if (this.coinsConnected) this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor link failed');
         this.coinsConnected = false;
         this.publish();
-        await sleep(1000, signal, this.deps.clock).catch(() => undefined);
+        await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
   }

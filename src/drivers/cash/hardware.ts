@@ -2,10 +2,10 @@
  * Opening the cash hardware: the validator's SSP link (and the recycler on it), the coin acceptor's and
  * the hoppers' ccTalk buses. Only ports are opened here; talking to the devices starts in the driver.
  */
-import type { DriverHost } from '../../core/driver.js';
+import type { DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { SerialTransport } from '../../transports/serial.js';
+import type { ByteStream } from '../../core/transport.js';
 import type { CashApi } from './api.js';
 import { HopperUnit } from './cctalk/hopper-unit.js';
 import { CcLink } from './cctalk/link.js';
@@ -20,13 +20,14 @@ export interface CashHardware {
   recycler: NoteRecycler | undefined;
   coinAcceptor: CoinAcceptor | undefined;
   hoppers: HopperUnit[];
-  ports: SerialTransport[];
+  ports: ByteStream[];
 }
 
-export async function openHardware(config: CashConfig, host: DriverHost<CashApi>, aborted: () => boolean): Promise<CashHardware> {
-  const ports: SerialTransport[] = [];
-  const open = async (path: string, baudRate: number, stopBits: 1 | 2): Promise<SerialTransport> => {
-    const port = new SerialTransport({ path, baudRate, stopBits });
+export async function openHardware(config: CashConfig, deps: DriverDeps<CashApi>, aborted: () => boolean): Promise<CashHardware> {
+  const { host, clock } = deps;
+  const ports: ByteStream[] = [];
+  const open = async (path: string, baudRate: number, stopBits: 1 | 2): Promise<ByteStream> => {
+    const port = await deps.transports.stream({ type: 'serial', path, baudRate, stopBits });
     await port.open();
     ports.push(port);
     port.onClose((err) => {
@@ -36,13 +37,13 @@ export async function openHardware(config: CashConfig, host: DriverHost<CashApi>
   };
   const v = config.validator;
   if (!v.port) throw new KioskError('CONFIG_INVALID', 'devices.cash.validator.port.path is required');
-  const link = new SspLink(await open(v.port.path, v.port.baudRate, 2), { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries });
+  const link = new SspLink(await open(v.port.path, v.port.baudRate, 2), { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries, clock });
   link.attach();
   const recycler = config.payout.recycler ? new NoteRecycler(link) : undefined;
   let coinAcceptor: CoinAcceptor | undefined;
   const c = config.coinAcceptor;
   if (c?.port) {
-    const cc = new CcLink(await open(c.port.path, c.port.baudRate, 1), { address: c.address, replyTimeoutMs: c.replyTimeoutMs, retries: c.retries });
+    const cc = new CcLink(await open(c.port.path, c.port.baudRate, 1), { address: c.address, replyTimeoutMs: c.replyTimeoutMs, retries: c.retries, clock });
     cc.attach();
     coinAcceptor = new CoinAcceptor(cc);
   }
@@ -51,7 +52,7 @@ export async function openHardware(config: CashConfig, host: DriverHost<CashApi>
   if (h?.port) {
     const bus = await open(h.port.path, h.port.baudRate, 1);
     for (const u of h.units) {
-      const hl = new CcLink(bus, { address: u.address, replyTimeoutMs: h.replyTimeoutMs, retries: h.retries });
+      const hl = new CcLink(bus, { address: u.address, replyTimeoutMs: h.replyTimeoutMs, retries: h.retries, clock });
       hl.attach();
       hoppers.push(new HopperUnit(hl, u.address, h.security, u.value));
     }

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { PtyPair } from '../../transports/pty-pair.js';
@@ -30,7 +31,7 @@ export interface CashSimulators {
   stop(): Promise<void>;
 }
 
-export async function startCashSimulators(config: CashConfig, dirs: { workDir: string; stateDir: string }): Promise<CashSimulators> {
+export async function startCashSimulators(config: CashConfig, dirs: { workDir: string; stateDir: string; clock: Clock }): Promise<CashSimulators> {
   await mkdir(dirs.stateDir, { recursive: true });
   const o = config.simulator;
   const vPair = await PtyPair.create(dirs.workDir, 'validator');
@@ -38,7 +39,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
   await vPort.open();
   const validator = new SspSimulator(vPort, {
     currency: o.currency, notes: o.notes, multiplier: o.multiplier, stepMs: o.stepMs, escrowTimeoutMs: o.escrowTimeoutMs,
-    fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address,
+    fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address, clock: dirs.clock,
     ...(config.payout.recycler ? { payout: { capacity: o.recyclerCapacity, float: o.recyclerFloat } } : {}),
   });
   if (validator.recycler) for (const v of config.payout.recycle) validator.recycler.state.routes[String(v)] ??= 'payout';
@@ -61,7 +62,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
     hPort = hPair.simEnd();
     await hPort.open();
     const units = config.hoppers.units.map((u) => ({ address: u.address, value: u.value ?? 100, coinId: coinId(o.currency, u.value ?? 100) }));
-    hoppers = new HopperBusSim(hPort, { hoppers: units, security: config.hoppers.security, stepMs: o.hopperStepMs, lowLevel: o.hopperLowLevel, statePath: join(dirs.stateDir, 'hoppers.json') });
+    hoppers = new HopperBusSim(hPort, { hoppers: units, security: config.hoppers.security, stepMs: o.hopperStepMs, lowLevel: o.hopperLowLevel, statePath: join(dirs.stateDir, 'hoppers.json'), clock: dirs.clock });
     hoppers.start();
   }
   const parse = <K extends keyof typeof cashApi.sim>(cmd: K, input: unknown): z.output<(typeof cashApi.sim)[K]['input']> =>

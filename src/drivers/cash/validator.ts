@@ -1,4 +1,5 @@
 /** The note validator as the driver sees it: typed SSP operations over an {@link SspLink}. */
+import type { Clock, Timer } from '../../core/clock.js';
 import { KioskError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { inhibitMask, parseCounters, parsePollEvents, parseSetup, rejectReason, SspCommand, SspReply, type SspEvent, type SspSetup } from './ssp/commands.js';
@@ -13,6 +14,7 @@ export class NoteValidator {
     private readonly link: SspLink,
     private readonly log: Logger,
     private readonly encryption: { enabled: boolean; fixedKey: string },
+    private readonly clock: Clock,
   ) {}
 
   get encrypted(): boolean {
@@ -57,11 +59,11 @@ export class NoteValidator {
    * card: without it the validator gives the note back when the host is silent for too long.
    */
   async holdWhile<T>(work: Promise<T>, everyMs = 1000): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     let done = false;
     const tick = (): void => {
       if (done) return;
-      timer = setTimeout(() => {
+      timer = this.clock.setTimeout(() => {
         this.link.command(Uint8Array.of(SspCommand.HOLD), { allowed: [SspReply.CANNOT_PROCESS] }).then(tick, tick);
       }, everyMs);
     };
@@ -70,7 +72,7 @@ export class NoteValidator {
       return await work;
     } finally {
       done = true;
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

@@ -1,23 +1,14 @@
-/** Picks the GPIO backend a config asks for; each is loaded only when used. */
-import type { GpioBackend } from '../../transports/gpio/backend.js';
+/** The GPIO backend a config asks for, made by the transports the daemon hands the driver. */
+import type { GpioBackend, Transports } from '../../core/transport.js';
 import type { GpioConfig } from './config.js';
 
-export async function createGpioBackend(config: GpioConfig, simulatorLink: unknown): Promise<GpioBackend> {
+export function createGpioBackend(config: GpioConfig, transports: Transports, simulatorLink: unknown): Promise<GpioBackend> {
   switch (config.backend) {
-    case 'sim': {
-      const { SimGpioBackend, SimGpioChip } = await import('../../transports/gpio/sim-chip.js');
-      if (!(simulatorLink instanceof SimGpioChip)) {
-        throw new Error('gpio backend "sim" needs the simulator: set simulate: true (or simulation: true)');
-      }
-      return new SimGpioBackend(simulatorLink);
-    }
-    case 'gpiod': {
-      const { GpiodBackend } = await import('../../transports/gpio/gpiod.js');
-      return new GpiodBackend({ chip: config.chip });
-    }
-    case 'sysfs': {
-      const { SysfsBackend } = await import('../../transports/gpio/sysfs.js');
-      return new SysfsBackend({ root: config.sysfsRoot, chip: config.chip });
-    }
+    case 'sim':
+      return transports.gpio({ backend: 'sim', link: simulatorLink });
+    case 'gpiod':
+      return transports.gpio({ backend: 'gpiod', chip: config.chip });
+    case 'sysfs':
+      return transports.gpio({ backend: 'sysfs', root: config.sysfsRoot, chip: config.chip });
   }
 }

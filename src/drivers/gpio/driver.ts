@@ -2,23 +2,23 @@
  * The GPIO driver: debounced inputs publishing `change`, outputs with set/pulse/blink, every output at
  * its safe value at start, on stop (and after the daemon dies: `kioskd gpio-safe` in ExecStopPost).
  */
-import { sleep } from '../../core/clock.js';
+import type { Timer } from '../../core/clock.js';
 import type { Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
-import type { GpioBackend } from '../../transports/gpio/backend.js';
+import type { GpioBackend } from '../../core/transport.js';
 import { gpioApi, type GpioApi } from './api.js';
 import type { GpioConfig } from './config.js';
 import { createGpioBackend } from './backends.js';
 
 export async function createGpioDriver(config: GpioConfig, deps: DriverDeps<GpioApi>): Promise<Driver<GpioApi>> {
-  const backend = await createGpioBackend(config, deps.simulatorLink);
+  const backend = await createGpioBackend(config, deps.transports, deps.simulatorLink);
   return new GpioDriver(config, deps, backend);
 }
 
 export class GpioDriver implements Driver<GpioApi> {
   private readonly inputs: Record<string, boolean> = {};
   private readonly outputs: Record<string, boolean> = {};
-  private readonly pending = new Map<string, { level: boolean; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { level: boolean; timer: Timer }>();
   /** Per output, the running pulse/blink; a new command on the line aborts it. */
   private readonly ops = new Map<string, { ctl: AbortController; signal: AbortSignal }>();
   private unsubscribe: Array<() => void> = [];
@@ -41,7 +41,7 @@ export class GpioDriver implements Driver<GpioApi> {
       const signal = this.beginOp(line, ctx.signal);
       await this.drive(line, true);
       try {
-        await sleep(ms, signal);
+        await this.deps.clock.sleep(ms, signal);
       } catch {
         throw new KioskError('CANCELLED', `pulse on ${line} was interrupted`);
       } finally {
@@ -55,9 +55,9 @@ export class GpioDriver implements Driver<GpioApi> {
       const loop = async (): Promise<void> => {
         for (let i = 0; count === 0 || i < count; i++) {
           await this.drive(line, true);
-          await sleep(onMs, signal);
+          await this.deps.clock.sleep(onMs, signal);
           await this.drive(line, false);
-          await sleep(offMs, signal);
+          await this.deps.clock.sleep(offMs, signal);
         }
       };
       if (count === 0) {
@@ -95,7 +95,7 @@ export class GpioDriver implements Driver<GpioApi> {
   async stop(): Promise<void> {
     for (const op of this.ops.values()) op.ctl.abort();
     this.ops.clear();
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const p of this.pending.values()) p.timer.cancel();
     this.pending.clear();
     for (const u of this.unsubscribe) u();
     for (const [name, c] of Object.entries(this.config.outputs)) {
@@ -122,12 +122,12 @@ export class GpioDriver implements Driver<GpioApi> {
     this.deps.host.count('edges');
     const debounceMs = c.debounceMs ?? this.config.debounceMs;
     const prev = this.pending.get(name);
-    if (prev) clearTimeout(prev.timer);
+    prev?.timer.cancel();
     if (debounceMs === 0) {
       this.settle(name, value);
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = this.deps.clock.setTimeout(() => {
       this.pending.delete(name);
       this.settle(name, value);
     }, debounceMs);

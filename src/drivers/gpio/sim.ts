@@ -1,5 +1,6 @@
 /** GPIO simulator: a simulated line set whose inputs the `sim/gpio/request/*` topics drive. */
 import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { SimGpioChip } from '../../transports/gpio/sim-chip.js';
@@ -9,7 +10,7 @@ import type { GpioConfig } from './config.js';
 type InputInput = z.output<typeof gpioApi.sim.input.input>;
 type BurstInput = z.output<typeof gpioApi.sim.burst.input>;
 
-export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDeps): Promise<SimulatorHandle<GpioConfig>> {
+export async function startGpioSimulator(config: GpioConfig, deps: SimulatorDeps): Promise<SimulatorHandle<GpioConfig>> {
   const chip = new SimGpioChip();
   for (const [name, c] of Object.entries(config.inputs)) chip.levels.set(name, c.activeLow);
   const bursts = new Set<() => void>();
@@ -31,7 +32,7 @@ export async function startGpioSimulator(config: GpioConfig, _deps: SimulatorDep
       burst: async (raw) => {
         const input = raw as BurstInput;
         known(input.line);
-        return runBurst(chip, input, bursts);
+        return runBurst(chip, input, bursts, deps.clock);
       },
     },
     async stop() {
@@ -54,15 +55,15 @@ function cycleOffsets({ toggles, spacingUs, holdMs }: BurstInput): { offsets: nu
  * Plays the edges on a 1 ms tick, emitting every edge that is due (as a kernel hands a GPIO reader
  * all queued edge events at once), so the schedule holds however busy the event loop is.
  */
-function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>): Promise<{ line: string; edges: number; changes: number; durationMs: number }> {
+function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>, clock: Clock): Promise<{ line: string; edges: number; changes: number; durationMs: number }> {
   const { offsets, length } = cycleOffsets(input);
   const total = offsets.length * input.cycles;
   let next = 0;
   let level = chip.levels.get(input.line) ?? false;
-  const t0 = performance.now();
+  const t0 = clock.monotonic();
   return new Promise((resolve, reject) => {
     const tick = (): void => {
-      const now = performance.now() - t0;
+      const now = clock.monotonic() - t0;
       while (next < total) {
         const cycle = Math.floor(next / offsets.length);
         const at = cycle * length + (offsets[next % offsets.length] ?? 0);
@@ -73,15 +74,15 @@ function runBurst(chip: SimGpioChip, input: BurstInput, bursts: Set<() => void>)
       }
       if (next < total) return;
       done();
-      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: performance.now() - t0 });
+      resolve({ line: input.line, edges: total, changes: input.cycles, durationMs: clock.monotonic() - t0 });
     };
-    const timer = setInterval(tick, 1);
+    const timer = clock.setInterval(tick, 1);
     const cancel = (): void => {
       done();
       reject(new KioskError('CANCELLED', 'the simulator stopped'));
     };
     const done = (): void => {
-      clearInterval(timer);
+      timer.cancel();
       bursts.delete(cancel);
     };
     bursts.add(cancel);

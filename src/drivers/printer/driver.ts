@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Timer } from '../../core/clock.js';
 import type { Driver, DriverDeps } from '../../core/driver.js';
 import { ERROR_CODES, KioskError, toKioskError } from '../../core/errors.js';
-import type { ByteStream } from '../../transports/byte-stream.js';
+import type { ByteStream } from '../../core/transport.js';
 import { printerApi, type PrinterApi, type ReceiptDocument } from './api.js';
 import type { PrinterConfig } from './config.js';
 import { JobStore } from './jobs.js';
@@ -31,8 +32,8 @@ export class PrinterDriver implements Driver<PrinterApi> {
   readonly api = printerApi;
   private stream: ByteStream | undefined;
   private link: PrinterLink | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private presenceTimer: NodeJS.Timeout | undefined;
+  private pollTimer: Timer | undefined;
+  private presenceTimer: Timer | undefined;
   private status: PrinterStatus | undefined;
   private answering = false;
   private job: string | undefined;
@@ -73,13 +74,13 @@ export class PrinterDriver implements Driver<PrinterApi> {
 
   async start(): Promise<void> {
     await this.jobs.load(this.deps.clock.now());
-    const stream = await createPrinterTransport(this.config.transport);
+    const stream = await createPrinterTransport(this.config.transport, this.deps.transports);
     await stream.open().catch((err: unknown) => {
       throw linkError(err, this.devicePath());
     });
     this.stream = stream;
     stream.onClose((err) => this.onClosed(stream, err));
-    this.link = new PrinterLink(stream, this.config.replyTimeoutMs);
+    this.link = new PrinterLink(stream, this.config.replyTimeoutMs, this.deps.clock);
     try {
       this.apply(await this.link.queryStatus());
     } catch (err) {
@@ -88,7 +89,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
     }
     this.schedulePoll();
     const path = this.devicePath();
-    if (path) this.presenceTimer = setInterval(() => void this.checkPresence(stream, path), 250);
+    if (path) this.presenceTimer = this.deps.clock.setInterval(() => void this.checkPresence(stream, path), 250);
   }
 
   private devicePath(): string | undefined {
@@ -113,8 +114,8 @@ export class PrinterDriver implements Driver<PrinterApi> {
   }
 
   private async release(): Promise<void> {
-    clearTimeout(this.pollTimer);
-    clearInterval(this.presenceTimer);
+    this.pollTimer?.cancel();
+    this.presenceTimer?.cancel();
     this.pollTimer = undefined;
     const stream = this.stream;
     this.stream = undefined;
@@ -130,7 +131,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
   }
 
   private schedulePoll(): void {
-    this.pollTimer = setTimeout(() => void this.pollOnce(), this.config.statusPollMs);
+    this.pollTimer = this.deps.clock.setTimeout(() => void this.pollOnce(), this.config.statusPollMs);
   }
 
   private async pollOnce(): Promise<void> {
@@ -215,7 +216,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
   }
 
   private async runJob(document: ReceiptDocument, key: string, jobId: string, transaction: string | undefined): Promise<Out> {
-    const t0 = performance.now();
+    const t0 = this.deps.clock.monotonic();
     const progress = (phase: 'rendering' | 'sending' | 'finishing' | 'done' | 'failed', bytesSent: number, bytesTotal: number, code?: string): void =>
       this.deps.host.emit('progress', { jobId, ...(transaction ? { transaction } : {}), phase, bytesSent, bytesTotal, ...(code ? { code } : {}) });
     await measureDocument(document, this.config);
@@ -250,7 +251,7 @@ export class PrinterDriver implements Driver<PrinterApi> {
       this.deps.log.warn({ jobId, code: k.code }, 'print job failed');
       throw k;
     }
-    const durationMs = Math.round(performance.now() - t0);
+    const durationMs = Math.round(this.deps.clock.monotonic() - t0);
     await this.jobs.put(key, { jobId, state: 'printed', at: this.deps.clock.iso(), bytes: job.bytes, rasterBlocks: job.rasterBlocks, durationMs });
     this.deps.host.count('jobs_printed');
     progress('done', job.bytes, job.bytes);

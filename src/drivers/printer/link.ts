@@ -3,8 +3,9 @@
  * even mid-job), the in-order GS r 1 completion marker and the clear-buffer acknowledgement. One status
  * query at a time; replies are matched by their shape (see status.ts), not by timing.
  */
+import type { Clock, Timer } from '../../core/clock.js';
 import { KioskError } from '../../core/errors.js';
-import type { ByteStream } from '../../transports/byte-stream.js';
+import type { ByteStream } from '../../core/transport.js';
 import * as esc from './codec.js';
 import { decodeStatus, ReplyDecoder, type PaperState, type PrinterStatus } from './status.js';
 
@@ -24,6 +25,8 @@ export class PrinterLink {
   constructor(
     readonly stream: ByteStream,
     private readonly timeoutMs: number,
+    /** Reply timeouts run on it. */
+    readonly clock: Clock,
   ) {
     this.unsubscribe = stream.onData((chunk) => this.onData(chunk));
   }
@@ -85,9 +88,9 @@ export class PrinterLink {
   }
 
   private async withTimeout<T>(p: Promise<T>, what: string, onTimeout: () => void, extraMs = 0): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      timer = this.clock.setTimeout(() => {
         onTimeout();
         reject(new KioskError('TIMEOUT', `the printer did not answer the ${what} within ${Math.round(this.timeoutMs + extraMs)} ms`));
       }, this.timeoutMs + extraMs);
@@ -95,7 +98,7 @@ export class PrinterLink {
     try {
       return await Promise.race([p, timeout]);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

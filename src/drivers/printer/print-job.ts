@@ -4,7 +4,6 @@
  * printer stopped (paper out, cover opened, error, silence, link lost) fails the job with a code that
  * says it may be partly printed. Nothing here ever resends a byte.
  */
-import { sleep } from '../../core/clock.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
 import * as esc from './codec.js';
 import type { PrinterLink } from './link.js';
@@ -62,24 +61,25 @@ export function coalesce(chunks: readonly Uint8Array[], max: number): Uint8Array
 }
 
 export async function sendJob(o: SendOptions): Promise<void> {
-  const started = performance.now();
+  const clock = o.link.clock;
+  const started = clock.monotonic();
   let sent = 0;
   let lastPoll = started;
   let lastProgress = started;
   // bytes the printer has not yet received (a paced link): a status reply waits behind them
-  const backlogMs = (): number => (o.secondsPerByte ? Math.max(0, sent * o.secondsPerByte * 1000 - (performance.now() - started)) : 0);
+  const backlogMs = (): number => (o.secondsPerByte ? Math.max(0, sent * o.secondsPerByte * 1000 - (clock.monotonic() - started)) : 0);
   const poll = async (): Promise<void> => {
     const status = await o.link.queryStatus(backlogMs());
     o.onStatus(status);
     check(status);
-    lastPoll = performance.now();
+    lastPoll = clock.monotonic();
   };
 
   o.onProgress('sending', 0);
   for (const chunk of coalesce(o.job.chunks, o.writeBytes ?? WRITE_BYTES)) {
     await o.link.write(chunk);
     sent += chunk.length;
-    const now = performance.now();
+    const now = clock.monotonic();
     if (now - lastProgress >= 250) {
       o.onProgress('sending', sent);
       lastProgress = now;
@@ -96,12 +96,12 @@ export async function sendJob(o: SendOptions): Promise<void> {
   marker.catch(() => undefined); // awaited below; a failed job stops waiting for it
   // printing is slower than the wire only by the mechanism; 3x the wire time plus 15 s is generous
   const wireMs = o.secondsPerByte ? o.job.bytes * o.secondsPerByte * 1000 : 0;
-  const deadline = performance.now() + 3 * wireMs + 15_000;
+  const deadline = clock.monotonic() + 3 * wireMs + 15_000;
   while (!finished) {
-    await Promise.race([marker, sleep(o.pollMs)]);
+    await Promise.race([marker, clock.sleep(o.pollMs)]);
     if (finished) break;
     await poll();
-    if (performance.now() > deadline) throw new KioskError('PRINT_INTERRUPTED', 'The printer did not confirm the end of the job in time: the receipt may be partly printed; it will not be reprinted');
+    if (clock.monotonic() > deadline) throw new KioskError('PRINT_INTERRUPTED', 'The printer did not confirm the end of the job in time: the receipt may be partly printed; it will not be reprinted');
   }
   await marker;
 }

@@ -3,7 +3,6 @@
  * end exactly as it opens /dev/serial/by-id/..., so it runs the code it runs on a kiosk. With
  * `sim.wireBaud` the printer consumes bytes at that line rate (bytes x 10 / baud), like a real serial link.
  */
-import { sleep } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { PtyPair } from '../../transports/pty-pair.js';
@@ -64,7 +63,7 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
     this.linkDropped();
     await this.pty.unplug();
     if (replugAfterMs !== undefined) {
-      void sleep(replugAfterMs).then(() => this.replug()).catch((err: unknown) => this.deps.log.warn({ err }, 'printer sim replug failed'));
+      void this.deps.clock.sleep(replugAfterMs).then(() => this.replug()).catch((err: unknown) => this.deps.log.warn({ err }, 'printer sim replug failed'));
     }
   }
 
@@ -103,7 +102,7 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
   private reconnect(): void {
     this.reconnecting ??= (async () => {
       for (let i = 0; i < 50 && !this.stopped && this.pty.plugged && !this.port; i++) {
-        await sleep(100);
+        await this.deps.clock.sleep(100);
         await this.connect().catch(() => undefined);
       }
     })().finally(() => (this.reconnecting = undefined));
@@ -112,14 +111,14 @@ export class PrinterSimulator implements SimulatorHandle<PrinterConfig> {
   private onData(port: ByteStream, chunk: Buffer): void {
     const baud = this.config.sim.wireBaud;
     // the chunk is on the wire for chunk.length x 10 bits after the previous one has left
-    if (baud > 0) this.wireFreeAt = Math.max(performance.now(), this.wireFreeAt) + (chunk.length * 10_000) / baud;
+    if (baud > 0) this.wireFreeAt = Math.max(this.deps.clock.monotonic(), this.wireFreeAt) + (chunk.length * 10_000) / baud;
     const due = this.wireFreeAt;
     const epoch = this.epoch;
     const dropped = this.dropped.signal;
     // one chain, so chunks are processed in arrival order whatever their timers do
     const reply = this.paced.then(async () => {
-      const wait = due - performance.now();
-      if (baud > 0 && wait > 1 && epoch === this.epoch) await sleep(wait, dropped).catch(() => undefined);
+      const wait = due - this.deps.clock.monotonic();
+      if (baud > 0 && wait > 1 && epoch === this.epoch) await this.deps.clock.sleep(wait, dropped).catch(() => undefined);
       return epoch === this.epoch ? this.printer.receive(chunk) : new Uint8Array(0);
     });
     this.paced = reply.then(() => undefined, () => undefined);

@@ -1,28 +1,11 @@
-/** The printer's byte stream from its config; each transport module is imported only when used. */
+/** The printer's byte stream from its config, made by the transports the daemon hands the driver. */
 import { KioskError } from '../../core/errors.js';
-import type { ByteStream } from '../../transports/byte-stream.js';
+import type { ByteStream, Transports } from '../../core/transport.js';
 import type { PrinterConfig } from './config.js';
 
-export async function createPrinterTransport(t: PrinterConfig['transport']): Promise<ByteStream> {
+export async function createPrinterTransport(t: PrinterConfig['transport'], transports: Transports): Promise<ByteStream> {
   if (!t) throw new KioskError('CONFIG_INVALID', 'devices.printer.transport is required unless the printer is simulated');
-  switch (t.type) {
-    case 'serial': {
-      const { SerialTransport } = await import('../../transports/serial.js');
-      return new SerialTransport(t);
-    }
-    case 'tcp': {
-      const { TcpTransport } = await import('../../transports/tcp.js');
-      return new TcpTransport(t);
-    }
-    case 'lp': {
-      const { LpFileTransport } = await import('../../transports/lp-file.js');
-      return new LpFileTransport({ path: t.path });
-    }
-    case 'usb': {
-      const { UsbBulkTransport } = await import('../../transports/usb-bulk.js');
-      return new UsbBulkTransport({ vendorId: t.vendorId, productId: t.productId, ...(t.serialNumber ? { serialNumber: t.serialNumber } : {}) });
-    }
-  }
+  return transports.stream(t);
 }
 
 /** Seconds per byte on the wire, when the link has a known line rate (serial): 10 bits per byte. */

@@ -18,7 +18,7 @@ import { scannerApi, type ScannerApi } from './api.js';
 import type { ScannerConfig } from './config.js';
 import { parseDocument } from './document.js';
 import type { Read } from './grouping.js';
-import { defaultTransportFactory, ScannerInput, serialFraming, type TransportFactory } from './input.js';
+import { ScannerInput, serialFraming } from './input.js';
 
 /** Per-process key: scan ids correlate within a run and cannot be brute-forced back to an MRZ. */
 const SCAN_ID_KEY = randomBytes(32);
@@ -27,9 +27,8 @@ export function scanIdOf(text: string): string {
   return createHmac('sha256', SCAN_ID_KEY).update(text).digest('hex').slice(0, 16);
 }
 
-/** Test seams: the byte streams of the inputs, and the device-path watch (0 turns it off). */
+/** Test seam: the device-path watch (0 turns it off). */
 export interface ScannerDriverOptions {
-  makeStream?: TransportFactory;
   presenceCheckMs?: number;
 }
 
@@ -66,7 +65,7 @@ class ScannerDriver implements Driver<ScannerApi> {
         read: (r) => this.onRead(name, r),
         discarded: (counter, n) => this.onDiscarded(name, counter, n),
         lost: (err) => this.onLost(name, err),
-      }, this.options.makeStream ?? defaultTransportFactory, this.options.presenceCheckMs);
+      }, this.deps.transports, this.options.presenceCheckMs);
       this.inputs.push(input);
       await input.open();
       this.deps.log.info({ input: name, path: input.label, type: cfg.type }, 'scanner input open');

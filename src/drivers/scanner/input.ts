@@ -4,15 +4,14 @@
  * driver; knows nothing about arming or events.
  */
 import { stat } from 'node:fs/promises';
-import type { ByteStream } from '../../transports/byte-stream.js';
 import type { Clock, Timer } from '../../core/clock.js';
+import { withErrno, type ByteStream, type Transports } from '../../core/transport.js';
 import type { HidInputConfig, ScannerInputConfig, SerialInputConfig } from './config.js';
 import { isNoise, ReadGrouper, type Read } from './grouping.js';
 import { buildKeymap } from './keymap.js';
 import { LineSplitter, terminatorBytes } from './lines.js';
 import { READER_PRESETS, type ReaderPreset } from './presets.js';
 import { InputEventReader, KeystrokeDecoder, nativeEventSize } from './wedge.js';
-import { withErrno } from '../../transports/serial.js';
 
 export interface InputSink {
   read(read: Read): void;
@@ -22,17 +21,10 @@ export interface InputSink {
   lost(err: Error): void;
 }
 
-/** Creates the byte stream of an input (real transports by default; tests pass their own). */
-export type TransportFactory = (cfg: ScannerInputConfig) => Promise<ByteStream>;
-
-export const defaultTransportFactory: TransportFactory = async (cfg) => {
-  if (cfg.type === 'hid') {
-    const { InputEventTransport } = await import('../../transports/input-events.js');
-    return new InputEventTransport({ path: cfg.path, pollMs: cfg.pollMs });
-  }
-  const { SerialTransport } = await import('../../transports/serial.js');
-  return new SerialTransport(cfg);
-};
+/** The byte stream of an input: an input event device (hid) or a serial port. */
+export function inputStream(cfg: ScannerInputConfig, transports: Transports): Promise<ByteStream> {
+  return cfg.type === 'hid' ? transports.stream({ type: 'input-events', path: cfg.path, pollMs: cfg.pollMs }) : transports.stream(cfg);
+}
 
 /** A serial input's framing: its model preset with the input's overrides applied. */
 export function serialFraming(cfg: SerialInputConfig): ReaderPreset {
@@ -95,7 +87,7 @@ export class ScannerInput {
     readonly cfg: ScannerInputConfig,
     private readonly clock: Clock,
     private readonly sink: InputSink,
-    private readonly makeStream: TransportFactory,
+    private readonly transports: Transports,
     /** How often the device path is checked while open (0: never). */
     private readonly presenceCheckMs = 500,
   ) {
@@ -108,7 +100,7 @@ export class ScannerInput {
   }
 
   async open(): Promise<void> {
-    const stream = await this.makeStream(this.cfg);
+    const stream = await inputStream(this.cfg, this.transports);
     this.stream = stream;
     this.unsubscribe = [
       stream.onData((chunk) => this.onData(chunk)),

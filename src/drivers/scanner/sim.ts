@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sleep } from '../../core/clock.js';
+import type { Clock, Timer } from '../../core/clock.js';
 import type { SimulatorDeps, SimulatorHandle } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import { makeFifo } from '../../transports/input-events.js';
@@ -36,8 +36,8 @@ interface SimInput {
 class SerialSimInput implements SimInput {
   readonly kind = 'serial';
   private port: ByteStream | undefined;
-  private replugTimer: NodeJS.Timeout | undefined;
-  constructor(readonly name: string, private readonly pair: PtyPair, private readonly cfg: SerialInputConfig, private readonly log: SimulatorDeps['log']) {}
+  private replugTimer: Timer | undefined;
+  constructor(readonly name: string, private readonly pair: PtyPair, private readonly cfg: SerialInputConfig, private readonly log: SimulatorDeps['log'], private readonly clock: Clock) {}
 
   async connect(): Promise<void> {
     const port = this.pair.simEnd();
@@ -57,12 +57,12 @@ class SerialSimInput implements SimInput {
     let written = 0;
     for (const line of lines) {
       if (o.stopAfter !== undefined && written >= o.stopAfter) return written;
-      if (written > 0 && o.gapMs > 0) await sleep(o.gapMs);
+      if (written > 0 && o.gapMs > 0) await this.clock.sleep(o.gapMs);
       const bytes = Buffer.concat([Buffer.from(line, this.cfg.encoding), eol]);
       if (o.split) {
         const half = Math.floor(bytes.length / 2);
         await this.writeRaw(bytes.subarray(0, half));
-        await sleep(Math.max(5, Math.floor(o.gapMs / 2)));
+        await this.clock.sleep(Math.max(5, Math.floor(o.gapMs / 2)));
         await this.writeRaw(bytes.subarray(half));
       } else {
         await this.writeRaw(bytes);
@@ -76,12 +76,12 @@ class SerialSimInput implements SimInput {
   }
 
   async unplug(replugAfterMs?: number): Promise<boolean> {
-    clearTimeout(this.replugTimer);
+    this.replugTimer?.cancel();
     await this.port?.close();
     this.port = undefined;
     await this.pair.unplug();
     if (replugAfterMs !== undefined) {
-      this.replugTimer = setTimeout(() => {
+      this.replugTimer = this.clock.setTimeout(() => {
         this.replug().catch((err: unknown) => this.log.warn({ err, input: this.name }, 'simulated replug failed'));
       }, replugAfterMs);
     }
@@ -89,7 +89,7 @@ class SerialSimInput implements SimInput {
   }
 
   async replug(): Promise<boolean> {
-    clearTimeout(this.replugTimer);
+    this.replugTimer?.cancel();
     if (this.pair.plugged && this.port?.isOpen) return true;
     await this.pair.replug();
     await this.connect();
@@ -97,7 +97,7 @@ class SerialSimInput implements SimInput {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.replugTimer);
+    this.replugTimer?.cancel();
     await this.port?.close();
     await this.pair.close();
   }
@@ -105,8 +105,10 @@ class SerialSimInput implements SimInput {
 
 class HidSimInput implements SimInput {
   readonly kind = 'hid';
-  private usNow = Date.now() * 1000;
-  constructor(readonly name: string, readonly path: string, private readonly fh: FileHandle, private readonly cfg: HidInputConfig) {}
+  private usNow: number;
+  constructor(readonly name: string, readonly path: string, private readonly fh: FileHandle, private readonly cfg: HidInputConfig, private readonly clock: Clock) {
+    this.usNow = clock.now() * 1000;
+  }
 
   async writeRaw(bytes: Buffer): Promise<void> {
     await this.fh.write(bytes);
@@ -117,8 +119,8 @@ class HidSimInput implements SimInput {
     let written = 0;
     for (const line of lines) {
       if (o.stopAfter !== undefined && written >= o.stopAfter) break;
-      if (written > 0) await sleep(o.gapMs);
-      this.usNow = Math.max(this.usNow, Date.now() * 1000);
+      if (written > 0) await this.clock.sleep(o.gapMs);
+      this.usNow = Math.max(this.usNow, this.clock.now() * 1000);
       let events;
       try {
         events = typeText(line, keymap, this.usNow);
@@ -163,7 +165,7 @@ export async function startScannerSimulator(config: ScannerConfig, deps: Simulat
     for (const [name, cfg] of Object.entries(config.inputs)) {
       if (cfg.type === 'serial') {
         const pair = await PtyPair.create(deps.workDir, `scanner-${name}`);
-        const sim = new SerialSimInput(name, pair, cfg, deps.log);
+        const sim = new SerialSimInput(name, pair, cfg, deps.log, deps.clock);
         sims.set(name, sim);
         await sim.connect();
         driverInputs[name] = { ...cfg, path: pair.devicePath };
@@ -173,7 +175,7 @@ export async function startScannerSimulator(config: ScannerConfig, deps: Simulat
         await makeFifo(path);
         // O_RDWR: a FIFO opened for writing alone blocks (or fails) until a reader opens it
         const fh = await open(path, constants.O_RDWR | constants.O_NONBLOCK);
-        sims.set(name, new HidSimInput(name, path, fh, cfg));
+        sims.set(name, new HidSimInput(name, path, fh, cfg, deps.clock));
         driverInputs[name] = { ...cfg, path, eventSize: cfg.eventSize ?? nativeEventSize() };
       }
     }
@@ -198,7 +200,7 @@ export async function startScannerSimulator(config: ScannerConfig, deps: Simulat
       const written = await sim.writeLines(lines, { gapMs: o.lineGapMs, split: o.split, stopAfter: o.unplugAfterLines });
       if (o.unplugAfterLines !== undefined) {
         // the cable goes while the next line would have been coming, not in the same instant as the last write
-        await sleep(Math.max(o.lineGapMs, 20));
+        await deps.clock.sleep(Math.max(o.lineGapMs, 20));
         await sim.unplug(o.replugAfterMs);
       }
       return { lines: written };

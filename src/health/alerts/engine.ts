@@ -5,7 +5,7 @@
  */
 import type { ActiveAlerts, Alert, AlertEvent } from '../../api/alerts.js';
 import type { DeviceStateMessage, Health } from '../../api/envelope.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clock, Timer } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { AlertsConfig } from './config.js';
 import { evaluateRules, type Condition, type TrackedState } from './rules.js';
@@ -28,7 +28,7 @@ export class AlertEngine {
   private readonly activeById = new Map<string, Alert>();
   private lastHealth: Health | undefined;
   private synced: boolean | null = null;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(private readonly o: AlertEngineOptions) {}
 
@@ -53,12 +53,11 @@ export class AlertEngine {
       this.evaluate();
     };
     void tick();
-    this.timer = setInterval(() => void tick(), this.o.config.evaluateSec * 1000);
-    this.timer.unref();
+    this.timer = this.o.clock.setInterval(() => void tick(), this.o.config.evaluateSec * 1000).unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.cancel();
   }
 
   active(): ActiveAlerts {

@@ -3,6 +3,7 @@
  * SSML and espeak's markup are never enabled (no `-m`); the caller strips `[[...]]` phoneme input.
  * espeak-ng writes a streaming header (sizes 0x7ffff000): read it with a tolerant WAV reader.
  */
+import type { EspeakProgram } from '../../core/transport.js';
 import { runTool, type ToolRun } from './tool.js';
 
 export interface EspeakOptions {
@@ -20,7 +21,7 @@ export interface SynthesisRequest {
   signal?: AbortSignal;
 }
 
-export class EspeakEngine {
+export class EspeakEngine implements EspeakProgram {
   readonly kind = 'espeak-ng' as const;
   constructor(private readonly o: EspeakOptions) {}
 

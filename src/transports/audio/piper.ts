@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PiperProgram } from '../../core/transport.js';
 import { runTool, toolError } from './tool.js';
 
 export interface PiperVoice {
@@ -24,7 +25,7 @@ export interface PiperOptions {
   maxOutputBytes: number;
 }
 
-export class PiperEngine {
+export class PiperEngine implements PiperProgram {
   readonly kind = 'piper' as const;
   constructor(private readonly o: PiperOptions) {}
 

@@ -3,18 +3,10 @@
  * `pw-play` where a PipeWire session runs; both read the WAV from stdin (`-`), so nothing is written
  * to the SD card. Stopping kills the player, which ends the sound at once.
  */
+import type { AudioPlayer } from '../../core/transport.js';
 import { runTool } from './tool.js';
 
-export interface AudioPlayer {
-  /** A label for logs and state (e.g. "aplay:default", "sim"). */
-  readonly label: string;
-  /**
-   * Play a complete WAV. Resolves when it has been played to the end; rejects with code ABORT_ERR when
-   * `signal` aborts (the sound stops at once), ENOENT when the player is not installed, EIO when the
-   * device failed (busy, unplugged).
-   */
-  play(wav: Buffer, durationMs: number, signal: AbortSignal): Promise<void>;
-}
+export type { AudioPlayer };
 
 export interface ProcessPlayerOptions {
   kind: 'aplay' | 'pw-play';

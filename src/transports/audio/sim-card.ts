@@ -5,6 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Clock, Timer } from '../../core/clock.js';
 import type { AudioPlayer } from './player.js';
 
 export type SimPace = 'realtime' | 'instant' | 'manual';
@@ -28,7 +29,8 @@ export interface SimCardOptions {
   dir: string;
   keep: number;
   pace: SimPace;
-  clock: { iso(): string; monotonic(): number };
+  /** Its realtime pace runs on it. */
+  clock: Pick<Clock, 'iso' | 'monotonic' | 'setTimeout'>;
   /** Measures a WAV for the record (the simulator's level meter). */
   measure: (wav: Buffer) => Record<string, unknown>;
 }
@@ -75,13 +77,13 @@ export class SimSoundCard {
     const file = join(this.o.dir, `utterance-${String(index).padStart(5, '0')}.wav`);
     const rec: PlayedFile = { index, file, bytes: wav.length, durationMs, at: this.o.clock.iso(), outcome: 'playing', playedMs: 0, measured: this.o.measure(wav) };
     this.played.push(rec);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     try {
       await mkdir(this.o.dir, { recursive: true });
       await writeFile(file, wav);
       for (const old of this.played.splice(0, Math.max(0, this.played.length - this.o.keep))) await rm(old.file, { force: true });
       this.sounding = true;
-      if (this.pace === 'realtime') timer = setTimeout(() => end(), durationMs);
+      if (this.pace === 'realtime') timer = this.o.clock.setTimeout(() => end(), durationMs);
       else if (this.pace === 'instant') end();
       await ended;
       rec.outcome = 'played';
@@ -91,7 +93,7 @@ export class SimSoundCard {
       rec.playedMs = Math.min(durationMs, Math.round(this.o.clock.monotonic() - t0));
       throw err;
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
       signal.removeEventListener('abort', onAbort);
       this.finishCurrent = undefined;
       this.sounding = false;

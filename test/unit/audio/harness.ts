@@ -9,6 +9,7 @@ import { AudioDriver } from '../../../src/drivers/audio/driver.js';
 import { measureWav } from '../../../src/drivers/audio/sim.js';
 import { SimSoundCard, type SimPace } from '../../../src/transports/audio/sim-card.js';
 import { tempDir } from '../../helpers/daemon.js';
+import { realTransports } from '../../helpers/transports.js';
 
 export interface Recorded {
   event: string;
@@ -38,7 +39,7 @@ export async function audioHarness(configInput: Record<string, unknown> = {}, op
   const card = new SimSoundCard({ dir: `${dir}/played`, keep: 100, pace: opts.pace ?? 'manual', clock, measure: measureWav });
   const config: AudioConfig = audioConfigSchema.parse({ player: 'sim', ...configInput });
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
-  const driver = new AudioDriver(config, { host, log, clock, journal: undefined, stateDir: opts.stateDir ?? `${dir}/state`, simulatorLink: card });
+  const driver = new AudioDriver(config, { host, log, clock, transports: realTransports(clock), journal: undefined, stateDir: opts.stateDir ?? `${dir}/state`, simulatorLink: card });
   await driver.start(new AbortController().signal);
   const ctx: CommandContext = { transaction: undefined, signal: new AbortController().signal, requester: 'test', role: 'ui' };
   /** Waits for the card's real file writes and the queue's hand-over (polls; no timing is asserted). */

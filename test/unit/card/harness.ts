@@ -11,6 +11,7 @@ import type { CardApi } from '../../../src/drivers/card/api.js';
 import { cardConfigSchema, type CardConfig } from '../../../src/drivers/card/config.js';
 import { createCardDriver } from '../../../src/drivers/card/driver.js';
 import { startCardSimulator, type CardSimulator } from '../../../src/drivers/card/sim.js';
+import { realTransports } from '../../helpers/transports.js';
 
 export interface Rig {
   sim: CardSimulator;
@@ -65,7 +66,7 @@ export async function makeRig(opts: { dir?: string; link?: 'tcp' | 'serial'; con
   const journal = await Journal.open(join(dir, 'journal.jsonl'));
   const host = new FakeHost();
   const abort = new AbortController();
-  const driver = createCardDriver(sim.driverConfig, { host, log, clock: systemClock, journal, stateDir: dir, simulatorLink: undefined });
+  const driver = createCardDriver(sim.driverConfig, { host, log, clock: systemClock, transports: realTransports(), journal, stateDir: dir, simulatorLink: undefined });
   if (opts.autoRestart !== false) {
     host.restart = async () => {
       await driver.stop();

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock, systemClock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { Listeners, type ByteStream } from '../../../src/transports/byte-stream.js';
 import { ZvtLink } from '../../../src/drivers/card/zvt/link.js';
 import { encodeFrame, SerialFrameReader } from '../../../src/drivers/card/zvt/serial-frame.js';
 import type { Apdu } from '../../../src/drivers/card/zvt/apdu.js';
+import { settle } from '../../helpers/clock.js';
 
 /** A byte stream whose peer answers each frame with the next scripted byte (or nothing). */
 class ScriptedPeer implements ByteStream {
@@ -38,7 +40,7 @@ const APDU = Uint8Array.of(0x06, 0x01, 0x00);
 describe('ZVT serial link', () => {
   it('repeats a frame the terminal NAKs, until it is ACKed', async () => {
     const peer = new ScriptedPeer([0x15, 0x15, 0x06]);
-    const link = new ZvtLink(peer, 'serial', log, 200);
+    const link = new ZvtLink(peer, 'serial', log, 200, systemClock);
     link.attach();
     await link.send(APDU);
     expect(peer.written).toHaveLength(3);
@@ -47,15 +49,17 @@ describe('ZVT serial link', () => {
 
   it('gives up with TIMEOUT after three unanswered attempts', async () => {
     const peer = new ScriptedPeer([undefined, undefined, undefined]);
-    const link = new ZvtLink(peer, 'serial', log, 50);
+    const clock = new ManualClock();
+    const link = new ZvtLink(peer, 'serial', log, 50, clock);
     link.attach();
-    await expect(link.send(APDU)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(settle(clock, link.send(APDU))).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(clock.monotonic()).toBeGreaterThanOrEqual(150); // three acknowledgement timeouts of the link's clock
     expect(peer.written).toHaveLength(3);
   });
 
   it('ACKs a good frame and delivers its APDU; NAKs a corrupted one', async () => {
     const peer = new ScriptedPeer([]);
-    const link = new ZvtLink(peer, 'serial', log, 50);
+    const link = new ZvtLink(peer, 'serial', log, 50, systemClock);
     const got: Apdu[] = [];
     link.onApdu((a) => got.push(a));
     link.attach();

@@ -8,23 +8,29 @@ import { inhibitMask, parseCounters, parsePollEvents, parseSetup, SspCommand, ty
 import { CcLink } from '../../../src/drivers/cash/cctalk/link.js';
 import { CcTalkSimulator } from '../../../src/drivers/cash/cctalk/sim.js';
 import { CcHeader, newEvents, parseCoinId, parseCreditBuffer } from '../../../src/drivers/cash/cctalk/codec.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { elapse, settle, until } from '../../helpers/clock.js';
 import { pipe } from './pipe.js';
+
+/** Simulators and links share one manual clock: replies, steps and timeouts move only when the test moves it. */
+let clock = new ManualClock();
 
 const dir = mkdtempSync(join(tmpdir(), 'cash-link-'));
 let sims: { stop(): void }[] = [];
 afterEach(() => {
   for (const s of sims) s.stop();
   sims = [];
+  clock = new ManualClock();
 });
 
 function validator(fixedKey = '0123456789abcdef', name = 'v'): { link: SspLink; sim: SspSimulator } {
   const [host, device] = pipe();
   const sim = new SspSimulator(device, {
-    currency: 'EUR', notes: [5, 10, 20], multiplier: 100, stepMs: 5, escrowTimeoutMs: 5000, fixedKey, statePath: join(dir, `${name}-${Math.random()}.json`),
+    currency: 'EUR', notes: [5, 10, 20], multiplier: 100, stepMs: 5, escrowTimeoutMs: 5000, fixedKey, statePath: join(dir, `${name}-${Math.random()}.json`), clock,
   });
   sim.start();
   sims.push(sim);
-  const link = new SspLink(host, { address: 0, replyTimeoutMs: 200, retries: 1 });
+  const link = new SspLink(host, { address: 0, replyTimeoutMs: 200, retries: 1, clock });
   link.attach();
   return { link, sim };
 }
@@ -35,7 +41,7 @@ async function pollUntil(link: SspLink, name: SspEvent['name']): Promise<SspEven
     const { events } = parsePollEvents(await link.command(Uint8Array.of(SspCommand.POLL)));
     seen.push(...events);
     if (events.some((e) => e.name === name)) return seen;
-    await new Promise((r) => setTimeout(r, 2));
+    await elapse(clock, 2, 2);
   }
   throw new Error(`no ${name} event`);
 }
@@ -63,7 +69,7 @@ describe('SSP link against the simulated validator', () => {
     await link.command(Uint8Array.of(SspCommand.ENABLE));
     sim.insertNote(2000);
     await pollUntil(link, 'readNote');
-    while (sim.currentPhase !== 'escrow') await new Promise((r) => setTimeout(r, 2));
+    await until(clock, () => sim.currentPhase === 'escrow', 'escrow');
     await pollUntil(link, 'readNote'); // reports the channel; the next poll would accept
     await link.command(Uint8Array.of(SspCommand.REJECT));
     await pollUntil(link, 'rejected');
@@ -84,7 +90,7 @@ describe('SSP link against the simulated validator', () => {
     const other = validator('00112233aabbccdd');
     await other.link.sync();
     await other.link.negotiateKey('ffffffffffffffff');
-    await expect(other.link.command(Uint8Array.of(SspCommand.POLL))).rejects.toMatchObject({ code: 'CASH_NO_REPLY' });
+    await expect(settle(clock, other.link.command(Uint8Array.of(SspCommand.POLL)))).rejects.toMatchObject({ code: 'CASH_NO_REPLY' });
   });
 
   it('refuses unknown commands with a protocol error carrying the reply code', async () => {
@@ -100,7 +106,7 @@ describe('ccTalk link against the simulated coin acceptor (with echo)', () => {
     const sim = new CcTalkSimulator(device, { coinIds: ['EU050A', 'EU100A', 'EU200A'], statePath: join(dir, `c-${Math.random()}.json`) });
     sim.start();
     sims.push(sim);
-    const link = new CcLink(host, { address: 2, replyTimeoutMs: 200, retries: 1 });
+    const link = new CcLink(host, { address: 2, replyTimeoutMs: 200, retries: 1, clock });
     link.attach();
     await link.request(CcHeader.SIMPLE_POLL);
     expect(parseCoinId(await link.request(CcHeader.REQUEST_COIN_ID, Uint8Array.of(3)))?.value).toBe(200);
@@ -123,20 +129,22 @@ describe('escrow hold while the host is slow', () => {
     const { createLogger } = await import('../../../src/core/logger.js');
     // the simulated validator gives an escrowed note back after 150 ms of host silence
     const [host, device] = pipe();
-    const short = new SspSimulator(device, { currency: 'EUR', notes: [5], multiplier: 100, stepMs: 5, escrowTimeoutMs: 150, fixedKey: '0123456701234567', statePath: join(dir, `hold-${Math.random()}.json`) });
+    const short = new SspSimulator(device, { currency: 'EUR', notes: [5], multiplier: 100, stepMs: 5, escrowTimeoutMs: 150, fixedKey: '0123456701234567', statePath: join(dir, `hold-${Math.random()}.json`), clock });
     short.start();
     sims.push(short);
-    const slowLink = new SspLink(host, { address: 0, replyTimeoutMs: 200, retries: 1 });
+    const slowLink = new SspLink(host, { address: 0, replyTimeoutMs: 200, retries: 1, clock });
     slowLink.attach();
-    const slow = new NoteValidator(slowLink, createLogger({ level: 'fatal', journald: false, write: () => undefined }), { enabled: false, fixedKey: '0123456701234567' });
+    const slow = new NoteValidator(slowLink, createLogger({ level: 'fatal', journald: false, write: () => undefined }), { enabled: false, fixedKey: '0123456701234567' }, clock);
     await slow.connect();
     await slow.setInhibits([1]);
     await slow.enable();
     short.insertNote(500);
     await pollUntil(slowLink, 'readNote');
-    while (short.currentPhase !== 'escrow') await new Promise((r) => setTimeout(r, 2));
+    await until(clock, () => short.currentPhase === 'escrow', 'escrow');
     await pollUntil(slowLink, 'readNote');
-    await slow.holdWhile(new Promise((r) => setTimeout(r, 600)), 50);
+    // 600 ms of the shared clock in the slow decision: four escrow timeouts' worth of host silence but for the HOLDs
+    await settle(clock, slow.holdWhile(clock.sleep(600), 50), { stepMs: 2 });
+    expect(clock.monotonic()).toBeGreaterThanOrEqual(600);
     expect(short.currentPhase).toBe('escrow');
     await pollUntil(slowLink, 'credit');
     expect(short.stacked).toEqual([500]);

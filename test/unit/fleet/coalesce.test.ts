@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/test-clocks.js';
 import { Coalescer } from '../../../src/fleet/coalesce.js';
 
 describe('device state coalescing on the fleet link', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-  const clock = { monotonic: () => Date.now() };
+  let clock = new ManualClock();
+  beforeEach(() => (clock = new ManualClock()));
 
   it('sends the first change at once, folds a flicker into one trailing send of the latest value', () => {
     const sent: Array<[string, string]> = [];
@@ -15,11 +15,11 @@ describe('device state coalescing on the fleet link', () => {
     c.push('printer', 'ready');
     c.push('cash', 'busy'); // another key is not held back
     expect(sent).toEqual([['printer', 'ready'], ['cash', 'busy']]);
-    vi.advanceTimersByTime(9_999);
+    clock.advance(9_999);
     expect(sent).toHaveLength(2);
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(sent).toEqual([['printer', 'ready'], ['cash', 'busy'], ['printer', 'ready']]);
-    vi.advanceTimersByTime(20_000);
+    clock.advance(20_000);
     c.push('printer', 'fault'); // quiet long enough: at once again
     expect(sent.at(-1)).toEqual(['printer', 'fault']);
     expect([...c.values()]).toEqual([['printer', 'fault'], ['cash', 'busy']]);
@@ -36,7 +36,7 @@ describe('device state coalescing on the fleet link', () => {
     c.push('a', '1');
     c.push('a', '2');
     c.clear();
-    vi.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     expect(held).toEqual(['1']);
   });
 });

@@ -6,6 +6,7 @@ import type { GpioApi } from '../../../src/drivers/gpio/api.js';
 import { gpioConfigSchema } from '../../../src/drivers/gpio/config.js';
 import { createGpioDriver } from '../../../src/drivers/gpio/driver.js';
 import { SimGpioChip } from '../../../src/transports/gpio/sim-chip.js';
+import { realTransports } from '../../helpers/transports.js';
 
 function setup() {
   const chip = new SimGpioChip();
@@ -32,7 +33,7 @@ function setup() {
 describe('GPIO driver', () => {
   it('drives every output to its safe level at start and at stop, honouring activeLow', async () => {
     const { chip, host, config, log } = setup();
-    const driver = await createGpioDriver(config, { host, log, clock: systemClock, journal: undefined, stateDir: '/tmp', simulatorLink: chip });
+    const driver = await createGpioDriver(config, { host, log, clock: systemClock, transports: realTransports(), journal: undefined, stateDir: '/tmp', simulatorLink: chip });
     await driver.start(new AbortController().signal);
     // lock is active-low and safe=on: physical low
     expect(chip.levels.get('light')).toBe(false);
@@ -50,7 +51,7 @@ describe('GPIO driver', () => {
 
   it('a set during a blink cancels the blink', async () => {
     const { chip, host, config, log } = setup();
-    const driver = await createGpioDriver(config, { host, log, clock: systemClock, journal: undefined, stateDir: '/tmp', simulatorLink: chip });
+    const driver = await createGpioDriver(config, { host, log, clock: systemClock, transports: realTransports(), journal: undefined, stateDir: '/tmp', simulatorLink: chip });
     await driver.start(new AbortController().signal);
     const ctx = { transaction: undefined, signal: new AbortController().signal, requester: undefined, role: 'ui' as const };
     const blinking = driver.commands.blink({ line: 'light', onMs: 20, offMs: 20, count: 100 }, ctx);
@@ -66,7 +67,7 @@ describe('GPIO driver', () => {
   it('publishes active-low inputs as logical values', async () => {
     const { chip, host, events, config, log } = setup();
     chip.levels.set('tamper', true); // switch closed = not tampered (active low)
-    const driver = await createGpioDriver(config, { host, log, clock: systemClock, journal: undefined, stateDir: '/tmp', simulatorLink: chip });
+    const driver = await createGpioDriver(config, { host, log, clock: systemClock, transports: realTransports(), journal: undefined, stateDir: '/tmp', simulatorLink: chip });
     await driver.start(new AbortController().signal);
     chip.drive('tamper', false);
     expect(events.at(-1)).toMatchObject({ event: 'change', payload: { line: 'tamper', value: true, direction: 'input' } });

@@ -9,6 +9,7 @@ import type { PrinterApi } from '../../../src/drivers/printer/api.js';
 import { printerConfigSchema, type PrinterConfig } from '../../../src/drivers/printer/config.js';
 import { PrinterDriver } from '../../../src/drivers/printer/driver.js';
 import { PrinterSimulator } from '../../../src/drivers/printer/sim.js';
+import { realTransports } from '../../helpers/transports.js';
 
 export const quietLog = createLogger({ level: process.env.PRINTER_TEST_DEBUG ? 'debug' : 'fatal', journald: false, write: (l) => void (process.env.PRINTER_TEST_DEBUG && process.stdout.write(l)) });
 
@@ -59,7 +60,7 @@ export async function startRig(overrides: Record<string, unknown> = {}): Promise
   const stateDir = join(dir, 'state');
   const host = new RecordingHost();
   const make = (): PrinterDriver =>
-    new PrinterDriver(sim.driverConfig, { host, log: quietLog, clock: systemClock, journal: undefined, stateDir, simulatorLink: undefined });
+    new PrinterDriver(sim.driverConfig, { host, log: quietLog, clock: systemClock, transports: realTransports(), journal: undefined, stateDir, simulatorLink: undefined });
   const rig: Rig = {
     sim, host, stateDir, config,
     driver: make(),

@@ -1,4 +1,5 @@
 /** Detaching the link while a status query's write is pending leaves no unhandled rejection. */
+import { ManualClock } from '../../../src/core/test-clocks.js';
 import { describe, expect, it } from 'vitest';
 import { KioskError } from '../../../src/core/errors.js';
 import { PrinterLink } from '../../../src/drivers/printer/link.js';
@@ -26,7 +27,7 @@ describe('PrinterLink detach', () => {
     try {
       for (const op of ['status', 'clear'] as const) {
         const stream = stalledStream();
-        const link = new PrinterLink(stream, 1000);
+        const link = new PrinterLink(stream, 1000, new ManualClock());
         const pending = op === 'status' ? link.queryStatus() : link.clearBuffers();
         await new Promise((r) => setImmediate(r)); // the query's write is now pending
         link.detach(new KioskError('PRINT_INTERRUPTED'));

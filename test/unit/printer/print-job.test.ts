@@ -1,3 +1,5 @@
+import { ManualClock } from '../../../src/core/test-clocks.js';
+import { settle } from '../../helpers/clock.js';
 import { describe, expect, it } from 'vitest';
 import { Listeners, type ByteStream } from '../../../src/transports/byte-stream.js';
 import { receiptDocumentSchema } from '../../../src/drivers/printer/api.js';
@@ -44,7 +46,7 @@ describe('sending a job', () => {
   it('puts status queries only between complete commands, never inside raster data', async () => {
     const job = await renderReceipt(receiptDocumentSchema.parse(receiptFor('ar')), cfg);
     const printer = new ScriptedPrinter();
-    const link = new PrinterLink(printer, 500);
+    const link = new PrinterLink(printer, 500, new ManualClock());
     const phases: string[] = [];
     await sendJob({ link, job, pollMs: 0, secondsPerByte: undefined, writeBytes: 1, onStatus: () => undefined, onProgress: (p) => phases.push(p) });
     const queries = printer.writes.filter((w) => w[0] === 0x10 && w[1] === 0x04);
@@ -65,7 +67,7 @@ describe('sending a job', () => {
   it('joins whole commands into writes of at most 4 KB by default', async () => {
     const job = await renderReceipt(receiptDocumentSchema.parse(receiptFor('zh')), cfg);
     const printer = new ScriptedPrinter();
-    await sendJob({ link: new PrinterLink(printer, 500), job, pollMs: 0, secondsPerByte: undefined, onStatus: () => undefined, onProgress: () => undefined });
+    await sendJob({ link: new PrinterLink(printer, 500, new ManualClock()), job, pollMs: 0, secondsPerByte: undefined, onStatus: () => undefined, onProgress: () => undefined });
     const jobWrites = printer.writes.filter((w) => !(w[0] === 0x10 && w[1] === 0x04));
     expect(jobWrites.length).toBeLessThan(job.chunks.length / 2);
     for (const w of jobWrites.slice(0, -1)) {
@@ -81,7 +83,7 @@ describe('sending a job', () => {
     const job = await renderReceipt(receiptDocumentSchema.parse(receiptFor('zh')), cfg);
     const printer = new ScriptedPrinter();
     printer.paperOutAfterWrites = 6;
-    const link = new PrinterLink(printer, 500);
+    const link = new PrinterLink(printer, 500, new ManualClock());
     await expect(sendJob({ link, job, pollMs: 0, secondsPerByte: undefined, writeBytes: 1, onStatus: () => undefined, onProgress: () => undefined })).rejects.toMatchObject({ code: 'PAPER_OUT_MID_JOB' });
     const jobWrites = printer.writes.filter((w) => !(w[0] === 0x10 && w[1] === 0x04));
     const sent = Buffer.concat(jobWrites);
@@ -92,7 +94,8 @@ describe('sending a job', () => {
   it('a printer that never confirms the end fails as PRINT_INTERRUPTED, not as success', async () => {
     const job = await renderReceipt(receiptDocumentSchema.parse(receiptFor('en')), cfg);
     const printer = new ScriptedPrinter();
-    const link = new PrinterLink(printer, 100);
+    const clock = new ManualClock();
+    const link = new PrinterLink(printer, 100, clock);
     // the printer answers the first status queries, then goes silent before the GS r 1 reply
     let writes = 0;
     const write = printer.write.bind(printer);
@@ -100,7 +103,8 @@ describe('sending a job', () => {
       if (++writes > job.chunks.length) return;
       await write(b);
     };
-    const err = await sendJob({ link, job, pollMs: 5, secondsPerByte: undefined, writeBytes: 1, onStatus: () => undefined, onProgress: () => undefined }).then(() => undefined, (e: unknown) => e);
+    const sending = sendJob({ link, job, pollMs: 5, secondsPerByte: undefined, writeBytes: 1, onStatus: () => undefined, onProgress: () => undefined });
+    const err = await settle(clock, sending, { stepMs: 20, maxMs: 30_000 }).then(() => undefined, (e: unknown) => e);
     expect(err).toMatchObject({ code: 'TIMEOUT' });
     expect(asMidJobError(err).code).toBe('PRINT_INTERRUPTED');
   });

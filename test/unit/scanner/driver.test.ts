@@ -1,15 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSystemClock, type Clock } from '../../../src/core/clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/test-clocks.js';
 import type { DriverHost } from '../../../src/core/driver.js';
 import { KioskError } from '../../../src/core/errors.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { scannerApi, type ScannerApi } from '../../../src/drivers/scanner/api.js';
-import { scannerConfigSchema, type ScannerInputConfig } from '../../../src/drivers/scanner/config.js';
+import { scannerConfigSchema } from '../../../src/drivers/scanner/config.js';
 import { createScannerDriver } from '../../../src/drivers/scanner/driver.js';
 import { buildKeymap } from '../../../src/drivers/scanner/keymap.js';
 import { specimenMrz } from '../../../src/drivers/scanner/mrz-builder.js';
 import { encodeInputEvents, typeText } from '../../../src/drivers/scanner/wedge.js';
 import { Listeners, type ByteStream } from '../../../src/transports/byte-stream.js';
+import { streamsFrom } from '../../helpers/transports.js';
 
 /** A ByteStream with test hooks, as node-serialport's binding-mock has. */
 class FakeStream implements ByteStream {
@@ -42,8 +43,7 @@ class FakeStream implements ByteStream {
   }
 }
 
-// Date.now() for monotonic time too: vitest's fake timers move it, and the clock's timers are Node's (faked)
-const clock: Clock = { ...createSystemClock(undefined, () => Date.now()), now: () => Date.now(), iso: () => new Date().toISOString() };
+let clock = new ManualClock(new Date(2026, 10, 25, 12).getTime());
 
 function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' = 'on-request') {
   const config = scannerConfigSchema.parse({ inputs, arming });
@@ -63,14 +63,13 @@ function setup(inputs: Record<string, unknown>, arming: 'on-request' | 'always' 
     noteError: () => undefined,
   };
   const log = createLogger({ level: 'debug', journald: false, write: (l) => logs.push(l) });
-  const driver = createScannerDriver(config, { host, log, clock, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, {
-    presenceCheckMs: 0,
-    makeStream: async (cfg: ScannerInputConfig) => {
-      const s = new FakeStream(cfg.path);
-      streams.set(cfg.path, s);
-      return s;
-    },
-  });
+  const transports = streamsFrom((spec) => {
+    const path = (spec as { path: string }).path;
+    const s = new FakeStream(path);
+    streams.set(path, s);
+    return s;
+  }, clock);
+  const driver = createScannerDriver(config, { host, log, clock, transports, journal: undefined, stateDir: '/tmp', simulatorLink: undefined }, { presenceCheckMs: 0 });
   return { driver, streams, events, counters, lost, logs, detail: () => detail, stream: (p: string) => streams.get(p)! };
 }
 
@@ -78,8 +77,7 @@ const serial = (path: string, model = 'generic') => ({ type: 'serial', path, mod
 const td1 = specimenMrz('TD1', { expiry: '300101' });
 const ctx = { transaction: undefined, signal: new AbortController().signal, requester: 'test', role: 'ui' as const };
 
-beforeEach(() => vi.useFakeTimers({ now: new Date(2026, 10, 25, 12) }));
-afterEach(() => vi.useRealTimers());
+beforeEach(() => (clock = new ManualClock(new Date(2026, 10, 25, 12).getTime())));
 
 describe('scanner driver', () => {
   it('drops and counts scans while disarmed; publishes them once armed', async () => {
@@ -115,8 +113,8 @@ describe('scanner driver', () => {
     const t = setup({ mrz: serial('/dev/a') });
     await t.driver.start(new AbortController().signal);
     const armed = await t.driver.commands.enable({ timeoutMs: 5000 }, ctx);
-    expect(armed).toEqual({ armed: true, until: new Date(Date.now() + 5000).toISOString() });
-    await vi.advanceTimersByTimeAsync(5000);
+    expect(armed).toEqual({ armed: true, until: new Date(clock.now() + 5000).toISOString() });
+    await clock.advanceAsync(5000);
     expect(t.detail()).toMatchObject({ armed: false, armedUntil: null });
     expect(t.events.filter((e) => e.name === 'armed').map((e) => e.payload.reason)).toEqual(['request', 'timeout']);
     t.stream('/dev/a').emitData('123\r');
@@ -127,10 +125,10 @@ describe('scanner driver', () => {
     const t = setup({ mrz: serial('/dev/a') }, 'always');
     await t.driver.start(new AbortController().signal);
     t.stream('/dev/a').emitData(`${td1[0]}\r`);
-    await vi.advanceTimersByTimeAsync(100);
+    await clock.advanceAsync(100);
     t.stream('/dev/a').emitData(`${td1[1]}\r`);
     expect(t.events.filter((e) => e.name === 'document')).toEqual([]);
-    await vi.advanceTimersByTimeAsync(300);
+    await clock.advanceAsync(300);
     expect(t.events.find((e) => e.name === 'document')?.payload).toMatchObject({ valid: false, problem: 'incomplete', format: 'TD1' });
   });
 

@@ -11,6 +11,7 @@ import type { Read } from '../../../src/drivers/scanner/grouping.js';
 import { ScannerInput } from '../../../src/drivers/scanner/input.js';
 import { specimenMrz } from '../../../src/drivers/scanner/mrz-builder.js';
 import { Listeners, type ByteStream } from '../../../src/transports/byte-stream.js';
+import { streamsFrom } from '../../helpers/transports.js';
 
 class FakeStream implements ByteStream {
   isOpen = false;
@@ -39,7 +40,7 @@ async function openInput(clock: Clock, groupGapMs: number): Promise<{ stream: Fa
   const stream = new FakeStream();
   const reads: Read[] = [];
   const cfg = scannerInputSchema.parse({ type: 'serial', path: '/dev/fake', groupGapMs });
-  const input = new ScannerInput('reader', cfg, clock, { read: (r) => reads.push(r), discarded: () => undefined, lost: () => undefined }, async () => stream, 0);
+  const input = new ScannerInput('reader', cfg, clock, { read: (r) => reads.push(r), discarded: () => undefined, lost: () => undefined }, streamsFrom(() => stream, clock), 0);
   await input.open();
   return { stream, reads, input };
 }

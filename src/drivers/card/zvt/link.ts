@@ -3,9 +3,10 @@
  * DLE STX ... DLE ETX CRC frame that the receiver answers with ACK (06) or NAK (15); a NAK or a missing
  * answer makes the sender repeat the frame, up to three times (ZVT serial transport protocol).
  */
+import type { Clock } from '../../../core/clock.js';
 import { KioskError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
-import type { ByteStream } from '../../../transports/byte-stream.js';
+import type { ByteStream } from '../../../core/transport.js';
 import { ApduReader, apduName, decodeApdu, type Apdu } from './apdu.js';
 import { ACK, encodeFrame, NAK, SerialFrameReader } from './serial-frame.js';
 
@@ -26,6 +27,8 @@ export class ZvtLink {
     private readonly mode: LinkMode,
     private readonly log: Logger,
     private readonly ackMs: number,
+    /** Frame acknowledgement timeouts run on it. */
+    readonly clock: Clock,
   ) {}
 
   attach(): void {
@@ -58,9 +61,9 @@ export class ZvtLink {
     const frame = encodeFrame(apdu);
     for (let attempt = 1; attempt <= MAX_FRAME_ATTEMPTS; attempt++) {
       const acked = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), this.ackMs);
+        const timer = this.clock.setTimeout(() => resolve(false), this.ackMs);
         this.frameWaiter = (ok) => {
-          clearTimeout(timer);
+          timer.cancel();
           resolve(ok);
         };
       });

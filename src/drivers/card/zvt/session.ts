@@ -53,11 +53,14 @@ export class ZvtSession {
       if (this.closedWith) throw new KioskError('IO_ERROR', `the terminal link closed: ${this.closedWith.message}`);
       if (signal.aborted) throw new KioskError('SHUTTING_DOWN');
       const woke = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        const onAbort = (): void => resolve(true);
+        const timer = this.link.clock.setTimeout(() => resolve(false), timeoutMs);
+        const onAbort = (): void => {
+          timer.cancel();
+          resolve(true);
+        };
         signal.addEventListener('abort', onAbort, { once: true });
         this.waiter = () => {
-          clearTimeout(timer);
+          timer.cancel();
           signal.removeEventListener('abort', onAbort);
           resolve(true);
         };

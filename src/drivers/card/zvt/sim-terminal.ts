@@ -4,6 +4,7 @@
  * An operation belongs to the connection it arrived on: if the ECR goes away mid-sale, the terminal
  * still finishes (and books) the transaction, as a real one does, but sends nothing to a newer link.
  */
+import type { Clock, Timer } from '../../../core/clock.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import type { Apdu } from './apdu.js';
@@ -37,8 +38,6 @@ interface Connection {
   gaveUp: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export class ZvtSimTerminal {
   private readonly scripts: SimScript[] = [];
   private conn: Connection | undefined;
@@ -49,12 +48,14 @@ export class ZvtSimTerminal {
   private releasePending = false;
   silent = false;
   powered = true;
-  private powerTimer: NodeJS.Timeout | undefined;
+  private powerTimer: Timer | undefined;
 
   constructor(
     private readonly store: SimStore,
     private readonly mode: LinkMode,
     private readonly log: Logger,
+    /** Host delays, acknowledgement timeouts and power cuts run on it. */
+    private readonly clock: Clock,
     private readonly ackMs = 2000,
   ) {}
 
@@ -64,7 +65,7 @@ export class ZvtSimTerminal {
       stream.close().catch(() => undefined);
       return;
     }
-    const link = new ZvtLink(stream, this.mode, this.log, this.ackMs);
+    const link = new ZvtLink(stream, this.mode, this.log, this.ackMs, this.clock);
     const conn: Connection = { stream, link, alive: true, ackWaiter: undefined, gaveUp: false };
     link.attach();
     link.onApdu((apdu) => this.receive(conn, apdu));
@@ -95,7 +96,7 @@ export class ZvtSimTerminal {
   }
 
   powerOn(): void {
-    clearTimeout(this.powerTimer);
+    this.powerTimer?.cancel();
     this.powered = true;
     this.silent = false;
   }
@@ -109,12 +110,12 @@ export class ZvtSimTerminal {
       conn.alive = false;
       conn.stream.close().catch(() => undefined);
     }
-    clearTimeout(this.powerTimer);
-    if (offMs > 0) this.powerTimer = setTimeout(() => this.powerOn(), offMs);
+    this.powerTimer?.cancel();
+    if (offMs > 0) this.powerTimer = this.clock.setTimeout(() => this.powerOn(), offMs);
   }
 
   stop(): void {
-    clearTimeout(this.powerTimer);
+    this.powerTimer?.cancel();
     this.releaseHold?.();
   }
 
@@ -160,9 +161,9 @@ export class ZvtSimTerminal {
     if (final) this.busy = false;
     if (!conn.alive || conn.gaveUp || this.silent || !this.powered) return;
     const acked = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), this.ackMs);
+      const timer = this.clock.setTimeout(() => resolve(false), this.ackMs);
       conn.ackWaiter = () => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve(true);
       };
     });
@@ -228,7 +229,7 @@ export class ZvtSimTerminal {
       return;
     }
     await this.emit(conn, simIntermediate(0x04, 'Authorising'));
-    if ('hostDelayMs' in script && script.hostDelayMs > 0) await sleep(script.hostDelayMs);
+    if ('hostDelayMs' in script && script.hostDelayMs > 0) await this.clock.sleep(script.hostDelayMs);
     if (script.outcome === 'power-loss') {
       if (script.charged) this.store.book({ kind, amount, currency, resultCode: 0, authCode: authCode() });
       this.powerOff(script.offMs);
@@ -242,7 +243,7 @@ export class ZvtSimTerminal {
     const resultCode = script.outcome === 'decline' ? script.resultCode : 0;
     const booked = script.outcome === 'misreport' ? { amount: script.amount ?? amount, currency: script.currency ?? currency } : { amount, currency };
     const tx = this.store.book({ kind, ...booked, resultCode, authCode: resultCode === 0 ? authCode() : '' });
-    await this.emit(conn, simStatusInfo(tx, new Date()));
+    await this.emit(conn, simStatusInfo(tx, new Date(this.clock.now())));
     for (const line of simReceiptLines(tx, false)) await this.emit(conn, simPrintLine(line));
     if (resultCode !== 0) {
       await this.emit(conn, simAbort(resultCode), true);
@@ -254,7 +255,7 @@ export class ZvtSimTerminal {
 
   /** Report an existing transaction as the result of this one (a terminal bug) and complete. */
   private async finishWith(conn: Connection, tx: SimTransaction): Promise<void> {
-    await this.emit(conn, simStatusInfo(tx, new Date()));
+    await this.emit(conn, simStatusInfo(tx, new Date(this.clock.now())));
     for (const line of simReceiptLines(tx, false)) await this.emit(conn, simPrintLine(line));
     await this.emit(conn, simCompletion('payment'), true);
   }
@@ -269,7 +270,7 @@ export class ZvtSimTerminal {
   }
 
   private async finish(conn: Connection, tx: SimTransaction, copy: boolean): Promise<void> {
-    await this.emit(conn, simStatusInfo(tx, new Date()));
+    await this.emit(conn, simStatusInfo(tx, new Date(this.clock.now())));
     // administrative receipts come as one text block (06 D3), payment receipts as print lines (06 D1)
     await this.emit(conn, simTextBlock(simReceiptLines(tx, copy)));
     await this.emit(conn, tx.resultCode === 0 || copy ? simCompletion('payment') : simAbort(tx.resultCode), true);

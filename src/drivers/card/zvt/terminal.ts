@@ -40,7 +40,7 @@ export class ZvtTerminal implements PaymentTerminal {
     private readonly deps: TerminalDeps,
     private readonly options: ZvtOptions,
   ) {
-    this.link = new ZvtLink(deps.stream, options.mode, deps.log, deps.timeouts.ackMs);
+    this.link = new ZvtLink(deps.stream, options.mode, deps.log, deps.timeouts.ackMs, deps.clock);
     this.session = new ZvtSession(this.link);
   }
 

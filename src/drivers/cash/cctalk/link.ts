@@ -2,14 +2,17 @@
  * The host end of a ccTalk bus: one request at a time, its own echo skipped (frames not addressed to
  * the host), the reply checked for source and ACK, retried on timeout.
  */
+import type { Clock } from '../../../core/clock.js';
 import { KioskError } from '../../../core/errors.js';
-import type { ByteStream } from '../../../transports/byte-stream.js';
+import type { ByteStream } from '../../../core/transport.js';
 import { CCTALK_HOST, CcHeader, CcParser, encodeCcFrame, type CcFrame } from './codec.js';
 
 export interface CcLinkOptions {
   address: number;
   replyTimeoutMs: number;
   retries: number;
+  /** Reply timeouts run on it. */
+  clock: Clock;
 }
 
 export class CcLink {
@@ -58,12 +61,12 @@ export class CcLink {
   private once(bytes: Uint8Array): Promise<CcFrame | undefined> {
     return new Promise((resolve) => {
       this.parser.reset();
-      const timer = setTimeout(() => {
+      const timer = this.options.clock.setTimeout(() => {
         this.waiting = undefined;
         resolve(undefined);
       }, this.options.replyTimeoutMs);
       this.waiting = (frame) => {
-        clearTimeout(timer);
+        timer.cancel();
         this.waiting = undefined;
         resolve(frame);
       };

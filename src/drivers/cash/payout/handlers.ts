@@ -3,7 +3,7 @@
  * twice for one idempotency key), levels, and the technician's refill, empty and settle-payout, each
  * journaled and logged as an audit line.
  */
-import { sleep, type Clock } from '../../../core/clock.js';
+import type { Clock } from '../../../core/clock.js';
 import type { CommandContext, CommandInput, CommandOutput } from '../../../core/driver.js';
 import { KioskError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
@@ -151,7 +151,7 @@ async function emptyHoppers(d: HandlerDeps, technician: string): Promise<Record<
     const before = await h.dispenseCount();
     while (level > 0) {
       await h.dispense(Math.min(255, level));
-      await sleep(200, undefined, d.clock);
+      await d.clock.sleep(200);
       const after = await settledCount(h, d.clock, 60_000);
       const paid = after === undefined ? 0 : after - before - (out[String(h.value)] ?? 0);
       if (paid <= 0) break;

@@ -3,7 +3,7 @@
  * the events alone: the recycler's stored levels before and after, a hopper's lifetime dispense count
  * before and after. Events only feed the progress shown to the UI (journaled as they come).
  */
-import { sleep, type Clock } from '../../../core/clock.js';
+import type { Clock } from '../../../core/clock.js';
 import { KioskError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { HopperUnit } from '../cctalk/hopper-unit.js';
@@ -77,7 +77,7 @@ export async function runRecycler(
       await recycler.halt();
       fault = 'TIMEOUT';
     }
-    if (!done) await sleep(d.pollMs, undefined, d.clock);
+    if (!done) await d.clock.sleep(d.pollMs);
   }
   const dispensed = levelDiff(before, await recycler.levels());
   // a note that left the store but stuck in the path (a jam) was not paid: the device's own figure counts
@@ -115,7 +115,7 @@ export async function settledCount(h: HopperUnit, clock: Clock, waitMs = 15_000)
     } catch {
       // no answer: power cut or unplugged; try again until the deadline
     }
-    await sleep(200, undefined, clock);
+    await clock.sleep(200);
   }
   return undefined;
 }
@@ -130,7 +130,7 @@ export async function runHopper(h: HopperUnit, count: number, before: number, d:
       await h.dispense(n);
       asked += n;
       for (;;) {
-        await sleep(d.pollMs, undefined, d.clock);
+        await d.clock.sleep(d.pollMs);
         const s = await h.status();
         const paidNow = asked - n + s.paid;
         if (paidNow > reported) {

@@ -4,8 +4,9 @@
  * negotiated. Speaks to the validator through any {@link ByteStream}.
  */
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../../core/clock.js';
 import { KioskError } from '../../../core/errors.js';
-import type { ByteStream } from '../../../transports/byte-stream.js';
+import type { ByteStream } from '../../../core/transport.js';
 import { encodeFrame, SspParser, type SspFrame } from './codec.js';
 import { SspCommand, SspReply, replyName } from './commands.js';
 import {
@@ -16,6 +17,8 @@ export interface SspLinkOptions {
   address: number;
   replyTimeoutMs: number;
   retries: number;
+  /** Reply timeouts run on it. */
+  clock: Clock;
 }
 
 export class SspLink {
@@ -98,14 +101,14 @@ export class SspLink {
 
   private once(bytes: Uint8Array): Promise<SspFrame | undefined> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.options.clock.setTimeout(() => {
         this.waiting = undefined;
         this.parser.reset();
         resolve(undefined);
       }, this.options.replyTimeoutMs);
       this.waiting = (frame) => {
         if (frame.seq !== this.seq) return; // a late reply to an earlier command
-        clearTimeout(timer);
+        timer.cancel();
         this.waiting = undefined;
         resolve(frame);
       };

@@ -10,6 +10,7 @@
  * of credits: sim-wire.ts (`repeatLastCredit()` forces a repeat). A host must journal a credit once.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Clock, Timer } from '../../../core/clock.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import { channelsFromMask, encodeCounters, encodePollEvents, encodeSetup, SspCommand, SspReply } from './commands.js';
 import { RecyclerSim, type RecyclerState } from './recycler-sim.js';
@@ -26,6 +27,8 @@ export interface SspSimOptions {
   /** JSON file keeping counters and the stacked log across restarts. */
   statePath: string;
   address?: number;
+  /** The mechanism's steps, the escrow timeout and power cuts run on it. */
+  clock: Clock;
   /** A payout module (SMART Payout class): note capacity and the float it starts with (value -> count). */
   payout?: { capacity: number; float: Record<string, number> };
 }
@@ -45,8 +48,8 @@ export class SspSimulator extends SspSimWire {
   private waiting: number | 'fake' | 'fraud' | undefined;
   private enabled = false;
   private inhibits = new Set<number>();
-  private timer: NodeJS.Timeout | undefined;
-  private escrowTimer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
+  private escrowTimer: Timer | undefined;
   private lastReject = 0;
   private lastStored = false;
   private full = false;
@@ -68,7 +71,7 @@ export class SspSimulator extends SspSimWire {
       const values = options.notes.map((_, i) => this.noteValue(i + 1));
       this.recycler = new RecyclerSim({
         currency: options.currency, values, capacity: p.capacity, stepMs: options.stepMs,
-        push: (e) => this.oneShots.push(e), persist: () => this.persist(), powerCut: (offMs) => this.powerCut(offMs, 'cashbox'),
+        push: (e) => this.oneShots.push(e), persist: () => this.persist(), powerCut: (offMs) => this.powerCut(offMs, 'cashbox'), clock: options.clock,
       }, this.state.recycler);
     }
   }
@@ -79,8 +82,8 @@ export class SspSimulator extends SspSimWire {
 
   stop(): void {
     this.detach();
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
   }
 
   /** Values (minor units) of every note that reached the cashbox, oldest first. */
@@ -125,7 +128,7 @@ export class SspSimulator extends SspSimWire {
   }
 
   private reject(code: number): void {
-    clearTimeout(this.escrowTimer);
+    this.escrowTimer?.cancel();
     this.lastReject = code;
     this.phase = 'rejecting';
     this.step(() => {
@@ -145,7 +148,7 @@ export class SspSimulator extends SspSimWire {
   }
 
   private accept(): void {
-    clearTimeout(this.escrowTimer);
+    this.escrowTimer?.cancel();
     this.phase = 'stacking';
     this.inTransit = true;
     this.step(() => {
@@ -172,23 +175,23 @@ export class SspSimulator extends SspSimWire {
   }
 
   private step(fn: () => void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = this.options.clock.setTimeout(() => {
       if (this.phase !== 'jammed' && this.phase !== 'off') fn();
     }, this.options.stepMs);
   }
 
   private armEscrowTimeout(): void {
-    clearTimeout(this.escrowTimer);
-    this.escrowTimer = setTimeout(() => {
+    this.escrowTimer?.cancel();
+    this.escrowTimer = this.options.clock.setTimeout(() => {
       if (this.phase === 'escrow') this.reject(0x13);
     }, this.options.escrowTimeoutMs);
   }
 
   setJam(safe: boolean): boolean {
     if (this.phase === 'off') return false;
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
     this.jam = safe ? 'safe' : 'unsafe';
     // a note in escrow or being read comes back out of the front when the jam is cleared
     if (!this.inTransit) this.channel = 0;
@@ -224,11 +227,11 @@ export class SspSimulator extends SspSimWire {
   /** Power off now; back on after offMs like a reset device, reporting what became of a note in transit. */
   powerCut(offMs: number, outcome: 'cashbox' | 'front'): string {
     const was = this.phase;
-    clearTimeout(this.timer);
-    clearTimeout(this.escrowTimer);
+    this.timer?.cancel();
+    this.escrowTimer?.cancel();
     this.phase = 'off';
     this.recycler?.powerOff();
-    setTimeout(() => this.powerOn(was, outcome), offMs);
+    this.options.clock.setTimeout(() => this.powerOn(was, outcome), offMs);
     return was;
   }
 

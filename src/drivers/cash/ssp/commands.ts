@@ -112,7 +112,7 @@ export function parsePollEvents(payload: Uint8Array): { events: SspEvent[]; unkn
     if (pay) {
       const read = readEventData(pay.data, payload, i + 1);
       if (!read) return { events, unknown: code };
-      events.push({ name: pay.name, payout: read.data });
+      events.push(pay.data === 'none' ? { name: pay.name } : { name: pay.name, payout: read.data });
       i += read.length;
       continue;
     }

@@ -113,7 +113,7 @@ class CashDriver implements Driver<CashApi> {
     await payout.connectHoppers();
     await this.connectValidator();
     await this.startCoins(hw.coinAcceptor);
-    await this.recoverSessions();
+    await this.sessions.recoverInterrupted();
     this.publish();
     this.abort = new AbortController();
     signal.addEventListener('abort', () => this.abort.abort(), { once: true });
@@ -176,15 +176,6 @@ class CashDriver implements Driver<CashApi> {
     if (!this.state.jam) await this.notes!.reconcile();
     await this.payout?.onValidatorReady(setup.currency);
     this.connected = true;
-  }
-
-  private async recoverSessions(): Promise<void> {
-    const ledger = this.requireLedger();
-    for (const s of ledger.openSessions()) {
-      await ledger.record('session.closed', s.sessionId, { status: 'interrupted', total: s.total });
-      this.deps.log.warn({ sessionId: s.sessionId, total: s.total }, 'cash session interrupted by a restart: left to settle');
-    }
-    for (const s of ledger.unsettled()) this.deps.host.emit('recovered', summary(s));
   }
 
   private async pollLive(): Promise<SspEvent[]> {

@@ -8,7 +8,7 @@ import type { DriverDeps } from '../../core/driver.js';
 import { KioskError } from '../../core/errors.js';
 import type { CashApi } from './api.js';
 import type { CashConfig } from './config.js';
-import type { Ledger } from './ledger.js';
+import { summary, type Ledger } from './ledger.js';
 import type { CashPayout } from './payout/cash-payout.js';
 import type { PayoutResult } from './payout/types.js';
 import { Session } from './session.js';
@@ -154,6 +154,16 @@ export class SessionControl {
     this.offlineSince ??= now;
     if (!s.ending && (now >= s.deadline || now - this.offlineSince >= OFFLINE_GRACE_MS)) s.end(now >= s.deadline ? 'timeout' : 'fault', now);
     if (s.ending) await this.close(s, this.d.ledger().inFlight !== undefined, false).catch(() => undefined);
+  }
+
+  /** Sessions a dead process left open are interrupted (left to settle); all unsettled ones are announced. */
+  async recoverInterrupted(): Promise<void> {
+    const ledger = this.d.ledger();
+    for (const s of ledger.openSessions()) {
+      await ledger.record('session.closed', s.sessionId, { status: 'interrupted', total: s.total });
+      this.d.deps.log.warn({ sessionId: s.sessionId, total: s.total }, 'cash session interrupted by a restart: left to settle');
+    }
+    for (const s of ledger.unsettled()) this.d.deps.host.emit('recovered', summary(s));
   }
 
   online(): void {

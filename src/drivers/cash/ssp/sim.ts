@@ -10,33 +10,12 @@
  * of credits: sim-wire.ts (`repeatLastCredit()` forces a repeat). A host must journal a credit once.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Clock, Timer } from '../../../core/clock.js';
+import type { Timer } from '../../../core/clock.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
 import { channelsFromMask, encodeCounters, encodePollEvents, encodeSetup, SspCommand, SspReply } from './commands.js';
-import { RecyclerSim, type RecyclerState } from './recycler-sim.js';
+import { RecyclerSim } from './recycler-sim.js';
+import { countersOf, type Persisted, type Phase, type SspSimOptions } from './sim-types.js';
 import { SspSimWire } from './sim-wire.js';
-
-export interface SspSimOptions {
-  currency: string;
-  /** Channel values in whole units. */
-  notes: readonly number[];
-  multiplier: number;
-  stepMs: number;
-  escrowTimeoutMs: number;
-  fixedKey: string;
-  /** JSON file keeping counters and the stacked log across restarts. */
-  statePath: string;
-  address?: number;
-  /** The mechanism's steps, the escrow timeout and power cuts run on it. */
-  clock: Clock;
-  /** A payout module (SMART Payout class): note capacity and the float it starts with (value -> count). */
-  payout?: { capacity: number; float: Record<string, number> };
-}
-
-type Phase = 'idle' | 'reading' | 'escrow' | 'stacking' | 'rejecting' | 'jammed' | 'off';
-
-/** `stacked`: every note taken, oldest first (cashbox or store); `stored`: how many of them went to the store. */
-interface Persisted { stacked: number[]; rejected: number; stored?: number; recycler?: RecyclerState }
 
 export class SspSimulator extends SspSimWire {
   private phase: Phase = 'idle';
@@ -295,18 +274,10 @@ export class SspSimulator extends SspSimWire {
       case SspCommand.LAST_REJECT_CODE:
         return ok(this.lastReject);
       case SspCommand.GET_COUNTERS:
-        return ok(...encodeCounters(this.counters()));
+        return ok(...encodeCounters(countersOf(this.state)));
       default:
         return Uint8Array.of(SspReply.UNKNOWN_COMMAND);
     }
-  }
-
-  /** GET COUNTERS: notes to the cashbox, to the store, paid out, moved store -> cashbox, rejected. */
-  private counters(): { stacked: number; stored: number; dispensed: number; transferred: number; rejected: number } {
-    const stored = this.state.stored ?? 0;
-    const sum = (r: Record<string, number> | undefined): number => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
-    const r = this.state.recycler;
-    return { stacked: this.state.stacked.length - stored, stored, dispensed: sum(r?.dispensed), transferred: sum(r?.transferred), rejected: this.state.rejected };
   }
 
   private poll(): Uint8Array {

@@ -22,6 +22,9 @@ export const ALERT_CODES = [
   'CLOCK_UNSYNCED',
   'FLEET_BACKLOG',
   'CARD_MISMATCH',
+  'PAYOUT_NEAR_EMPTY',
+  'PAYOUT_EMPTY',
+  'PAYOUT_JAMMED',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

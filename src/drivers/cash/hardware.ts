@@ -24,7 +24,7 @@ export interface CashHardware {
 }
 
 export async function openHardware(config: CashConfig, deps: DriverDeps<CashApi>, aborted: () => boolean): Promise<CashHardware> {
-  const { host, clock } = deps;
+  const { host } = deps;
   const ports: ByteStream[] = [];
   const open = async (path: string, baudRate: number, stopBits: 1 | 2): Promise<ByteStream> => {
     const port = await deps.transports.stream({ type: 'serial', path, baudRate, stopBits });
@@ -35,6 +35,19 @@ export async function openHardware(config: CashConfig, deps: DriverDeps<CashApi>
     });
     return port;
   };
+  try {
+    return await build(config, deps, open, ports);
+  } catch (err) {
+    // a start that fails halfway must not keep a port locked for the next attempt
+    for (const port of ports) await port.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function build(
+  config: CashConfig, deps: DriverDeps<CashApi>, open: (path: string, baudRate: number, stopBits: 1 | 2) => Promise<ByteStream>, ports: ByteStream[],
+): Promise<CashHardware> {
+  const { clock } = deps;
   const v = config.validator;
   if (!v.port) throw new KioskError('CONFIG_INVALID', 'devices.cash.validator.port.path is required');
   const link = new SspLink(await open(v.port.path, v.port.baudRate, 2), { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries, clock });

@@ -121,7 +121,11 @@ export const payoutCommands = {
     role: 'technician',
     input: z.strictObject({
       technician: z.string().min(1).max(64),
-      coins: z.record(z.string().regex(/^\d+$/), z.number().int().min(1).max(100_000)).default({}),
+      coins: z
+        .record(z.string().regex(/^\d{1,9}$/), z.number().int().min(1).max(100_000))
+        .refine((r) => Object.keys(r).length <= 16, 'at most 16 coin values')
+        .meta({ maxProperties: 16 })
+        .default({}),
       notesTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
       comment: z.string().max(200).optional(),
     }),

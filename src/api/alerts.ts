@@ -24,6 +24,9 @@ export const ALERT_CODES = [
   'CARD_MISMATCH',
   /** A person at the kiosk pressed the assistance button (or asked on screen); cleared by a technician's acknowledgement. */
   'ASSISTANCE_REQUESTED',
+  'PAYOUT_NEAR_EMPTY',
+  'PAYOUT_EMPTY',
+  'PAYOUT_JAMMED',
 ] as const;
 export type AlertCode = (typeof ALERT_CODES)[number];
 

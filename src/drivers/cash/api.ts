@@ -1,6 +1,7 @@
 /** Cash device API: the MQTT contract of `device/cash` (note validator + optional coin acceptor). Schemas only. */
 import { z } from 'zod';
 import type { DeviceApi } from '../../core/driver.js';
+import { payoutCommands, payoutDetail, payoutEvents, payoutResult, payoutSim } from './api-payout.js';
 
 const amount = z.number().int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
@@ -34,38 +35,62 @@ const cashboxDetail = z.object({
 
 export const cashApi = {
   kind: 'cash',
-  summary: 'Cash payments: SSP/eSSP note validator with escrow, optional ccTalk coin acceptor, durable credits.',
+  summary:
+    'Cash payments: SSP/eSSP note validator with escrow, optional ccTalk coin acceptor, durable credits; ' +
+    'change, repay and refunds from an SSP note recycler and ccTalk coin hoppers where fitted.',
   commands: {
     accept: {
       summary:
-        'Take cash until `amountDue` is reached, cancelled or timed out. Each note waits in escrow and is ' +
-        'returned when it would overpay by more than the configured limit. Answers with the credited total; ' +
-        'money stacked cannot be handed back (no payout unit), so `voucher` says when the UI must issue one.',
+        'Take cash until `amountDue` is reached, cancelled or timed out. Each note waits in escrow; a note that ' +
+        'would overpay is taken only when the change can be paid from the recycler/hoppers (`giveChange`), ' +
+        'else returned from escrow before it is taken. Answers with what was taken (`total`) and what was ' +
+        'given back (`paidOut`, `payout`); `voucherAmount` is what is still owed (voucher).',
       input: z.strictObject({
         amountDue: z.number().int().min(1),
         currency,
         timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+        /** Take overpaying notes and pay the change (default: devices.cash.payout.giveChange). */
+        giveChange: z.boolean().optional(),
+        /** When the session ends unpaid (cancel, timeout, fault), pay back what was taken (default: devices.cash.payout.repay). */
+        repay: z.boolean().optional(),
       }),
       output: z.object({
         sessionId,
         status: cashSessionStatus,
         amountDue: amount,
         total: amount,
-        /** total - amountDue when positive: owed to the customer (voucher), never given as cash. */
+        /** total - amountDue when positive: owed back to the customer (paid as change where possible). */
         change: amount,
         currency,
-        refundable: z.literal(false),
+        /** A payout unit (recycler or hoppers) was available to give money back. */
+        refundable: z.boolean(),
+        /** Cash given back at the end (change, or repay of an unpaid session), as the devices reported it. */
+        paidOut: amount,
+        /** Owed to the customer and not paid in cash: the UI issues a voucher for it. */
+        voucherAmount: amount,
         voucher: z.boolean(),
         /** A note was between escrow and cashbox when the session ended; its outcome follows as `credit` or `returned`. */
         pending: z.boolean(),
+        /** The change or repay payout of this session, null when nothing was to be paid back. */
+        payout: payoutResult.nullable(),
       }),
       errors: ['DEVICE_BUSY', 'DEVICE_UNAVAILABLE', 'CASH_CURRENCY_MISMATCH', 'JOURNAL_UNAVAILABLE'],
       progressEvent: 'credit',
     },
     cancel: {
-      summary: 'End the running accept: acceptors are disabled, a note in escrow is returned, the accept answers `cancelled`.',
-      input: z.strictObject({}),
-      output: z.object({ cancelled: z.boolean(), sessionId: sessionId.nullable() }),
+      summary:
+        'End the running accept: acceptors are disabled, a note in escrow is returned, and what was taken is ' +
+        'repaid from the recycler/hoppers where it can be (`repay`, default: the accept\'s); the rest is a ' +
+        'voucher. Answers when the session is closed, listing both; the accept answers `cancelled` alike.',
+      input: z.strictObject({ repay: z.boolean().optional() }),
+      output: z.object({
+        cancelled: z.boolean(),
+        sessionId: sessionId.nullable(),
+        total: amount,
+        paidOut: amount,
+        voucherAmount: amount,
+        payout: payoutResult.nullable(),
+      }),
     },
     status: {
       summary: 'The acceptors, the running session, the cashbox and the sessions left to settle.',
@@ -77,6 +102,8 @@ export const cashApi = {
         channels: z.array(z.object({ channel: z.number().int(), value: amount, currency })),
         coins: z.array(z.object({ position: z.number().int(), value: amount })),
         faults: z.array(z.string()),
+        /** Recycler and hoppers; null when none is fitted. */
+        payout: payoutDetail.nullable(),
       }),
     },
     'cashbox-emptied': {
@@ -99,6 +126,7 @@ export const cashApi = {
       input: z.strictObject({ technician: z.string().min(1).max(64) }),
       output: z.object({ faults: z.array(z.string()) }),
     },
+    ...payoutCommands,
   },
   events: {
     escrow: {
@@ -111,6 +139,8 @@ export const cashApi = {
         sessionId: sessionId.nullable(), value: amount, total: amount, currency, source,
         /** Credited by reconciliation after a restart, a reset or a cleared jam, not from a live event. */
         recovered: z.boolean().default(false),
+        /** Where the note went: the recycler keeps it for payouts, or the cashbox. Absent for coins. */
+        route: z.enum(['payout', 'cashbox']).optional(),
         transaction: z.string().optional(),
       }),
     },
@@ -120,12 +150,13 @@ export const cashApi = {
     },
     returned: {
       summary: 'A note was handed back from escrow (it would overpay, the session ended, or after a restart).',
-      payload: z.object({ value: amount, currency, reason: z.enum(['overpay', 'session-ended', 'recovery', 'cleared']), transaction: z.string().optional() }),
+      payload: z.object({ value: amount, currency, reason: z.enum(['overpay', 'session-ended', 'recovery', 'cleared', 'change-not-payable']), transaction: z.string().optional() }),
     },
     recovered: {
       summary: 'A session was interrupted (restart, power loss) or got money after it ended; settle it with `settle`.',
       payload: sessionSummary,
     },
+    ...payoutEvents,
   },
   stateDetail: z.object({
     currency: currency.nullable(),
@@ -138,6 +169,8 @@ export const cashApi = {
     unsettled: z.array(sessionSummary),
     cashbox: cashboxDetail,
     fault: z.object({ code: z.string(), codes: z.array(z.string()) }).nullable(),
+    /** Recycler and hopper levels, payout state, the running payout and payouts to settle; null: none fitted. */
+    payout: payoutDetail.nullable().default(null),
   }),
   sim: {
     'insert-note': {
@@ -183,6 +216,7 @@ export const cashApi = {
       input: z.strictObject({}),
       output: z.object({ notes: z.array(amount), total: amount, coins: z.array(amount), coinsTotal: amount, phase: z.string() }),
     },
+    ...payoutSim,
   },
 } as const satisfies DeviceApi;
 

@@ -24,6 +24,8 @@ export interface CoinFlowDeps {
   money<T>(fn: () => Promise<T>): Promise<T>;
   fraud(): void;
   late(sessionId: string): void;
+  /** Whether this change could be paid now for the session (an overpaying coin is then accepted). */
+  changePayable(s: Session, change: number): boolean;
   /** Coins that fit are now accepted for this session. */
   opened(session: Session): void;
 }
@@ -44,7 +46,8 @@ export class CoinFlow {
     const s = this.d.session();
     const open = s !== undefined && !s.ending && !this.d.blocked();
     const room = s ? s.amountDue + this.d.maxOverpay - ledger.totalOf(s.id) : 0;
-    await coins.accept(open ? coins.coins.filter((c) => c.value <= room && s.currency.startsWith(c.country)).map((c) => c.position) : []);
+    const fits = (value: number): boolean => value <= room || (s !== undefined && room > 0 && this.d.changePayable(s, value - room));
+    await coins.accept(open ? coins.coins.filter((c) => fits(c.value) && s.currency.startsWith(c.country)).map((c) => c.position) : []);
     if (open && !s.coinsOpen) this.d.opened(s);
     const read = await coins.read(ledger.lastCoinCounter);
     if (read.reset) {

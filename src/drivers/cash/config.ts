@@ -43,6 +43,33 @@ export const cashConfigSchema = z.strictObject({
       retries: z.number().int().min(0).max(10).default(3),
     })
     .optional(),
+  /** Change, repay and refunds (note recycler on the validator's SSP link, ccTalk hoppers). */
+  payout: z
+    .strictObject({
+      /** The validator has a payout module (SMART Payout, NV11, NV200 + payout); needs eSSP encryption. */
+      recycler: z.boolean().default(false),
+      /** Denominations (minor units) the recycler keeps for payouts; the others go to the cashbox. */
+      recycle: z.array(z.number().int().min(1)).default([]),
+      /** Accept an overpaying note or coin when its change can be paid, and pay the change (accept may override). */
+      giveChange: z.boolean().default(true),
+      /** Pay back what an unpaid session took when it ends (cancel, timeout, fault); accept/cancel may override. */
+      repay: z.boolean().default(true),
+      /** A denomination at or under this many notes/coins is near empty. */
+      nearEmpty: z.number().int().min(0).default(5),
+    })
+    .prefault({}),
+  hoppers: z
+    .strictObject({
+      /** One ccTalk bus for all hoppers (9600 8N1). */
+      port: port.optional(),
+      /** How DISPENSE HOPPER COINS is guarded (see cctalk/hopper.ts); the proprietary cipher is not supported. */
+      security: z.enum(['serial', 'cipher-none', 'plain']).default('serial'),
+      units: z.array(z.strictObject({ address: z.number().int().min(3).max(255), value: z.number().int().min(1).optional() })).min(1).max(8),
+      pollIntervalMs: z.number().int().min(10).max(1000).default(100),
+      replyTimeoutMs: z.number().int().min(20).max(5000).default(300),
+      retries: z.number().int().min(0).max(10).default(2),
+    })
+    .optional(),
   /** Currency the kiosk takes; the device must report the same. Unset: whatever the validator reports. */
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   /** A note is returned from escrow when it would overpay by more than this (minor units). */
@@ -65,6 +92,12 @@ export const cashConfigSchema = z.strictObject({
       /** Time of each step of a note's journey (read, escrow, stacking, credit). */
       stepMs: z.number().int().min(1).max(5000).default(300),
       escrowTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      /** Notes in the simulated recycler at first start (value in minor units -> count), its capacity. */
+      recyclerFloat: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)).default({}),
+      recyclerCapacity: z.number().int().min(1).max(1000).default(80),
+      /** Time a simulated hopper takes per coin; coins under `hopperLowLevel` show "near empty" on its sensor. */
+      hopperStepMs: z.number().int().min(1).max(5000).default(60),
+      hopperLowLevel: z.number().int().min(0).default(10),
     })
     .prefault({}),
 });

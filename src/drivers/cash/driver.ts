@@ -1,29 +1,26 @@
 /**
- * The cash driver: one device (`cash`) driving an SSP note validator and, where fitted, a ccTalk coin
- * acceptor. Each acceptor has one loop doing all of its I/O; commands only change the session, which
- * the loops act on. Money facts go to the journal before any event (see note-flow.ts, coin-flow.ts).
+ * The cash driver: one device (`cash`) driving an SSP note validator (with a note recycler where
+ * fitted), a ccTalk coin acceptor and ccTalk coin hoppers. The validator has one loop doing all of its
+ * I/O, payouts included (`inLoop`); commands only change the session or queue work for that loop.
+ * Money facts go to the journal before any event (see note-flow.ts, coin-flow.ts, payout/engine.ts).
  */
 import type { CommandHandlers, Driver, DriverDeps } from '../../core/driver.js';
 import { KioskError, toKioskError } from '../../core/errors.js';
 import type { ByteStream } from '../../core/transport.js';
 import { cashApi, type CashApi } from './api.js';
-import { CcLink } from './cctalk/link.js';
-import { CoinAcceptor } from './coins.js';
+import type { CoinAcceptor } from './coins.js';
 import { CoinFlow } from './coin-flow.js';
 import type { CashConfig } from './config.js';
+import { openHardware, warnAboutKey } from './hardware.js';
 import { Ledger, summary } from './ledger.js';
 import { NoteFlow, ValidatorReset, type Conditions } from './note-flow.js';
-import { Session } from './session.js';
-import { FACTORY_FIXED_KEY } from './ssp/essp.js';
-import { SspLink } from './ssp/link.js';
+import { CashPayout } from './payout/cash-payout.js';
+import { payoutHandlers } from './payout/handlers.js';
+import { SessionControl } from './session-control.js';
+import type { SspEvent } from './ssp/commands.js';
 import { NoteValidator } from './validator.js';
 import { CashState } from './state.js';
 import { cashboxEmptied, clearFault, settleSession } from './technician.js';
-
-/** How long an ending session waits for a note still on its way to the cashbox. */
-const IN_TRANSIT_WAIT_MS = 30_000;
-/** How long a session survives a validator that does not answer. */
-const OFFLINE_GRACE_MS = 5_000;
 
 export async function createCashDriver(config: CashConfig, deps: DriverDeps<CashApi>): Promise<Driver<CashApi>> {
   return new CashDriver(config, deps);
@@ -37,60 +34,90 @@ class CashDriver implements Driver<CashApi> {
   private notes: NoteFlow | undefined;
   private coins: CoinFlow | undefined;
   private coinAcceptor: CoinAcceptor | undefined;
-  private readonly ports: ByteStream[] = [];
+  private payout: CashPayout | undefined;
+  private ports: ByteStream[] = [];
   private connected = false;
   private coinsConnected = false;
-  private deviceEnabled = false;
-  private offlineSince: number | undefined;
-  private session: Session | undefined;
-  /** Pending waits between polls, ended early by a new session (see nap). */
+  /** Pending waits between polls, ended early by a new session or a job (see nap). */
   private readonly wakers = new Set<() => void>();
+  /** Whether the last poll saw notes moving (poll at the busy rate). */
+  private busy = false;
   private readonly state: CashState;
+  private readonly sessions: SessionControl;
   private abort = new AbortController();
   private loops: Promise<void>[] = [];
   private moneyQueue: Promise<unknown> = Promise.resolve();
+  /** Work for the validator loop (payouts, emptying), run between polls. */
+  private jobs: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly config: CashConfig,
     private readonly deps: DriverDeps<CashApi>,
   ) {
     this.state = new CashState(config, deps.host);
+    this.sessions = new SessionControl({
+      config, deps, state: this.state, ledger: () => this.requireLedger(), validator: () => this.validator!, payout: () => this.payout,
+      connected: () => this.connected, coinsConnected: () => this.coinsConnected, publish: () => this.publish(), wake: () => this.wake(),
+    });
+    const payoutCommand = <K extends 'can-pay-out' | 'dispense' | 'levels' | 'refill' | 'empty' | 'settle-payout'>(k: K): CommandHandlers<CashApi>[K] =>
+      ((input: never, ctx: never) => this.payoutHandlers()[k](input, ctx)) as CommandHandlers<CashApi>[K];
     this.commands = {
-      accept: (input, ctx) => this.accept(input.amountDue, input.currency, input.timeoutMs, ctx.transaction),
-      cancel: async () => {
-        const s = this.session;
-        if (s && !s.ending) s.end('cancelled', this.deps.clock.monotonic());
-        return { cancelled: s !== undefined, sessionId: s?.id ?? null };
+      accept: (input, ctx) => this.sessions.accept(input, ctx.transaction),
+      cancel: async (input) => {
+        const s = this.sessions.cancel(input.repay);
+        if (!s) return { cancelled: false, sessionId: null, total: 0, paidOut: 0, voucherAmount: 0, payout: null };
+        const out = await s.done;
+        return { cancelled: true, sessionId: s.id, total: out.total, paidOut: out.paidOut, voucherAmount: out.voucherAmount, payout: out.payout };
       },
-      status: async () => this.state.status(this.requireLedger(), this.session, this.validator, this.coinAcceptor),
+      status: async () => ({ ...this.state.status(this.requireLedger(), this.sessions.session, this.validator, this.coinAcceptor), payout: this.payout?.detail() ?? null }),
       'cashbox-emptied': async (input, ctx) => {
-        if (this.session) throw new KioskError('DEVICE_BUSY', 'a cash session is running');
+        if (this.sessions.session) throw new KioskError('DEVICE_BUSY', 'a cash session is running');
         return this.published(await cashboxEmptied(this.requireLedger(), this.deps.log, { ...input, requester: ctx.requester }));
       },
       settle: async (input, ctx) => this.published(await settleSession(this.requireLedger(), this.deps.log, input, ctx.requester)),
       'clear-fault': async (input, ctx) => this.published(await clearFault(this.requireLedger(), this.deps.log, this.state, input.technician, ctx.requester)),
+      'can-pay-out': payoutCommand('can-pay-out'),
+      dispense: payoutCommand('dispense'),
+      levels: payoutCommand('levels'),
+      refill: payoutCommand('refill'),
+      empty: payoutCommand('empty'),
+      'settle-payout': payoutCommand('settle-payout'),
     };
+  }
+
+  private payoutHandlers(): ReturnType<typeof payoutHandlers> {
+    const payout = this.payout;
+    if (!payout) throw new KioskError('CASH_PAYOUT_UNAVAILABLE', 'the cash device is starting');
+    return payoutHandlers({
+      payout, ledger: this.requireLedger(), log: this.deps.log, clock: this.deps.clock, session: () => this.sessions.session,
+      currency: () => this.validator?.setup?.currency, connected: () => this.connected, inLoop: (fn) => this.inLoop(fn),
+      pollUntil: (names, ms) => this.pollUntil(names, ms), acceptFloat: (ms, tx) => this.sessions.acceptFloat(ms, tx), publish: () => this.publish(),
+    });
   }
 
   async start(signal: AbortSignal): Promise<void> {
     const { journal, log } = this.deps;
     if (!journal) throw new KioskError('JOURNAL_UNAVAILABLE', 'the cash device needs the money journal');
     this.ledger = Ledger.load(journal);
-    this.warnAboutKey();
-    const v = this.config.validator;
-    if (!v.port) throw new KioskError('CONFIG_INVALID', 'devices.cash.validator.port.path is required');
-    const port = await this.open(v.port.path, v.port.baudRate, 2);
-    const link = new SspLink(port, { address: v.address, replyTimeoutMs: v.replyTimeoutMs, retries: v.retries, clock: this.deps.clock });
-    link.attach();
-    this.validator = new NoteValidator(link, log, v.encryption, this.deps.clock);
+    warnAboutKey(this.config, log);
+    const hw = await openHardware(this.config, this.deps, () => this.abort.signal.aborted);
+    this.ports = hw.ports;
+    this.validator = new NoteValidator(hw.link, log, this.config.validator.encryption, this.deps.clock);
+    this.payout = new CashPayout({
+      config: this.config, log, host: this.deps.host, clock: this.deps.clock, ledger: this.ledger, journal, recycler: hw.recycler, hoppers: hw.hoppers,
+      poll: () => this.pollLive(), currency: () => this.validator?.setup?.currency, changed: () => this.publish(),
+    });
+    const payout = this.payout;
     this.notes = new NoteFlow({
       ledger: this.ledger, validator: this.validator, log, host: this.deps.host, maxOverpay: this.config.maxOverpay,
-      session: () => this.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
+      session: () => this.sessions.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
       conditions: (c) => this.conditions(c), late: (id) => this.late(id),
+      changePayable: (s, change) => payout.changePayable(s, change), route: (value) => payout.route(value),
     });
+    await payout.connectHoppers();
     await this.connectValidator();
-    await this.openCoinAcceptor();
-    await this.recoverSessions();
+    await this.startCoins(hw.coinAcceptor);
+    await this.sessions.recoverInterrupted();
     this.publish();
     this.abort = new AbortController();
     signal.addEventListener('abort', () => this.abort.abort(), { once: true });
@@ -100,86 +127,80 @@ class CashDriver implements Driver<CashApi> {
   async stop(): Promise<void> {
     this.abort.abort();
     await Promise.allSettled(this.loops);
-    const s = this.session;
+    const s = this.sessions.session;
     if (s && this.ledger) {
       const total = this.ledger.totalOf(s.id);
       await this.ledger.record('session.closed', s.id, { status: 'interrupted', total }).catch(() => undefined);
       s.finish(total, 'interrupted', this.ledger.inFlight !== undefined);
-      this.session = undefined;
+      this.sessions.session = undefined;
     }
+    this.payout?.abandon();
     if (this.connected) await this.validator?.disable().catch(() => undefined);
     if (this.coinsConnected) await this.coinAcceptor?.accept([]).catch(() => undefined);
     for (const port of this.ports) await port.close().catch(() => undefined);
   }
 
-  private warnAboutKey(): void {
-    const { encryption } = this.config.validator;
-    if (this.config.simulate) return;
-    if (!encryption.enabled) this.deps.log.warn('eSSP encryption is off: note events travel in clear on the serial line');
-    else if (encryption.fixedKey.toLowerCase() === FACTORY_FIXED_KEY) {
-      this.deps.log.error('SECURITY: the eSSP fixed key is the factory default (0123456701234567); set devices.cash.validator.encryption.fixedKey to the key programmed in the validator');
-    }
-  }
-
-  private async open(path: string, baudRate: number, stopBits: 1 | 2): Promise<ByteStream> {
-    const port = await this.deps.transports.stream({ type: 'serial', path, baudRate, stopBits });
-    await port.open();
-    this.ports.push(port);
-    port.onClose((err) => {
-      if (!this.abort.signal.aborted) this.deps.host.lost(err ?? new KioskError('IO_ERROR', `${path} closed`));
-    });
-    return port;
-  }
-
-  private async openCoinAcceptor(): Promise<void> {
-    const c = this.config.coinAcceptor;
-    if (!c?.port) return;
-    const port = await this.open(c.port.path, c.port.baudRate, 1);
-    const link = new CcLink(port, { address: c.address, replyTimeoutMs: c.replyTimeoutMs, retries: c.retries, clock: this.deps.clock });
-    link.attach();
-    this.coinAcceptor = new CoinAcceptor(link);
+  private async startCoins(acceptor: CoinAcceptor | undefined): Promise<void> {
+    if (!acceptor) return;
+    this.coinAcceptor = acceptor;
+    const payout = this.payout;
     this.coins = new CoinFlow({
-      ledger: this.requireLedger(), coins: this.coinAcceptor, log: this.deps.log, host: this.deps.host, maxOverpay: this.config.maxOverpay,
-      session: () => this.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
+      ledger: this.requireLedger(), coins: acceptor, log: this.deps.log, host: this.deps.host, maxOverpay: this.config.maxOverpay,
+      session: () => this.sessions.session, blocked: () => this.state.faults().length > 0, money: (fn) => this.money(fn),
       fraud: () => this.conditions({ jam: this.state.jam, full: this.state.full, removed: this.state.removed, fraud: true }),
-      late: (id) => this.late(id),
+      late: (id) => this.late(id), changePayable: (s, change) => payout?.changePayable(s, change) ?? false,
       opened: (s) => {
         s.coinsOpen = true;
-        this.announce(s);
+        this.sessions.announce(s);
       },
     });
     try {
-      await this.coinAcceptor.connect();
+      await acceptor.connect();
       this.coinsConnected = true;
     } catch (err) {
       this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor not answering; notes only until it does');
     }
   }
 
-  /** Set the validator up and settle whatever a gap left behind (see note-flow.ts, step 3). */
+  /** Set the validator up and settle whatever a gap left behind (see note-flow.ts, step 3; payout/engine.ts, 3). */
   private async connectValidator(): Promise<void> {
     const validator = this.validator!;
     const setup = await validator.connect();
     this.state.currencyMismatch = this.config.currency !== undefined && this.config.currency !== setup.currency;
-    this.deviceEnabled = false;
+    this.sessions.deviceEnabled = false;
     await validator.reject();
     // idle = two quiet polls in a row, so the last one-shot event of a note in transit has been seen
     for (let i = 0, quiet = 0; i < 600 && quiet < 2; i++) {
-      const { busy } = await this.notes!.handle(await validator.poll(), 'drain');
+      const events = await validator.poll();
+      this.payout?.observe(events);
+      const { busy } = await this.notes!.handle(events, 'drain');
       quiet = busy ? 0 : quiet + 1;
       if (quiet < 2) await this.deps.clock.sleep(this.config.validator.pollIntervalMs, this.abort.signal);
     }
     if (!this.state.jam) await this.notes!.reconcile();
+    await this.payout?.onValidatorReady(setup.currency);
     this.connected = true;
   }
 
-  private async recoverSessions(): Promise<void> {
-    const ledger = this.requireLedger();
-    for (const s of ledger.openSessions()) {
-      await ledger.record('session.closed', s.sessionId, { status: 'interrupted', total: s.total });
-      this.deps.log.warn({ sessionId: s.sessionId, total: s.total }, 'cash session interrupted by a restart: left to settle');
+  private async pollLive(): Promise<SspEvent[]> {
+    const events = await this.validator!.poll();
+    this.busy = (await this.notes!.handle(events, 'live')).busy;
+    return events;
+  }
+
+  private async pollUntil(names: readonly string[], timeoutMs: number): Promise<void> {
+    const end = this.deps.clock.monotonic() + timeoutMs;
+    while (!(await this.pollLive()).some((e) => names.includes(e.name))) {
+      if (this.deps.clock.monotonic() > end) throw new KioskError('TIMEOUT', `the recycler did not report ${names.join('/')}`);
+      await this.deps.clock.sleep(this.config.validator.pollIntervalMs);
     }
-    for (const s of ledger.unsettled()) this.deps.host.emit('recovered', summary(s));
+  }
+
+  /** Run `fn` in the validator loop, between two polls. */
+  private inLoop<T>(fn: () => Promise<T>): Promise<T> {
+    const done = new Promise<T>((resolve, reject) => this.jobs.push(() => fn().then(resolve, reject)));
+    this.wake();
+    return done;
   }
 
   private async validatorLoop(): Promise<void> {
@@ -188,13 +209,15 @@ class CashDriver implements Driver<CashApi> {
       try {
         if (!this.connected) {
           await this.connectValidator();
-          this.offlineSince = undefined;
+          this.sessions.online();
           this.publish();
         }
-        await this.applySession();
-        const { busy } = await this.notes!.handle(await this.validator!.poll(), 'live');
+        for (let job = this.jobs.shift(); job; job = this.jobs.shift()) await job();
+        await this.sessions.apply();
+        const events = await this.pollLive();
+        this.payout?.observe(events);
         const v = this.config.validator;
-        await this.nap(this.session || busy ? v.pollIntervalMs : v.idlePollIntervalMs, signal);
+        await this.nap(this.sessions.session || this.busy || this.jobs.length > 0 ? v.pollIntervalMs : v.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         this.connected = false;
@@ -206,24 +229,11 @@ class CashDriver implements Driver<CashApi> {
         this.deps.host.noteError(e.code);
         this.deps.log.warn({ code: e.code, message: e.message }, 'validator link failed');
         if (e.code === 'JOURNAL_UNAVAILABLE') await this.journalLost();
-        else await this.sessionWhileOffline();
+        else await this.sessions.whileOffline();
         this.publish();
         await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
-  }
-
-  /**
-   * The validator does not answer. A short blip (a power cut, a reset) keeps the session: the note in
-   * transit is settled when the validator is back. A longer silence, a cancel or the deadline ends it.
-   */
-  private async sessionWhileOffline(): Promise<void> {
-    const s = this.session;
-    if (!s) return;
-    const now = this.deps.clock.monotonic();
-    this.offlineSince ??= now;
-    if (!s.ending && (now >= s.deadline || now - this.offlineSince >= OFFLINE_GRACE_MS)) s.end(now >= s.deadline ? 'timeout' : 'fault', now);
-    if (s.ending) await this.closeSession(s, this.requireLedger().inFlight !== undefined).catch(() => undefined);
   }
 
   private async coinLoop(): Promise<void> {
@@ -238,7 +248,7 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.coins.step();
-        await this.nap(this.session ? c.pollIntervalMs : c.idlePollIntervalMs, signal);
+        await this.nap(this.sessions.session ? c.pollIntervalMs : c.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         if (this.coinsConnected) this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor link failed');
@@ -249,7 +259,6 @@ class CashDriver implements Driver<CashApi> {
     }
   }
 
-  /** Enable for a new session, notice its end, disable and answer it. Runs in the validator loop. */
   /**
    * The wait between two polls. Idle (no session, nothing moving) the loops poll at the slow interval,
    * since nothing a customer does can change a disabled validator or an inhibited coin acceptor; a new
@@ -281,94 +290,14 @@ class CashDriver implements Driver<CashApi> {
     for (const w of [...this.wakers]) w();
   }
 
-  private async applySession(): Promise<void> {
-    const validator = this.validator!;
-    const ledger = this.requireLedger();
-    const s = this.session;
-    const now = this.deps.clock.monotonic();
-    if (s && !s.ending) {
-      if (ledger.totalOf(s.id) >= s.amountDue) s.end('paid', now);
-      else if (this.state.faults().length > 0) s.end('fault', now);
-      else if (now >= s.deadline) s.end('timeout', now);
-    }
-    if (s && !s.ending) {
-      if (!this.deviceEnabled) {
-        const fit = (validator.setup?.channels ?? []).filter((c) => c.value <= s.amountDue + this.config.maxOverpay && c.currency === s.currency);
-        await validator.setInhibits(fit.map((c) => c.channel));
-        await validator.enable();
-        this.deviceEnabled = true;
-        s.notesOpen = true;
-        if (s.announced) this.publish();
-        else this.announce(s);
-      }
-      return;
-    }
-    if (this.deviceEnabled) {
-      await validator.disable();
-      this.deviceEnabled = false;
-      this.publish();
-    }
-    if (!s) return;
-    const inTransit = ledger.inFlight !== undefined;
-    if (inTransit && s.ending !== 'fault' && now - s.endingSince < IN_TRANSIT_WAIT_MS) return;
-    await this.closeSession(s, inTransit);
-  }
-
-  /** Journal the end and answer the accept (even if the journal just failed: nobody waits on a dead disk). */
-  private async closeSession(s: Session, inTransit: boolean): Promise<void> {
-    const ledger = this.requireLedger();
-    const total = ledger.totalOf(s.id);
-    try {
-      await ledger.record('session.closed', s.id, { status: s.ending, total });
-    } finally {
-      this.session = undefined;
-      s.finish(total, s.ending ?? 'cancelled', inTransit);
-    }
-    this.deps.log.info({ sessionId: s.id, status: s.ending, total, amountDue: s.amountDue }, 'cash session closed');
-    this.publish();
-  }
-
-  /**
-   * The journal cannot be written: no money may be taken. Acceptors off, the session answered `fault`
-   * (what it got so far, as far as the journal knows), the device in fault until the daemon restarts.
-   */
+  /** The journal cannot be written: no money may be taken or paid until the daemon restarts. */
   private async journalLost(): Promise<void> {
     this.deps.log.error('money journal unavailable: cash acceptance stopped');
     this.state.journalFailed = true;
     await this.validator?.disable().catch(() => undefined);
-    this.deviceEnabled = false;
+    this.sessions.deviceEnabled = false;
     await this.coinAcceptor?.accept([]).catch(() => undefined);
-    const s = this.session;
-    if (!s) return;
-    this.session = undefined;
-    s.finish(this.requireLedger().totalOf(s.id), 'fault', true);
-  }
-
-  private async accept(amountDue: number, currency: string, timeoutMs: number, transaction: string | undefined) {
-    const ledger = this.requireLedger();
-    if (ledger.unavailable) throw new KioskError('JOURNAL_UNAVAILABLE');
-    if (this.session) throw new KioskError('DEVICE_BUSY', 'a cash session is already running');
-    if (!this.connected) throw new KioskError('DEVICE_UNAVAILABLE', 'the note validator is not connected');
-    const faults = this.state.faults();
-    if (faults.length > 0) throw new KioskError('DEVICE_UNAVAILABLE', `cash device in fault (${faults.join(', ')})`, { details: { fault: faults[0] } });
-    const deviceCurrency = this.validator?.setup?.currency;
-    if (currency !== deviceCurrency) throw new KioskError('CASH_CURRENCY_MISMATCH', `the validator takes ${deviceCurrency ?? 'no currency'}, not ${currency}`);
-    // Accessible mode gives the person more time (DriverDeps.timeoutScale), fixed when the session opens.
-    const scale = Math.max(1, this.deps.timeoutScale?.() ?? 1);
-    const s = new Session(amountDue, currency, this.deps.clock.monotonic() + Math.round(timeoutMs * scale), transaction);
-    // The transaction names the session for whoever asked (a checkout finds its cash step by it after a restart).
-    await ledger.record('session.opened', s.id, { amountDue, currency, ...(transaction ? { transaction } : {}) });
-    this.session = s;
-    this.wake();
-    this.deps.log.info({ sessionId: s.id, amountDue, currency, timeoutMs: Math.round(timeoutMs * scale), ...(scale > 1 ? { timeoutScale: scale } : {}) }, 'cash session opened');
-    return s.done;
-  }
-
-  /** `busy` means "insert cash now": published once every fitted acceptor is open for the session. */
-  private announce(s: Session): void {
-    if (s.announced || !s.notesOpen || (this.coinsConnected && !s.coinsOpen)) return;
-    s.announced = true;
-    this.publish();
+    this.sessions.abandon();
   }
 
   private conditions(c: Conditions): void {
@@ -399,9 +328,11 @@ class CashDriver implements Driver<CashApi> {
 
   private publish(): void {
     if (!this.ledger) return;
-    const s = this.session;
-    const accepting = s !== undefined && s.announced && !s.ending && this.deviceEnabled && this.connected;
-    this.state.publish(this.ledger, s?.announced ? s : undefined, { connected: this.connected, coins: this.coinsConnected, accepting, validator: this.validator });
+    const s = this.sessions.session;
+    const accepting = s !== undefined && s.announced && !s.ending && this.sessions.deviceEnabled && this.connected;
+    this.state.publish(this.ledger, s?.announced ? s : undefined, {
+      connected: this.connected, coins: this.coinsConnected, accepting, validator: this.validator, payout: this.payout?.detail() ?? null,
+    });
   }
 
   private requireLedger(): Ledger {

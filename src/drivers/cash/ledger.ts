@@ -7,7 +7,7 @@
  * Entry types (key = session id, or `none` / `cashbox` / `audit`):
  * - session.opened {amountDue, currency}; session.closed {status, total}; session.settled {resolution, by}
  * - note.accepting {channel, value, counterBefore}: written BEFORE the poll that lets the note go
- * - note.credited {value, channel, total, via}; note.returned {value, channel, reason}; note.uncertain
+ * - note.credited {value, channel, total, via, route?}; note.returned {value, channel, reason}; note.uncertain
  *   {value, channel} (device without counters: left to a technician)
  * - coin.credited {value, position, counter, total}; coin.counter {counter}; coin.lost {count}
  * - cashbox.emptied {technician, count, value, coinsValue}; fault.cleared {technician, codes}
@@ -130,6 +130,8 @@ export class Ledger {
       case 'note.credited':
         this.inFlightNote = undefined;
         this.credit(s, num('value'));
+        // a note the recycler keeps for payouts is not in the cashbox
+        if (d.route === 'payout') break;
         this.box.notes[String(num('value'))] = (this.box.notes[String(num('value'))] ?? 0) + 1;
         this.box.count++;
         this.box.value += num('value');
@@ -148,6 +150,14 @@ export class Ledger {
         break;
       case 'coin.counter':
         this.coinCounter = num('counter');
+        break;
+      case 'recycler.emptied':
+        // notes moved from the recycler's store into the cashbox
+        for (const [v, n] of Object.entries(d.notes && typeof d.notes === 'object' ? (d.notes as Record<string, number>) : {})) {
+          this.box.notes[v] = (this.box.notes[v] ?? 0) + n;
+          this.box.count += n;
+          this.box.value += Number(v) * n;
+        }
         break;
       case 'cashbox.emptied':
         this.box = { notes: {}, count: 0, value: 0, coinsValue: 0, lastEmptiedAt: e.at };

@@ -17,6 +17,7 @@ import type { CashApi } from './api.js';
 import type { Ledger } from './ledger.js';
 import type { Session } from './session.js';
 import type { SspEvent } from './ssp/commands.js';
+import { PAYOUT_EVENTS, type PayoutEventName } from './ssp/payout.js';
 import type { NoteValidator } from './validator.js';
 
 /** The validator reset itself (power cut, watchdog): it must be set up again. */
@@ -44,7 +45,16 @@ export interface NoteFlowDeps {
   conditions(c: Conditions): void;
   /** A credit landed on a session that is already closed. */
   late(sessionId: string): void;
+  /** Whether `change` could be paid now for this session (false without a payout unit or with giveChange off). */
+  changePayable(s: Session, change: number): boolean;
+  /** Where a note of this value goes: kept by the recycler, or the cashbox; undefined without a recycler. */
+  route(value: number): 'payout' | 'cashbox' | undefined;
 }
+
+/** Payout events that mean the mechanism is moving money (a recovery drain waits for them to end). */
+const PAYOUT_BUSY = new Set<string>(['dispensing', 'emptying', 'smartEmptying', 'floating']);
+const PAYOUT_NAMES = new Set<string>([...PAYOUT_EVENTS.values()].map((e) => e.name));
+const isPayoutEvent = (name: string): name is PayoutEventName => PAYOUT_NAMES.has(name);
 
 export class NoteFlow {
   /** REJECTs we sent whose REJECTED event is ours, not a refusal to report. */
@@ -57,7 +67,14 @@ export class NoteFlow {
     const c: Conditions = { jam: false, full: false, removed: false, fraud: false };
     let busy = false;
     for (const e of events) {
-      switch (e.name) {
+      const name = e.name;
+      if (isPayoutEvent(name)) {
+        // payout events are the payout engine's (payout/units.ts); here they only say "busy"
+        busy ||= PAYOUT_BUSY.has(name);
+        if (name === 'noteStoredInPayout') this.d.host.count('notesStored');
+        continue;
+      }
+      switch (name) {
         case 'slaveReset':
           if (mode === 'live') throw new ValidatorReset('validator reset');
           break;
@@ -125,10 +142,13 @@ export class NoteFlow {
       await this.reconcile();
     }
     const s = this.d.session();
-    const fits = s !== undefined && !s.ending && !this.d.blocked() && ledger.totalOf(s.id) + value <= s.amountDue + this.d.maxOverpay;
-    if (!s || !fits) {
+    const open = s !== undefined && !s.ending && !this.d.blocked();
+    const total = s ? ledger.totalOf(s.id) : 0;
+    const within = s !== undefined && total + value <= s.amountDue + this.d.maxOverpay;
+    const withChange = open && !within && total < s.amountDue && this.d.changePayable(s, total + value - s.amountDue);
+    if (!s || !open || !(within || withChange)) {
       if (await validator.reject()) this.hostRejects++;
-      const reason = s && !s.ending ? 'overpay' : 'session-ended';
+      const reason = s && !s.ending ? (s.giveChange ? 'change-not-payable' : 'overpay') : 'session-ended';
       host.emit('escrow', { sessionId: s?.id ?? null, value, currency, accepted: false, ...tx(s) });
       host.emit('returned', { value, currency, reason, ...tx(s) });
       return;
@@ -148,11 +168,12 @@ export class NoteFlow {
       // Stryker disable next-line ConditionalExpression: only decides whether to log
       if (!inFlight) this.d.log.warn({ channel, value }, 'credit for a note the host did not let go: credited anyway (it is in the cashbox)');
       const total = ledger.totalOf(key) + value;
-      await ledger.record('note.credited', key, { channel, value, total, via });
+      const route = this.d.route(value);
+      await ledger.record('note.credited', key, { channel, value, total, via, ...(route ? { route } : {}) });
       const session = ledger.session(key);
       host.emit('credit', {
         sessionId: key === 'none' ? null : key, value, total, currency: validator.setup?.currency ?? 'XXX', source: 'note',
-        recovered: via !== 'event', ...(s && s.id === key ? tx(s) : {}),
+        recovered: via !== 'event', ...(route ? { route } : {}), ...(s && s.id === key ? tx(s) : {}),
       });
       if (session?.late) this.d.late(key);
     });

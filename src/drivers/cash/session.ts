@@ -25,6 +25,10 @@ export class Session {
     /** Monotonic deadline. */
     readonly deadline: number,
     readonly transaction: string | undefined,
+    /** Overpaying cash is taken when its change can be paid, and the change paid at the end. */
+    readonly giveChange = false,
+    /** An unpaid end (cancel, timeout, fault) pays back what was taken; `cancel {repay}` may change it. */
+    public repay = false,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -35,17 +39,25 @@ export class Session {
     this.endingSince = now;
   }
 
-  finish(total: number, status: EndStatus, pending: boolean): AcceptOutput {
+  /** Answer the accept. Without a payout (`payout` null) everything owed back is a voucher. */
+  finish(total: number, status: EndStatus, pending: boolean, back: { refundable: boolean; payout: AcceptOutput['payout'] } = { refundable: false, payout: null }): AcceptOutput {
+    const change = Math.max(0, total - this.amountDue);
+    const owed = status === 'paid' ? change : total;
+    const paidOut = back.payout?.paid ?? 0;
+    const voucherAmount = Math.max(0, owed - paidOut);
     const out: AcceptOutput = {
       sessionId: this.id,
       status,
       amountDue: this.amountDue,
       total,
-      change: Math.max(0, total - this.amountDue),
+      change,
       currency: this.currency,
-      refundable: false,
-      voucher: (status !== 'paid' && total > 0) || total > this.amountDue || pending,
+      refundable: back.refundable,
+      paidOut,
+      voucherAmount,
+      voucher: voucherAmount > 0 || pending,
       pending,
+      payout: back.payout,
     };
     this.resolveDone(out);
     return out;

@@ -14,14 +14,18 @@ import { PtyPair } from '../../transports/pty-pair.js';
 import type { ByteStream } from '../../transports/byte-stream.js';
 import { cashApi } from './api.js';
 import { CcTalkSimulator } from './cctalk/sim.js';
+import { HopperBusSim } from './cctalk/hopper-sim.js';
 import { cashConfigSchema, type CashConfig } from './config.js';
 import { SspSimulator } from './ssp/sim.js';
+import { coinId, payoutSimCommands } from './sim-payout.js';
 
 export interface CashSimulators {
   validator: SspSimulator;
   coins: CcTalkSimulator | undefined;
+  hoppers: HopperBusSim | undefined;
   validatorPath: string;
   coinPath: string | undefined;
+  hopperPath: string | undefined;
   /** Handlers for `sim/cash/request/{cmd}` (inputs validated here). */
   commands: Record<string, (input: unknown) => Promise<unknown>>;
   stop(): Promise<void>;
@@ -36,7 +40,9 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
   const validator = new SspSimulator(vPort, {
     currency: o.currency, notes: o.notes, multiplier: o.multiplier, stepMs: o.stepMs, escrowTimeoutMs: o.escrowTimeoutMs,
     fixedKey: config.validator.encryption.fixedKey, statePath: join(dirs.stateDir, 'validator.json'), address: config.validator.address, clock: dirs.clock,
+    ...(config.payout.recycler ? { payout: { capacity: o.recyclerCapacity, float: o.recyclerFloat } } : {}),
   });
+  if (validator.recycler) for (const v of config.payout.recycle) validator.recycler.state.routes[String(v)] ??= 'payout';
   validator.start();
   let coins: CcTalkSimulator | undefined;
   let cPair: PtyPair | undefined;
@@ -47,6 +53,17 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
     await cPort.open();
     coins = new CcTalkSimulator(cPort, { coinIds: o.coins, statePath: join(dirs.stateDir, 'coins.json'), address: config.coinAcceptor?.address ?? 2 });
     coins.start();
+  }
+  let hoppers: HopperBusSim | undefined;
+  let hPair: PtyPair | undefined;
+  let hPort: ByteStream | undefined;
+  if (config.hoppers) {
+    hPair = await PtyPair.create(dirs.workDir, 'hoppers');
+    hPort = hPair.simEnd();
+    await hPort.open();
+    const units = config.hoppers.units.map((u) => ({ address: u.address, value: u.value ?? 100, coinId: coinId(o.currency, u.value ?? 100) }));
+    hoppers = new HopperBusSim(hPort, { hoppers: units, security: config.hoppers.security, stepMs: o.hopperStepMs, lowLevel: o.hopperLowLevel, statePath: join(dirs.stateDir, 'hoppers.json'), clock: dirs.clock });
+    hoppers.start();
   }
   const parse = <K extends keyof typeof cashApi.sim>(cmd: K, input: unknown): z.output<(typeof cashApi.sim)[K]['input']> =>
     cashApi.sim[cmd].input.parse(input ?? {}) as z.output<(typeof cashApi.sim)[K]['input']>;
@@ -77,6 +94,7 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
       return { state: validator.powerCut(offMs, outcome) };
     },
     'repeat-credit': async () => ({ armed: validator.repeatLastCredit() }),
+    ...payoutSimCommands(validator, hoppers),
     stacked: async () => {
       const notes = [...validator.stacked];
       const taken = [...(coins?.coins ?? [])];
@@ -84,24 +102,24 @@ export async function startCashSimulators(config: CashConfig, dirs: { workDir: s
     },
   };
   return {
-    validator, coins, validatorPath: vPair.devicePath, coinPath: cPair?.devicePath, commands,
+    validator, coins, hoppers, validatorPath: vPair.devicePath, coinPath: cPair?.devicePath, hopperPath: hPair?.devicePath, commands,
     async stop() {
       validator.stop();
       coins?.stop();
-      await vPort.close().catch(() => undefined);
-      await cPort?.close().catch(() => undefined);
-      await vPair.close();
-      await cPair?.close();
+      hoppers?.stop();
+      for (const port of [vPort, cPort, hPort]) await port?.close().catch(() => undefined);
+      for (const pair of [vPair, cPair, hPair]) await pair?.close();
     },
   };
 }
 
 /** The driver config that points the driver at the simulators' PTYs. */
-export function driverConfigFor(config: CashConfig, sims: Pick<CashSimulators, 'validatorPath' | 'coinPath'>): CashConfig {
+export function driverConfigFor(config: CashConfig, sims: Pick<CashSimulators, 'validatorPath' | 'coinPath' | 'hopperPath'>): CashConfig {
   const coinAcceptor = sims.coinPath
     ? cashConfigSchema.shape.coinAcceptor.unwrap().parse({ ...config.coinAcceptor, port: { path: sims.coinPath } })
     : config.coinAcceptor;
-  return { ...config, simulate: true, validator: { ...config.validator, port: { path: sims.validatorPath, baudRate: 9600 } }, coinAcceptor };
+  const hoppers = config.hoppers && sims.hopperPath ? { ...config.hoppers, port: { path: sims.hopperPath, baudRate: 9600 } } : config.hoppers;
+  return { ...config, simulate: true, validator: { ...config.validator, port: { path: sims.validatorPath, baudRate: 9600 } }, coinAcceptor, hoppers };
 }
 
 export async function startCashSimulator(config: CashConfig, deps: SimulatorDeps): Promise<SimulatorHandle<CashConfig>> {

@@ -7,6 +7,7 @@ import { summary, type Ledger } from './ledger.js';
 import type { Conditions } from './note-flow.js';
 import type { Session } from './session.js';
 import type { NoteValidator } from './validator.js';
+import type { PayoutDetail } from './payout/types.js';
 
 export class CashState {
   jam = false;
@@ -65,7 +66,7 @@ export class CashState {
     };
   }
 
-  publish(ledger: Ledger, session: Session | undefined, link: { connected: boolean; coins: boolean; accepting: boolean; validator: NoteValidator | undefined }): void {
+  publish(ledger: Ledger, session: Session | undefined, link: { connected: boolean; coins: boolean; accepting: boolean; validator: NoteValidator | undefined; payout: PayoutDetail | null }): void {
     const faults = this.faults();
     const status: DeviceStatus = this.journalFailed ? 'fault' : !link.connected ? 'offline' : faults.length > 0 ? 'fault' : session ? 'busy' : 'ready';
     const open = session ? ledger.session(session.id) : undefined;
@@ -78,10 +79,11 @@ export class CashState {
       unsettled: ledger.unsettled().map(summary),
       cashbox: this.cashbox(ledger),
       fault: faults.length > 0 ? { code: faults[0] ?? '', codes: faults } : null,
+      payout: link.payout,
     });
   }
 
-  status(ledger: Ledger, session: Session | undefined, validator: NoteValidator | undefined, coins: CoinAcceptor | undefined): CommandOutput<CashApi, 'status'> {
+  status(ledger: Ledger, session: Session | undefined, validator: NoteValidator | undefined, coins: CoinAcceptor | undefined): Omit<CommandOutput<CashApi, 'status'>, 'payout'> {
     const open = session ? ledger.session(session.id) : undefined;
     return {
       session: open ? summary(open) : null,

@@ -88,11 +88,13 @@ export class NoteValidator {
     return { code, reason: rejectReason(code) };
   }
 
-  /** The persistent stacked-notes counter, or null when the device has no counters. */
+  /** Notes taken for good (stacked in the cashbox + stored in a recycler), persistent; null without counters. */
   async stackedCounter(): Promise<number | null> {
     if (!this.hasCounters) return null;
     try {
-      return parseCounters(await this.link.command(Uint8Array.of(SspCommand.GET_COUNTERS))).stacked;
+      // a note kept by a recycler counts as `stored`, not `stacked`: either way it was taken
+      const c = parseCounters(await this.link.command(Uint8Array.of(SspCommand.GET_COUNTERS)));
+      return c.stacked + c.stored;
     } catch (err) {
       if (err instanceof KioskError && err.code === 'PROTOCOL_ERROR' && err.details?.reply === SspReply.UNKNOWN_COMMAND) {
         this.hasCounters = false;

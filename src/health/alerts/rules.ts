@@ -51,9 +51,20 @@ function printerRules(name: string, detail: Record<string, unknown>): Condition[
   return out;
 }
 
-/** Cash detail (src/drivers/cash/api.ts): cashbox { nearFull, full, present }; tolerant of its absence. */
+/** Cash detail (src/drivers/cash/api.ts): cashbox { nearFull, full, present }, payout { state }; tolerant of their absence. */
 function cashRules(name: string, detail: Record<string, unknown>): Condition[] {
-  const box = record(detail.cashbox);
+  return [...payoutRules(name, record(detail.payout)), ...cashboxRules(name, record(detail.cashbox))];
+}
+
+/** Recycler and hoppers, most urgent first (jammed > empty > near empty), as the payout state orders them. */
+function payoutRules(name: string, payout: Record<string, unknown> | undefined): Condition[] {
+  if (payout?.state === 'jammed') return [cond('PAYOUT_JAMMED', 'critical', `A note or coin jammed while ${name} paid out: clear it (sim/technician), then check detail.payout.unresolved`, name)];
+  if (payout?.state === 'empty') return [cond('PAYOUT_EMPTY', 'warning', `${name} cannot give change or refunds: refill the recycler and hoppers`, name)];
+  if (payout?.state === 'near-empty') return [cond('PAYOUT_NEAR_EMPTY', 'info', `${name} is low on change: plan a refill`, name)];
+  return [];
+}
+
+function cashboxRules(name: string, box: Record<string, unknown> | undefined): Condition[] {
   if (!box) return [];
   if (box.present === false) return [cond('CASHBOX_REMOVED', 'critical', `Cashbox of ${name} is removed: put a cashbox back`, name)];
   if (box.full === true) return [cond('CASHBOX_FULL', 'critical', `Cashbox of ${name} is full: empty it`, name)];

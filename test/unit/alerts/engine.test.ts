@@ -57,6 +57,18 @@ describe('alert engine', () => {
     expect(ids(changes.at(-1)?.active)).toEqual(['CASHBOX_REMOVED:cash']);
   });
 
+  it('payout state: jammed, empty and near empty raise their alert, most urgent only; ok clears it', () => {
+    const { engine, changes, state } = setup();
+    engine.state('cash', state('ready', { payout: { state: 'near-empty' } }));
+    expect(ids(changes.at(-1)?.active)).toEqual(['PAYOUT_NEAR_EMPTY:cash']);
+    engine.state('cash', state('ready', { payout: { state: 'empty' } }));
+    expect(ids(changes.at(-1)?.active)).toEqual(['PAYOUT_EMPTY:cash']);
+    engine.state('cash', state('fault', { payout: { state: 'jammed' }, cashbox: { nearFull: true, full: false, present: true } }));
+    expect(ids(changes.at(-1)?.active)).toEqual(expect.arrayContaining(['PAYOUT_JAMMED:cash', 'CASHBOX_NEAR_FULL:cash']));
+    engine.state('cash', state('ready', { payout: { state: 'ok' } }));
+    expect(ids(changes.at(-1)?.active)).toEqual([]);
+  });
+
   it('a card mismatch on the technician list raises CARD_MISMATCH (critical) until it is resolved', () => {
     const { engine, changes, state } = setup();
     engine.state('card', state('ready', { attention: [] }));

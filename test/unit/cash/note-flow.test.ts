@@ -84,6 +84,8 @@ async function rig(opts: { maxOverpay?: number } = {}): Promise<Rig> {
     },
     conditions: (c) => r.conditions.push(c),
     late: (id) => r.late.push(id),
+    changePayable: () => false,
+    route: () => undefined,
   });
   fs.ops.length = 0;
   return r;

@@ -1,6 +1,8 @@
 /**
- * SSP commands, generic replies, poll events and the SETUP REQUEST reply (GA138), pure.
+ * SSP commands, generic replies, poll events and the SETUP REQUEST reply (GA138), pure. Payout commands
+ * and events are in payout.ts.
  */
+import { PAYOUT_EVENTS, readEventData, writeEventData, type PayoutEventData, type PayoutEventName } from './payout.js';
 
 export const SspCommand = {
   RESET: 0x01,
@@ -89,10 +91,14 @@ const EVENTS: ReadonlyMap<number, { name: SspEventName; channel: boolean }> = ne
 const CODE_OF = new Map([...EVENTS].map(([code, e]) => [e.name, code]));
 
 export interface SspEvent {
-  readonly name: SspEventName;
+  readonly name: SspEventName | PayoutEventName;
   /** Channel (1-based; 0 = not yet known, for readNote while still reading). */
   readonly channel?: number;
+  /** Payout events: values, incomplete payout figures, error byte. */
+  readonly payout?: PayoutEventData;
 }
+
+const PAYOUT_CODE_OF = new Map([...PAYOUT_EVENTS].map(([code, e]) => [e.name as string, code]));
 
 /**
  * Events of a POLL reply (data after the OK byte). An unknown code stops the walk, since its length is
@@ -102,6 +108,14 @@ export function parsePollEvents(payload: Uint8Array): { events: SspEvent[]; unkn
   const events: SspEvent[] = [];
   for (let i = 0; i < payload.length; i++) {
     const code = payload[i] ?? 0;
+    const pay = PAYOUT_EVENTS.get(code);
+    if (pay) {
+      const read = readEventData(pay.data, payload, i + 1);
+      if (!read) return { events, unknown: code };
+      events.push(pay.data === 'none' ? { name: pay.name } : { name: pay.name, payout: read.data });
+      i += read.length;
+      continue;
+    }
     const def = EVENTS.get(code);
     if (!def) return { events, unknown: code };
     if (def.channel) {
@@ -119,7 +133,12 @@ export function parsePollEvents(payload: Uint8Array): { events: SspEvent[]; unkn
 export function encodePollEvents(events: readonly SspEvent[]): Uint8Array {
   const out: number[] = [];
   for (const e of events) {
-    const code = CODE_OF.get(e.name);
+    const payCode = PAYOUT_CODE_OF.get(e.name);
+    if (payCode !== undefined) {
+      out.push(payCode, ...writeEventData(PAYOUT_EVENTS.get(payCode)?.data ?? 'none', e.payout ?? {}));
+      continue;
+    }
+    const code = CODE_OF.get(e.name as SspEventName);
     if (code === undefined) continue;
     out.push(code);
     if (EVENTS.get(code)?.channel) out.push(e.channel ?? 0);
@@ -229,9 +248,9 @@ export function parseCounters(p: Uint8Array): { stacked: number; stored: number;
   return { stacked: read(0), stored: read(1), dispensed: read(2), transferred: read(3), rejected: read(4) };
 }
 
-export function encodeCounters(c: { stacked: number; rejected: number }): Uint8Array {
+export function encodeCounters(c: { stacked: number; rejected: number; stored?: number; dispensed?: number; transferred?: number }): Uint8Array {
   const out: number[] = [5];
-  for (const v of [c.stacked, 0, 0, 0, c.rejected]) out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+  for (const v of [c.stacked, c.stored ?? 0, c.dispensed ?? 0, c.transferred ?? 0, c.rejected]) out.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
   return Uint8Array.from(out);
 }
 

@@ -4,43 +4,20 @@
  * A note's journey, one step per `stepMs`: reading (READ NOTE 0, repeated) -> escrow (READ NOTE ch) ->
  * the host's next POLL accepts it (HOLD keeps it, REJECT returns it, no command for `escrowTimeoutMs`
  * returns it) -> stacking (repeated) -> credit (the note is in the cashbox: counted and logged) ->
- * stacked. Conditions (jam, stacker full, cashbox removed) repeat in every poll reply while they last.
- * The stacked counter and log persist in `statePath`, so they outlive the process that drives the sim.
- *
- * Money events are delivered at least once, as a device that cannot know whether the host got its
- * reply does: a credit reported in a poll reply that no later poll acknowledged (the host died between
- * reading the reply and its next poll) is reported again after the host's next SYNC, and
- * `repeatLastCredit()` makes that happen on demand. A host must journal a credit once, whatever it hears.
+ * stacked (or stored in the payout module, recycler-sim.ts). Conditions (jam, stacker full, cashbox
+ * removed) repeat in every poll reply while they last. The stacked counter and log persist in
+ * `statePath`, so they outlive the process that drives the sim. Wire, eSSP and at-least-once delivery
+ * of credits: sim-wire.ts (`repeatLastCredit()` forces a repeat). A host must journal a credit once.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { Clock, Timer } from '../../../core/clock.js';
+import type { Timer } from '../../../core/clock.js';
 import type { ByteStream } from '../../../transports/byte-stream.js';
-import { encodeFrame, SspParser, type SspFrame } from './codec.js';
-import { channelsFromMask, encodeCounters, encodePollEvents, encodeSetup, SspCommand, SspReply, type SspEvent } from './commands.js';
-import { aesKey, decryptPacket, encryptPacket, isEncrypted, modPow, parseFixedKey, readU64le, u64le } from './essp.js';
+import { channelsFromMask, encodeCounters, encodePollEvents, encodeSetup, SspCommand, SspReply } from './commands.js';
+import { RecyclerSim } from './recycler-sim.js';
+import { countersOf, type Persisted, type Phase, type SspSimOptions } from './sim-types.js';
+import { SspSimWire } from './sim-wire.js';
 
-export interface SspSimOptions {
-  currency: string;
-  /** Channel values in whole units. */
-  notes: readonly number[];
-  multiplier: number;
-  stepMs: number;
-  escrowTimeoutMs: number;
-  fixedKey: string;
-  /** JSON file keeping counters and the stacked log across restarts. */
-  statePath: string;
-  address?: number;
-  /** The mechanism's steps, the escrow timeout and power cuts run on it. */
-  clock: Clock;
-}
-
-type Phase = 'idle' | 'reading' | 'escrow' | 'stacking' | 'rejecting' | 'jammed' | 'off';
-
-interface Persisted { stacked: number[]; rejected: number }
-
-export class SspSimulator {
-  private readonly parser = new SspParser();
+export class SspSimulator extends SspSimWire {
   private phase: Phase = 'idle';
   private channel = 0;
   private escrowReported = false;
@@ -50,41 +27,40 @@ export class SspSimulator {
   private waiting: number | 'fake' | 'fraud' | undefined;
   private enabled = false;
   private inhibits = new Set<number>();
-  private oneShots: SspEvent[] = [];
-  private lastSeq: boolean | undefined;
-  private lastReply: Uint8Array | undefined;
-  /** Money events of the last poll reply, until a poll with the other sequence bit acknowledges them. */
-  private unacked: SspEvent[] = [];
-  private lastCredit: SspEvent | undefined;
-  private repeatCredit = false;
   private timer: Timer | undefined;
   private escrowTimer: Timer | undefined;
   private lastReject = 0;
+  private lastStored = false;
   private full = false;
   private present = true;
   private jam: 'safe' | 'unsafe' | undefined;
-  private generator = 0n;
-  private modulus = 0n;
-  private key: Buffer | undefined;
-  private count = 0;
   private readonly state: Persisted;
-  private unsubscribe: (() => void) | undefined;
+  /** The payout module, when fitted. */
+  readonly recycler: RecyclerSim | undefined;
 
   constructor(
-    private readonly stream: ByteStream,
+    stream: ByteStream,
     private readonly options: SspSimOptions,
   ) {
+    super(stream, options.address ?? 0, options.fixedKey);
     this.state = existsSync(options.statePath) ? (JSON.parse(readFileSync(options.statePath, 'utf8')) as Persisted) : { stacked: [], rejected: 0 };
+    const p = options.payout;
+    if (p) {
+      this.state.recycler ??= { stored: { ...p.float }, routes: {}, dispensed: {}, transferred: {} };
+      const values = options.notes.map((_, i) => this.noteValue(i + 1));
+      this.recycler = new RecyclerSim({
+        currency: options.currency, values, capacity: p.capacity, stepMs: options.stepMs,
+        push: (e) => this.oneShots.push(e), persist: () => this.persist(), powerCut: (offMs) => this.powerCut(offMs, 'cashbox'), clock: options.clock,
+      }, this.state.recycler);
+    }
   }
 
-  start(): void {
-    this.unsubscribe = this.stream.onData((chunk) => {
-      for (const frame of this.parser.push(chunk)) this.onFrame(frame);
-    });
+  protected override get powered(): boolean {
+    return this.phase !== 'off';
   }
 
   stop(): void {
-    this.unsubscribe?.();
+    this.detach();
     this.timer?.cancel();
     this.escrowTimer?.cancel();
   }
@@ -98,7 +74,7 @@ export class SspSimulator {
     return this.phase;
   }
 
-  private valueOf(channel: number): number {
+  private noteValue(channel: number): number {
     return (this.options.notes[channel - 1] ?? 0) * this.options.multiplier;
   }
 
@@ -113,7 +89,7 @@ export class SspSimulator {
     if (this.phase !== 'idle') return { taken: false, reason: `validator busy (${this.phase})` };
     if (!this.present) return { taken: false, reason: 'cashbox removed' };
     if (this.full) return { taken: false, reason: 'stacker full' };
-    const channel = typeof value === 'number' ? this.options.notes.findIndex((_, i) => this.valueOf(i + 1) === value) + 1 : 0;
+    const channel = typeof value === 'number' ? this.options.notes.findIndex((_, i) => this.noteValue(i + 1) === value) + 1 : 0;
     this.phase = 'reading';
     this.step(() => {
       if (value === 'fraud') {
@@ -157,7 +133,7 @@ export class SspSimulator {
     this.step(() => {
       this.credit('credit');
       this.step(() => {
-        this.oneShots.push({ name: 'stacked' });
+        this.oneShots.push({ name: this.lastStored ? 'noteStoredInPayout' : 'stacked' });
         this.phase = 'idle';
         this.channel = 0;
         this.takeWaiting();
@@ -167,26 +143,14 @@ export class SspSimulator {
 
   /** The note is past the point of no return: in the cashbox, counted, logged. */
   private credit(how: 'credit' | 'noteClearedIntoCashbox'): void {
-    this.state.stacked.push(this.valueOf(this.channel));
+    const value = this.noteValue(this.channel);
+    this.state.stacked.push(value);
+    this.lastStored = how === 'credit' && (this.recycler?.store(value) ?? false);
+    if (this.lastStored) this.state.stored = (this.state.stored ?? 0) + 1;
     this.persist();
     this.lastCredit = { name: how, channel: this.channel };
     this.oneShots.push(this.lastCredit);
     this.inTransit = false;
-  }
-
-  /** At the host's next SYNC, report the last credit again (as after a reply the host never acknowledged). */
-  repeatLastCredit(): boolean {
-    this.repeatCredit = this.lastCredit !== undefined;
-    return this.repeatCredit;
-  }
-
-  /** A SYNC: the host starts over; what it may not have seen is reported again. */
-  private redeliver(): void {
-    const again = [...this.unacked];
-    if (this.repeatCredit && this.lastCredit && !again.includes(this.lastCredit)) again.push(this.lastCredit);
-    this.repeatCredit = false;
-    this.unacked = [];
-    this.oneShots.unshift(...again);
   }
 
   private step(fn: () => void): void {
@@ -245,6 +209,7 @@ export class SspSimulator {
     this.timer?.cancel();
     this.escrowTimer?.cancel();
     this.phase = 'off';
+    this.recycler?.powerOff();
     this.options.clock.setTimeout(() => this.powerOn(was, outcome), offMs);
     return was;
   }
@@ -253,12 +218,9 @@ export class SspSimulator {
     this.phase = 'idle';
     this.enabled = false;
     this.inhibits.clear();
-    this.key = undefined;
-    this.lastSeq = undefined;
-    this.lastReply = undefined;
+    this.resetWire();
     this.oneShots = [{ name: 'slaveReset' }];
-    this.unacked = [];
-    this.parser.reset();
+    this.recycler?.powerOn();
     if (this.channel > 0 && (this.inTransit || was === 'escrow')) {
       // past the escrow point the mechanism finishes the job on power-up; an escrowed note comes back
       if (this.inTransit && outcome === 'cashbox') this.credit('noteClearedIntoCashbox');
@@ -277,41 +239,15 @@ export class SspSimulator {
     renameSync(tmp, this.options.statePath);
   }
 
-  private onFrame(frame: SspFrame): void {
-    if (this.phase === 'off' || frame.address !== (this.options.address ?? 0)) return;
-    let data = frame.data;
-    const isSync = data[0] === SspCommand.SYNC;
-    if (!isSync && frame.seq === this.lastSeq && this.lastReply) {
-      this.send(frame.seq, this.lastReply); // retransmission: repeat, never act twice
-      return;
-    }
-    if (!isSync && frame.seq !== this.lastSeq) this.unacked = []; // a new command: the last reply arrived
-    let encrypted = false;
-    if (isEncrypted(data)) {
-      const result = this.key ? decryptPacket(this.key, data) : undefined;
-      if (!result?.ok || result.count !== this.count) return; // ignored, as the device does
-      this.count++;
-      data = result.data;
-      encrypted = true;
-    }
-    let reply = this.handle(data);
-    if (encrypted && this.key) reply = encryptPacket(this.key, this.count++, reply, (n) => randomBytes(n));
-    this.lastSeq = frame.seq;
-    this.lastReply = reply;
-    this.send(frame.seq, reply);
-  }
-
-  private send(seq: boolean, data: Uint8Array): void {
-    this.stream.write(encodeFrame({ seq, address: this.options.address ?? 0, data })).catch(() => undefined);
-  }
-
-  private handle(data: Uint8Array): Uint8Array {
+  protected override handle(data: Uint8Array, encrypted: boolean): Uint8Array {
     const ok = (...payload: number[]): Uint8Array => Uint8Array.of(SspReply.OK, ...payload);
     const cannot = Uint8Array.of(SspReply.CANNOT_PROCESS);
+    const other = this.essp.handle(data) ?? this.recycler?.handle(data, encrypted);
+    if (other) return other;
     switch (data[0] ?? -1) {
       case SspCommand.SYNC:
         this.redeliver();
-        this.key = undefined;
+        this.essp.reset();
         if (this.phase === 'escrow') this.escrowReported = false;
         return ok();
       case SspCommand.HOST_PROTOCOL_VERSION:
@@ -342,21 +278,7 @@ export class SspSimulator {
       case SspCommand.LAST_REJECT_CODE:
         return ok(this.lastReject);
       case SspCommand.GET_COUNTERS:
-        return ok(...encodeCounters({ stacked: this.state.stacked.length, rejected: this.state.rejected }));
-      case SspCommand.SET_GENERATOR:
-        this.generator = readU64le(data, 1);
-        return ok();
-      case SspCommand.SET_MODULUS:
-        this.modulus = readU64le(data, 1);
-        return ok();
-      case SspCommand.REQUEST_KEY_EXCHANGE: {
-        if (this.generator < 2n || this.modulus < 3n) return cannot;
-        const secret = (readU64le(randomBytes(8)) % (this.modulus - 2n)) + 1n;
-        const negotiated = modPow(readU64le(data, 1), secret, this.modulus);
-        this.key = aesKey(parseFixedKey(this.options.fixedKey), negotiated);
-        this.count = 0;
-        return ok(...u64le(modPow(this.generator, secret, this.modulus)));
-      }
+        return ok(...encodeCounters(countersOf(this.state)));
       default:
         return Uint8Array.of(SspReply.UNKNOWN_COMMAND);
     }
@@ -377,6 +299,7 @@ export class SspSimulator {
     if (this.jam) events.push({ name: this.jam === 'safe' ? 'safeJam' : 'unsafeJam' });
     if (this.full) events.push({ name: 'stackerFull' });
     if (!this.present) events.push({ name: 'cashboxRemoved' });
+    events.push(...(this.recycler?.conditions() ?? []));
     return encodePollEvents(events);
   }
 }

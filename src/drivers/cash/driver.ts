@@ -19,6 +19,7 @@ import { payoutHandlers } from './payout/handlers.js';
 import { SessionControl } from './session-control.js';
 import type { SspEvent } from './ssp/commands.js';
 import { NoteValidator } from './validator.js';
+import { Naps } from './naps.js';
 import { CashState } from './state.js';
 import { cashboxEmptied, clearFault, settleSession } from './technician.js';
 
@@ -38,8 +39,8 @@ class CashDriver implements Driver<CashApi> {
   private ports: ByteStream[] = [];
   private connected = false;
   private coinsConnected = false;
-  /** Pending waits between polls, ended early by a new session or a job (see nap). */
-  private readonly wakers = new Set<() => void>();
+  /** Waits between polls, ended early by a new session or a job. */
+  private readonly naps: Naps;
   /** Whether the last poll saw notes moving (poll at the busy rate). */
   private busy = false;
   private readonly state: CashState;
@@ -55,9 +56,10 @@ class CashDriver implements Driver<CashApi> {
     private readonly deps: DriverDeps<CashApi>,
   ) {
     this.state = new CashState(config, deps.host);
+    this.naps = new Naps(deps.clock);
     this.sessions = new SessionControl({
       config, deps, state: this.state, ledger: () => this.requireLedger(), validator: () => this.validator!, payout: () => this.payout,
-      connected: () => this.connected, coinsConnected: () => this.coinsConnected, publish: () => this.publish(), wake: () => this.wake(),
+      connected: () => this.connected, coinsConnected: () => this.coinsConnected, publish: () => this.publish(), wake: () => this.naps.wake(),
     });
     const payoutCommand = <K extends 'can-pay-out' | 'dispense' | 'levels' | 'refill' | 'empty' | 'settle-payout'>(k: K): CommandHandlers<CashApi>[K] =>
       ((input: never, ctx: never) => this.payoutHandlers()[k](input, ctx)) as CommandHandlers<CashApi>[K];
@@ -199,7 +201,7 @@ class CashDriver implements Driver<CashApi> {
   /** Run `fn` in the validator loop, between two polls. */
   private inLoop<T>(fn: () => Promise<T>): Promise<T> {
     const done = new Promise<T>((resolve, reject) => this.jobs.push(() => fn().then(resolve, reject)));
-    this.wake();
+    this.naps.wake();
     return done;
   }
 
@@ -217,7 +219,7 @@ class CashDriver implements Driver<CashApi> {
         const events = await this.pollLive();
         this.payout?.observe(events);
         const v = this.config.validator;
-        await this.nap(this.sessions.session || this.busy || this.jobs.length > 0 ? v.pollIntervalMs : v.idlePollIntervalMs, signal);
+        await this.naps.nap(this.sessions.session || this.busy || this.jobs.length > 0 ? v.pollIntervalMs : v.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         this.connected = false;
@@ -248,7 +250,7 @@ class CashDriver implements Driver<CashApi> {
           this.publish();
         }
         await this.coins.step();
-        await this.nap(this.sessions.session ? c.pollIntervalMs : c.idlePollIntervalMs, signal);
+        await this.naps.nap(this.sessions.session ? c.pollIntervalMs : c.idlePollIntervalMs, signal);
       } catch (err) {
         if (signal.aborted) break;
         if (this.coinsConnected) this.deps.log.warn({ code: toKioskError(err).code }, 'coin acceptor link failed');
@@ -257,37 +259,6 @@ class CashDriver implements Driver<CashApi> {
         await this.deps.clock.sleep(1000, signal).catch(() => undefined);
       }
     }
-  }
-
-  /**
-   * The wait between two polls. Idle (no session, nothing moving) the loops poll at the slow interval,
-   * since nothing a customer does can change a disabled validator or an inhibited coin acceptor; a new
-   * session ends the wait at once, so its first poll (which enables the acceptors) is not delayed.
-   */
-  private nap(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const cleanup = (): void => {
-        timer.cancel();
-        this.wakers.delete(done);
-        signal.removeEventListener('abort', aborted);
-      };
-      const done = (): void => {
-        cleanup();
-        resolve();
-      };
-      const aborted = (): void => {
-        cleanup();
-        reject(signal.reason as Error);
-      };
-      if (signal.aborted) return reject(signal.reason as Error);
-      const timer = this.deps.clock.setTimeout(done, ms);
-      this.wakers.add(done);
-      signal.addEventListener('abort', aborted, { once: true });
-    });
-  }
-
-  private wake(): void {
-    for (const w of [...this.wakers]) w();
   }
 
   /** The journal cannot be written: no money may be taken or paid until the daemon restarts. */

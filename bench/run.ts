@@ -47,6 +47,7 @@ const BENCHES: Bench[] = [
   deviceBench('scanner', 'benchScanner', true),
   deviceBench('card', 'benchCard', true),
   deviceBench('cash', 'benchCash', true),
+  deviceBench('cash-payout', 'benchCashPayout', true),
   deviceBench('fleet', 'benchFleet', false),
 ];
 

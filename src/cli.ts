@@ -53,6 +53,12 @@ usage:
                                   a person dealt with an entry (audited in the journal)
   kioskd journal recover --technician NAME --reason TEXT [--prefer journal|mirror] [--config FILE]
                                   recover a journal that refuses to open (audited; asks the running daemon)
+  kioskd cash levels [--json] [--config FILE]   notes and coins per denomination in the payout units
+  kioskd cash refill --technician NAME [--coins VALUE=COUNT,...] [--notes-timeout MS] [--comment TEXT]
+  kioskd cash empty --technician NAME [--target notes|coins|all] [--no-smart]   (technician; audited)
+  kioskd cash dispense --amount MINOR --key KEY --reason service-failed|overpayment|cancelled|other
+                  [--currency CUR] [--reference REF] [--session ID] [--allow-partial]
+                                  a cash refund; the same --key never pays twice (exit 1: refused or failed)
   kioskd fleet --url URL [--ca F --cert F --key F] [--prefix fleet] [--stale SEC] [--json] [--once MS]   watch the fleet broker
   kioskd fleet op KIOSK OP --url URL [--ca F --cert F --key F] [--input JSON] [--as NAME]   run one remote operation
   kioskd fleet ingest --url URL --db postgres://... [--name NAME] [--lanes 8]   a worker of the fleet store (docs/fleet.md)
@@ -301,6 +307,17 @@ async function dispatch(cmd: ParsedCommand): Promise<number> {
       const { technician, reason } = cmd.values;
       return (await import('./cli/attention.js')).attentionResolve(await loadConfig(configPath(cmd.values.config)), cmd.positionals[0] ?? '', {
         technician: typeof technician === 'string' ? technician : undefined, reason: typeof reason === 'string' ? reason : undefined,
+      });
+    }
+    case 'cash levels':
+    case 'cash refill':
+    case 'cash empty':
+    case 'cash dispense': {
+      const v = cmd.values;
+      return (await import('./cli/cash.js')).cashCommand(await loadConfig(configPath(v.config)), cmd.name.slice('cash '.length) as import('./cli/cash.js').CashAction, {
+        json: v.json === true, technician: text(v.technician), coins: text(v.coins), notesTimeout: text(v['notes-timeout']), comment: text(v.comment),
+        target: text(v.target), noSmart: v['no-smart'] === true, amount: text(v.amount), key: text(v.key), reason: text(v.reason),
+        currency: text(v.currency), reference: text(v.reference), session: text(v.session), allowPartial: v['allow-partial'] === true,
       });
     }
     case 'journal recover':

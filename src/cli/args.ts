@@ -58,6 +58,19 @@ const COMMANDS = {
   'journal recover': { options: { ...CONFIG, technician: { type: 'string' }, reason: { type: 'string' }, prefer: { type: 'string' } }, positionals: 0 },
   attention: { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
   'attention resolve': { options: { ...CONFIG, technician: { type: 'string' }, reason: { type: 'string' } }, positionals: 1 },
+  'cash levels': { options: { ...CONFIG, json: { type: 'boolean' } }, positionals: 0 },
+  'cash refill': {
+    options: { ...CONFIG, json: { type: 'boolean' }, technician: { type: 'string' }, coins: { type: 'string' }, 'notes-timeout': { type: 'string' }, comment: { type: 'string' } },
+    positionals: 0,
+  },
+  'cash empty': { options: { ...CONFIG, json: { type: 'boolean' }, technician: { type: 'string' }, target: { type: 'string' }, 'no-smart': { type: 'boolean' } }, positionals: 0 },
+  'cash dispense': {
+    options: {
+      ...CONFIG, json: { type: 'boolean' }, amount: { type: 'string' }, key: { type: 'string' }, reason: { type: 'string' }, currency: { type: 'string' },
+      reference: { type: 'string' }, session: { type: 'string' }, 'allow-partial': { type: 'boolean' },
+    },
+    positionals: 0,
+  },
 } as const satisfies Record<string, { options: OptionSpec; positionals: number }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -88,7 +101,7 @@ function suggest(word: string, candidates: readonly string[]): string {
   return best && best.d <= 2 ? ` (did you mean ${best.c}?)` : '';
 }
 
-const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'report', 'end-of-day', 'audit', 'attention'];
+const SUBCOMMANDS = ['config', 'simulate', 'gpio-safe', 'status', 'doctor', 'ticket', 'sandbox', 'fleet', 'ui-credential', 'journal', 'report', 'end-of-day', 'audit', 'attention', 'cash'];
 
 /** `--playground` takes an optional port: give it the default when none follows. */
 function normalisePlayground(args: readonly string[]): string[] {
@@ -140,6 +153,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   if (first === 'audit') {
     if (second !== 'verify') throw new UsageError(`audit: unknown subcommand "${second ?? ''}" (kioskd audit verify)`);
     return parse('audit verify', argv.slice(2));
+  }
+  if (first === 'cash') {
+    if (second !== 'levels' && second !== 'refill' && second !== 'empty' && second !== 'dispense') throw new UsageError(`cash: unknown subcommand "${second ?? ''}" (kioskd cash levels|refill|empty|dispense)`);
+    return parse(`cash ${second}`, argv.slice(2));
   }
   if (first === 'attention' && second === 'resolve') return parse('attention resolve', argv.slice(2));
   if (first === undefined || first.startsWith('-')) return parse('run', normalisePlayground(argv));

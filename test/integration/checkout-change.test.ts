@@ -3,7 +3,8 @@
  * SSP validator (eSSP), printer and ZVT terminal, against a real Mosquitto. Overpaying in cash gets its
  * change from the recycler (the cash driver's own journaled payout), and the checkout records the change
  * as given; a citizen's cancel repays the deposit and the checkout ends with nothing held. Each case is
- * checked by the answer, the journal on disk and the recycler simulator's own counts.
+ * checked by the answer, the journal on disk and the recycler simulator's own counts. The scanner the
+ * session armed is disarmed when it ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutRecordSchema } from '../../src/api/checkout.js';
@@ -21,6 +22,7 @@ const config = {
   ...base,
   devices: {
     ...(base.devices as Record<string, unknown>),
+    scanner: { inputs: { reader: { type: 'serial', path: '/dev/serial/by-id/usb-simulated-reader', baudRate: 115200 } } },
     cash: {
       ...cash,
       validator: { pollIntervalMs: 30, replyTimeoutMs: 150, retries: 2, encryption: { enabled: true, fixedKey: '1a2b3c4d5e6f7081' } },
@@ -53,7 +55,7 @@ describe.skipIf(!hasMosquitto)('checkout with change and repay from the note rec
     broker = await startMosquitto();
     kiosk = await startTestDaemon({ brokerUrl: broker.url, config });
     probe = await Probe.connect(broker.url, kiosk.base);
-    for (const dev of ['printer', 'card', 'cash']) await probe.waitFor(`device/${dev}/state`, (p: { status: string }) => p.status === 'ready', 30_000);
+    for (const dev of ['printer', 'card', 'cash', 'scanner']) await probe.waitFor(`device/${dev}/state`, (p: { status: string }) => p.status === 'ready', 30_000);
     await probe.waitFor('bridge/availability', (p: { kiosk: string }) => p.kiosk === 'available', 15_000);
   }, 60_000);
   afterAll(async () => {
@@ -111,4 +113,15 @@ describe.skipIf(!hasMosquitto)('checkout with change and repay from the note rec
     expect(after.paidOutTotal - before.paidOutTotal).toBe(5000);
     await op(probe, 'session-close', {}, token);
   }, 90_000);
+
+  it('the scanner the session armed is disarmed when the session ends', async () => {
+    const token = newToken();
+    await op(probe, 'session-open', { token, language: 'en' });
+    expect(await probe.request('scanner', 'enable', { session: token })).toMatchObject({ status: 'ok', data: { armed: true } });
+    const disarmed = probe.next('device/scanner/event/armed', (p: { armed: boolean }) => !p.armed, 10_000);
+    const state = probe.next('device/scanner/state', (p: { detail: { armed: boolean } }) => !p.detail.armed, 10_000);
+    await op(probe, 'session-close', {}, token);
+    expect((await disarmed).payload).toMatchObject({ armed: false, reason: 'request' });
+    expect((await state).payload).toMatchObject({ detail: { armed: false, armedUntil: null } });
+  }, 60_000);
 });

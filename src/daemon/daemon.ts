@@ -10,27 +10,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { bridgeOps } from '../api/bridge.js';
 import type { BridgeInfo, Health } from '../api/envelope.js';
 import type { DaemonTap } from '../api/tap.js';
 import { makeTopics, type Topics } from '../api/topics.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../bus/embedded-broker.js';
+import type { EmbeddedBroker } from '../bus/embedded-broker.js';
 import { RequestLimiter } from '../bus/limits.js';
-import { MqttBus } from '../bus/mqtt-bus.js';
+import type { MqttBus } from '../bus/mqtt-bus.js';
 import { RequestRouter, type RequestHandler } from '../bus/request-router.js';
 import type { Clock } from '../core/clock.js';
 import type { SimulatorHandle } from '../core/driver.js';
 import type { Logger } from '../core/logger.js';
 import type { Role } from '../core/roles.js';
-import type { AttentionList } from '../api/checkout.js';
 import type { Transports } from '../core/transport.js';
 import { HealthReporter } from '../health/reporter.js';
 import type { Notifier } from '../health/sd-notify.js';
 import { Watchdog } from '../health/watchdog.js';
 import { createTransports } from '../transports/factory.js';
-import { AccessibleMode } from './accessibility.js';
-import { Assistance } from './assistance.js';
+import type { AccessibleMode } from './accessibility.js';
+import type { Assistance } from './assistance.js';
 import { bridgeHandlers } from './bridge-ops.js';
 import type { KioskConfig } from './config/schema.js';
 import { deviceCaller, type DeviceCall } from './device-calls.js';
@@ -38,10 +36,11 @@ import { DeviceTable } from './device-table.js';
 import type { BackoffPolicy, DeviceRuntime, DeviceSink } from './device-runtime.js';
 import { Devices } from './devices.js';
 import { MoneyJournal } from './money-journal.js';
+import { openLocalBus } from './local-bus.js';
 import { Monitoring } from './monitoring.js';
 import { Operations } from './operations.js';
-import { KioskServices } from '../services/kiosk-services.js';
-import { servicesPort } from './services-port.js';
+import type { KioskServices } from '../services/kiosk-services.js';
+import { KioskUnits } from './kiosk-units.js';
 
 export interface DaemonDeps {
   config: KioskConfig;
@@ -83,6 +82,8 @@ export class Daemon {
   readonly accessible: AccessibleMode;
   /** The assistance path: button, light, alert, technician's acknowledgement. */
   readonly assistance: Assistance;
+  /** Accessible mode, assistance and the UI sessions with checkout (src/daemon/kiosk-units.ts). */
+  private readonly units: KioskUnits;
   private readonly startedAt: string;
   private broker: EmbeddedBroker | undefined;
   private bus: MqttBus | undefined;
@@ -105,41 +106,15 @@ export class Daemon {
       config, log, clock, transports, sink: this.deviceSink(), journal: this.journal, simDir: d.simDir, backoff: d.backoff,
       timeoutScale: () => this.accessible.timeoutScale(),
     });
-    const configured = (name: string): string | undefined => (this.devices.runtime(name) ? name : undefined);
     // Units that command devices go through the device table (built below): parsed, logged as kioskd:{unit}.
-    const caller = (unit: string): DeviceCall => (device, command, input) => deviceCaller(this.table, unit)(device, command, input);
-    this.accessible = new AccessibleMode({
-      config: config.accessibility, clock, log: log.child({ component: 'accessibility' }), topics: this.topics,
-      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
-      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
-      call: caller('accessibility'),
-      devices: { gpio: configured('gpio'), audio: configured('audio') },
-    });
-    this.assistance = new Assistance({
-      config: config.assistance, clock, log: log.child({ component: 'assistance' }), topics: this.topics,
-      publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload),
-      publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload),
-      call: caller('assistance'),
-      gpio: configured('gpio'),
+    const units = new KioskUnits({
+      config, clock, log, topics: this.topics, devices: this.devices, journal: this.journal, taps: this.taps,
+      out: { publishRetained: (topic, payload) => this.bus?.publishRetained(topic, payload), publishEvent: (topic, payload) => this.bus?.publishEvent(topic, payload) },
+      call: (unit): DeviceCall => (device, command, input) => deviceCaller(this.table, unit)(device, command, input),
       evaluate: () => this.monitoring.evaluate(),
-      file: join(config.stateDir, 'assistance.json'),
     });
-    const retainedTopic = { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession } as const;
-    this.services = new KioskServices({
-      clock, log: log.child({ component: 'services' }), catalogue: config.services, session: config.session, cashTimeoutMs: config.checkout.cashTimeoutMs,
-      journal: () => this.journal.open(), devices: servicesPort(this.devices),
-      publish: (topic, payload) => {
-        this.bus?.publishRetained(retainedTopic[topic], JSON.stringify(payload));
-        if (topic === 'attention') this.taps.forEach((t) => t.attention?.(payload as AttentionList));
-      },
-      event: (name, payload) => this.bus?.publishEvent(this.topics.bridgeEvent(name), JSON.stringify(payload)),
-    });
-    // The session carries language and accessible mode to the accessibility unit, and resets it when it ends.
-    this.services.observe({
-      opened: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
-      updated: (s) => void this.accessible.set({ on: s.accessible, language: s.language, source: 'session' }).catch(() => undefined),
-      ended: () => void this.accessible.reset().catch(() => undefined),
-    });
+    this.units = units;
+    ({ accessible: this.accessible, assistance: this.assistance, services: this.services } = units);
     this.healthReporter = new HealthReporter({
       clock, bootId: this.bootId, version: d.version, intervalSec: config.health.intervalSec,
       diskPath: config.health.diskPath ?? config.stateDir, thermalZone: config.health.thermalZone,
@@ -209,22 +184,12 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, log } = this.d;
     await mkdir(config.stateDir, { recursive: true });
-    this.brokerUrl = await this.startBroker();
-    this.bus = new MqttBus(
-      {
-        url: this.brokerUrl,
-        clientId: config.mqtt.clientId ?? `kioskd-${this.kioskId}`,
-        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-        ...(this.d.mqttPassword !== undefined ? { password: this.d.mqttPassword } : {}),
-        protocolVersion: this.protocolVersion,
-        keepaliveSec: config.mqtt.keepaliveSec,
-        topics: this.topics,
-        simulated: this.devices.simulatedHere,
-        log: log.child({ component: 'bus' }),
-      },
-      { router: this.router, birth: () => this.birth(), link: (up) => this.taps.forEach((t) => t.link?.(up)) },
-      () => JSON.stringify({ state: 'online', bootId: this.bootId, version: this.d.version, since: this.startedAt }),
-    );
+    const local = await openLocalBus({
+      config, log, kioskId: this.kioskId, topics: this.topics, password: this.d.mqttPassword, simulated: this.devices.simulatedHere,
+      handlers: { router: this.router, birth: () => this.birth(), link: (up) => this.taps.forEach((t) => t.link?.(up)) },
+      onlinePayload: () => JSON.stringify({ state: 'online', bootId: this.bootId, version: this.d.version, since: this.startedAt }),
+    });
+    ({ bus: this.bus, broker: this.broker, url: this.brokerUrl, wsUrl: this.brokerWsUrl, protocolVersion: this.protocolVersion } = local);
     // Alerts and the fleet link register their taps before devices start, so no state is missed.
     await this.monitoring.start();
     await this.operations.start();
@@ -245,18 +210,6 @@ export class Daemon {
     this.watchdog.start();
     this.d.notifier?.ready(`${this.runtimes.length} devices; mqtt ${this.brokerUrl}`);
     log.info({ kioskId: this.kioskId, url: this.brokerUrl, wsUrl: this.brokerWsUrl, devices: this.runtimes.map((r) => `${r.name}:${r.state.status}`) }, 'kioskd started');
-  }
-
-  /** The broker's URL: the configured one, or the embedded broker's once it listens. */
-  private async startBroker(): Promise<string> {
-    const { config, log } = this.d;
-    if (config.mqtt.url !== 'embedded') return config.mqtt.url;
-    // A taken port fails the start (EADDRINUSE, saying what to do): falling back onto whatever
-    // listens there would mix this kiosk's topics with another instance's.
-    this.broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ component: 'broker' }) });
-    this.brokerWsUrl = this.broker.wsUrl;
-    this.protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
-    return this.broker.url;
   }
 
   /** Where device states and events go: the bus, every tap, and (on a status change) a health snapshot soon. */
@@ -308,9 +261,7 @@ export class Daemon {
       ...(health ? [{ topic: this.topics.bridgeHealth, payload: JSON.stringify(health) }] : []),
       ...this.monitoring.birth(),
       ...this.operations.birth(),
-      ...this.accessible.birth(),
-      ...this.assistance.birth(),
-      ...this.services.birth().map((m) => ({ topic: { availability: this.topics.bridgeAvailability, attention: this.topics.bridgeAttention, session: this.topics.bridgeSession }[m.topic], payload: JSON.stringify(m.payload) })),
+      ...this.units.birth(),
     ];
   }
 

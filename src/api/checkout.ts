@@ -36,6 +36,8 @@ export const checkoutRecordSchema = z.object({
   paid: z.object({ cash: minor, card: minor }),
   /** Cash taken beyond the amount (owed to the citizen: a voucher, or paid out where the cash unit can). */
   change: minor,
+  /** Of the change, what the cash unit paid out (the cash driver's own journaled payout); absent when none. */
+  changeGiven: minor.optional(),
   card: z.object({ masked: z.string(), brand: z.string(), authCode: z.string().optional() }).optional(),
   receipt: z.enum(['none', 'printed', 'failed', 'uncertain']),
   /** Set while the checkout is on the requires-attention list. */

@@ -5,7 +5,8 @@
  *
  * Entry types:
  * - checkout.started {service, amount, currency, method, cashAmount?, reference, language}
- * - cash.started {n, due, transaction}; cash.ended {n, status, total, sessionId?, recovered?}
+ * - cash.started {n, due, transaction}; cash.ended {n, status, total, sessionId?, paidOut?, recovered?}
+ *   (paidOut: what the cash driver gave back — change when status is paid, else repay of the deposit)
  * - card.started {n, cardKey, amount}; card.ended {n, result, amount, charged?, reason?, masked?, brand?, authCode?}
  * - receipt.started {printKey}; receipt.ended {result: printed|failed|uncertain, code?}
  * - checkout.suspended {reason}; checkout.resumed {}; checkout.ended {state}
@@ -31,8 +32,11 @@ export interface CheckoutView {
   key: string;
   params: CheckoutParams;
   state: CheckoutRecord['state'];
+  /** Cash kept (taken minus repaid). */
   cash: number;
   card: number;
+  /** Change the cash driver paid out. */
+  changeGiven: number;
   cardInfo?: CheckoutRecord['card'];
   receipt: CheckoutRecord['receipt'];
   attention?: NonNullable<CheckoutRecord['attention']> | undefined;
@@ -67,7 +71,7 @@ export function recordOf(v: CheckoutView): CheckoutRecord {
   const p = v.params;
   return {
     idempotencyKey: v.key, reference: p.reference, service: p.service, amount: p.amount, currency: p.currency, method: p.method, language: p.language,
-    state: v.state, paid: { cash: v.cash, card: v.card }, change: Math.max(0, v.cash + v.card - p.amount),
+    state: v.state, paid: { cash: v.cash, card: v.card }, change: Math.max(0, v.cash + v.card - p.amount), ...(v.changeGiven > 0 ? { changeGiven: v.changeGiven } : {}),
     ...(v.cardInfo ? { card: v.cardInfo } : {}), receipt: v.receipt, ...(v.attention ? { attention: v.attention } : {}),
     startedAt: v.startedAt, ...(v.endedAt ? { endedAt: v.endedAt } : {}), recovered: v.recovered,
   };
@@ -99,7 +103,7 @@ export class CheckoutLedger {
         ...(typeof d.cashAmount === 'number' ? { cashAmount: d.cashAmount } : {}), reference: str('reference'), language: str('language') as KioskLanguage,
       };
       this.views.set(e.key, {
-        key: e.key, params, state: params.method === 'card' ? 'card' : 'cash', cash: 0, card: 0, receipt: 'none', startedAt: e.at,
+        key: e.key, params, state: params.method === 'card' ? 'card' : 'cash', cash: 0, card: 0, changeGiven: 0, receipt: 'none', startedAt: e.at,
         recovered: false, cashRuns: 0, cardRuns: 0, cashSessions: [],
       });
       return;
@@ -114,7 +118,10 @@ export class CheckoutLedger {
         break;
       case 'cash.ended':
         v.openCash = undefined;
-        v.cash += num('total');
+        if (str('status') === 'paid') {
+          v.cash += num('total');
+          v.changeGiven += num('paidOut');
+        } else v.cash += num('total') - num('paidOut');
         if (str('sessionId')) v.cashSessions.push(str('sessionId'));
         if (d.recovered === true) v.recovered = true;
         break;

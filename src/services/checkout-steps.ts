@@ -43,7 +43,7 @@ export async function cashStep(host: StepHost, v: CheckoutView, due: number): Pr
   await host.record('cash.started', v.key, { n, due, transaction });
   host.phase('cash');
   host.progress(v, 'cash', 'checkout.insertCash');
-  let out: { status: string; total: number; sessionId: string; pending: boolean };
+  let out: { status: string; total: number; sessionId: string; pending: boolean; paidOut?: number };
   try {
     out = (await host.devices.run('cash', 'accept', { amountDue: due, currency: v.params.currency, timeoutMs: host.cashTimeoutMs }, transaction)) as typeof out;
   } catch (err) {
@@ -54,7 +54,8 @@ export async function cashStep(host: StepHost, v: CheckoutView, due: number): Pr
   } finally {
     host.phase('idle');
   }
-  await host.record('cash.ended', v.key, { n, status: out.status, total: out.total, sessionId: out.sessionId });
+  // Change (paid session) or repay (unpaid) the cash driver paid back under its own journaled payout of this session.
+  await host.record('cash.ended', v.key, { n, status: out.status, total: out.total, sessionId: out.sessionId, ...(out.paidOut ? { paidOut: out.paidOut } : {}) });
   // A note still between escrow and cashbox when intake ended: its fate comes later, as a late credit.
   if (out.pending) return attention(host, v, 'CASH_UNCERTAIN', { sessionId: out.sessionId });
   return out.total >= due ? 'paid' : 'short';

@@ -143,7 +143,9 @@ export class Checkouts {
     if (!r) return undefined;
     if (stop === 'continue' && (r.phase !== 'cash' || this.view(r.key).params.method !== 'split')) return r.key;
     r.stop = stop;
-    if (r.phase === 'cash') await this.o.devices.run('cash', 'cancel', {}).catch(() => undefined);
+    // Only the citizen's cancel repays the deposit (the cash driver's default); the cash stays credited
+    // when the card comes next or the checkout is kept for the reloaded page.
+    if (r.phase === 'cash') await this.o.devices.run('cash', 'cancel', stop === 'cancel' ? {} : { repay: false }).catch(() => undefined);
     if (r.phase === 'card' && stop !== 'continue') await this.o.devices.run('card', 'cancel', {}).catch(() => undefined);
     return r.key;
   }
@@ -216,8 +218,8 @@ export class Checkouts {
     host.phase('receipt');
     if (v.receipt === 'none' || v.openReceipt) await receiptStep(host, v);
     await settleCash(host, v);
-    const change = v.cash + v.card - v.params.amount;
-    if (change > 0 && !v.attention) await this.record('attention.raised', v.key, { reason: 'CHANGE_OWED', change });
+    const owed = v.cash + v.card - v.params.amount - v.changeGiven;
+    if (owed > 0 && !v.attention) await this.record('attention.raised', v.key, { reason: 'CHANGE_OWED', change: owed });
     await this.record('checkout.ended', v.key, { state: 'paid', ...outcomeOf(v) });
     this.emit(v, 'done', 'checkout.paid');
   }

@@ -179,6 +179,8 @@ export class KioskServices {
       await this.o.devices.run('card', 'cancel', {}).catch(() => undefined);
     }
     await this.checkouts.settled();
+    // The session claimed the scanner: what it armed stops with it (the next citizen's page arms again).
+    if (this.o.devices.view('scanner')) await this.o.devices.run('scanner', 'disable', {}).catch(() => undefined);
     this.refresh();
   }
 

@@ -34,7 +34,7 @@ export function receiptDocument(v: CheckoutView, service: Service | undefined, a
   const dir = lang === 'ar' ? 'rtl' : 'ltr';
   const money = (n: number): string => formatAmount(n, v.params.currency);
   const row = (key: string, value: string): ReceiptDocumentInput['blocks'][number] => ({ type: 'row', key, value, lang, dir });
-  const change = v.cash + v.card - v.params.amount;
+  const change = v.cash + v.card - v.params.amount - v.changeGiven;
   return {
     blocks: [
       { type: 'text', text: l.receipt, lang, dir, align: 'center', bold: true, size: 2 },
